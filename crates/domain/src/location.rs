@@ -1,0 +1,159 @@
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use uuid::Uuid;
+
+use crate::{FieldError, PersonId};
+
+/// Identifier of a stored location, assigned by the locations service.
+pub type LocationId = i64;
+
+/// A WGS 84 position in decimal degrees, always within the valid ranges.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Coordinates {
+    latitude: f64,
+    longitude: f64,
+}
+
+impl Coordinates {
+    /// Accepts finite latitudes in [-90, 90] and longitudes in [-180, 180].
+    pub fn new(latitude: f64, longitude: f64) -> Result<Self, FieldError> {
+        check_degrees("latitude", latitude, 90.0)?;
+        check_degrees("longitude", longitude, 180.0)?;
+        Ok(Self {
+            latitude,
+            longitude,
+        })
+    }
+
+    /// Degrees north of the equator.
+    pub fn latitude(&self) -> f64 {
+        self.latitude
+    }
+
+    /// Degrees east of Greenwich.
+    pub fn longitude(&self) -> f64 {
+        self.longitude
+    }
+}
+
+fn check_degrees(field: &str, value: f64, limit: f64) -> Result<(), FieldError> {
+    if !value.is_finite() {
+        return Err(FieldError::new(field, "must be a finite number"));
+    }
+    if !(-limit..=limit).contains(&value) {
+        return Err(FieldError::new(
+            field,
+            format!("must be within [-{limit}, {limit}] degrees"),
+        ));
+    }
+    Ok(())
+}
+
+/// A stored location ping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Location {
+    /// Server-assigned id.
+    pub id: LocationId,
+    /// The id that made the write idempotent.
+    pub event_id: Uuid,
+    /// Whose phone sent it.
+    pub person_id: PersonId,
+    /// Where the phone was.
+    pub coordinates: Coordinates,
+    /// When the phone was there.
+    pub creation_time: DateTime<Utc>,
+}
+
+/// A ping to store. The event id makes the write idempotent: writing the same
+/// event twice stores it once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewLocation {
+    /// Producer-assigned unique id of this observation.
+    pub event_id: Uuid,
+    /// Whose phone sent it.
+    pub person_id: PersonId,
+    /// Where the phone was.
+    pub coordinates: Coordinates,
+    /// When the phone was there.
+    pub creation_time: DateTime<Utc>,
+}
+
+/// Parses an event id, which must be a UUID.
+pub fn parse_event_id(field: &str, value: &str) -> Result<Uuid, FieldError> {
+    Uuid::parse_str(value).map_err(|_| FieldError::new(field, "must be a UUID"))
+}
+
+/// How far ahead of the receiving clock an observation may be (clock skew).
+const MAX_CLOCK_SKEW: TimeDelta = TimeDelta::hours(24);
+
+/// Rejects observation times that no phone at a conference could report:
+/// before the year 2000, or more than a day ahead of `now`.
+pub fn check_observation_time(
+    field: &str,
+    time: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, FieldError> {
+    let earliest = NaiveDate::from_ymd_opt(2000, 1, 1)
+        .and_then(|date| date.and_hms_opt(0, 0, 0))
+        .map(|naive| naive.and_utc())
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    if time < earliest {
+        return Err(FieldError::new(field, "must not be before 2000-01-01"));
+    }
+    if time > now + MAX_CLOCK_SKEW {
+        return Err(FieldError::new(
+            field,
+            "must not be more than 24 hours in the future",
+        ));
+    }
+    Ok(time)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn coordinates_accept_exactly_the_valid_ranges(lat in -1000.0f64..1000.0, lon in -1000.0f64..1000.0) {
+            let valid = (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
+            prop_assert_eq!(Coordinates::new(lat, lon).is_ok(), valid);
+        }
+
+        #[test]
+        fn bad_latitude_is_reported_before_longitude(lat in 90.0001f64..1e9, lon in -1e9f64..1e9) {
+            prop_assert_eq!(Coordinates::new(lat, lon).unwrap_err().field, "latitude");
+        }
+    }
+
+    #[test]
+    fn non_finite_coordinates_are_rejected() {
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(Coordinates::new(bad, 0.0).unwrap_err().field, "latitude");
+            assert_eq!(Coordinates::new(0.0, bad).unwrap_err().field, "longitude");
+        }
+        assert!(Coordinates::new(-90.0, 180.0).is_ok());
+    }
+
+    #[test]
+    fn observation_times_must_be_plausible() {
+        let now = Utc::now();
+        assert!(check_observation_time("t", now, now).is_ok());
+        assert!(check_observation_time("t", now + TimeDelta::hours(23), now).is_ok());
+        assert!(check_observation_time("t", now + TimeDelta::hours(25), now).is_err());
+        let y1999 = NaiveDate::from_ymd_opt(1999, 12, 31)
+            .unwrap()
+            .and_hms_opt(23, 59, 59)
+            .unwrap();
+        assert!(check_observation_time("t", y1999.and_utc(), now).is_err());
+    }
+
+    #[test]
+    fn event_ids_must_be_uuids() {
+        assert!(parse_event_id("event_id", "5f0c1e9a-3c2b-4b8e-9a53-1f2f4e6d7c8b").is_ok());
+        assert_eq!(
+            parse_event_id("event_id", "nope").unwrap_err().field,
+            "event_id"
+        );
+    }
+}

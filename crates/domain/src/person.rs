@@ -1,0 +1,123 @@
+use crate::FieldError;
+
+/// Identifier of a person, assigned by the persons service.
+pub type PersonId = i64;
+
+/// Longest accepted name, in characters, after trimming.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// An attendee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// Server-assigned id.
+    pub id: PersonId,
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+    /// Employer or affiliation.
+    pub company_name: String,
+}
+
+/// A person about to be created, with every name already checked and trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPerson {
+    first_name: String,
+    last_name: String,
+    company_name: String,
+}
+
+impl NewPerson {
+    /// Validates and trims the three names; the error names the first bad field.
+    pub fn parse(
+        first_name: &str,
+        last_name: &str,
+        company_name: &str,
+    ) -> Result<Self, FieldError> {
+        Ok(Self {
+            first_name: check_name("first_name", first_name)?,
+            last_name: check_name("last_name", last_name)?,
+            company_name: check_name("company_name", company_name)?,
+        })
+    }
+
+    /// The trimmed given name.
+    pub fn first_name(&self) -> &str {
+        &self.first_name
+    }
+
+    /// The trimmed family name.
+    pub fn last_name(&self) -> &str {
+        &self.last_name
+    }
+
+    /// The trimmed company name.
+    pub fn company_name(&self) -> &str {
+        &self.company_name
+    }
+}
+
+fn check_name(field: &str, value: &str) -> Result<String, FieldError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(FieldError::new(field, "must not be empty"));
+    }
+    if trimmed.chars().count() > MAX_NAME_CHARS {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {MAX_NAME_CHARS} characters"),
+        ));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Checks that an id (of a person or a location) is one the system could have
+/// assigned: ids start at 1.
+pub fn check_id(field: &str, id: i64) -> Result<i64, FieldError> {
+    if id < 1 {
+        return Err(FieldError::new(field, "must be a positive integer"));
+    }
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed() {
+        let person = NewPerson::parse("  Pam ", "Trexler", "Hampton").unwrap();
+        assert_eq!(person.first_name(), "Pam");
+    }
+
+    #[test]
+    fn blank_and_oversized_names_name_their_field() {
+        assert_eq!(
+            NewPerson::parse("Pam", "  ", "X").unwrap_err().field,
+            "last_name"
+        );
+        let long = "x".repeat(MAX_NAME_CHARS + 1);
+        assert_eq!(
+            NewPerson::parse("Pam", "T", &long).unwrap_err().field,
+            "company_name"
+        );
+        assert!(NewPerson::parse(&"é".repeat(MAX_NAME_CHARS), "T", "C").is_ok());
+        assert_eq!(
+            NewPerson::parse("a\u{7}", "T", "C").unwrap_err().field,
+            "first_name"
+        );
+    }
+
+    #[test]
+    fn ids_start_at_one() {
+        assert!(check_id("id", 1).is_ok());
+        assert!(check_id("id", 0).is_err());
+        assert!(check_id("id", -5).is_err());
+    }
+}

@@ -1,0 +1,107 @@
+use chrono::{DateTime, Utc};
+use prost_types::Timestamp;
+use udaconnect_domain::{
+    Connection, Coordinates, FieldError, Location, NewLocation, Person, check_id, parse_event_id,
+};
+
+use crate::v1;
+
+/// A wire timestamp for a domain time.
+pub fn timestamp_from_datetime(time: DateTime<Utc>) -> Timestamp {
+    Timestamp {
+        seconds: time.timestamp(),
+        // Always in [0, 1e9), so the cast cannot truncate.
+        nanos: time.timestamp_subsec_nanos() as i32,
+    }
+}
+
+/// A domain time for a required wire timestamp; the error names `field`.
+pub fn datetime_from_timestamp(
+    field: &str,
+    timestamp: Option<&Timestamp>,
+) -> Result<DateTime<Utc>, FieldError> {
+    let timestamp = timestamp.ok_or_else(|| FieldError::new(field, "is required"))?;
+    u32::try_from(timestamp.nanos)
+        .ok()
+        .and_then(|nanos| DateTime::from_timestamp(timestamp.seconds, nanos))
+        .ok_or_else(|| FieldError::new(field, "is not a representable timestamp"))
+}
+
+/// Validates a ping received over the wire. Time plausibility is checked
+/// against `now` (see [`udaconnect_domain::check_observation_time`]).
+pub fn new_location_from_wire(
+    wire: &v1::NewLocation,
+    now: DateTime<Utc>,
+) -> Result<NewLocation, FieldError> {
+    let creation_time = datetime_from_timestamp("creation_time", wire.creation_time.as_ref())?;
+    Ok(NewLocation {
+        event_id: parse_event_id("event_id", &wire.event_id)?,
+        person_id: check_id("person_id", wire.person_id)?,
+        coordinates: Coordinates::new(wire.latitude, wire.longitude)?,
+        creation_time: udaconnect_domain::check_observation_time(
+            "creation_time",
+            creation_time,
+            now,
+        )?,
+    })
+}
+
+impl From<Person> for v1::Person {
+    fn from(person: Person) -> Self {
+        Self {
+            id: person.id,
+            first_name: person.first_name,
+            last_name: person.last_name,
+            company_name: person.company_name,
+        }
+    }
+}
+
+impl From<Location> for v1::Location {
+    fn from(location: Location) -> Self {
+        Self {
+            id: location.id,
+            person_id: location.person_id,
+            latitude: location.coordinates.latitude(),
+            longitude: location.coordinates.longitude(),
+            creation_time: Some(timestamp_from_datetime(location.creation_time)),
+            event_id: location.event_id.to_string(),
+        }
+    }
+}
+
+impl From<Connection> for v1::Connection {
+    fn from(connection: Connection) -> Self {
+        Self {
+            own_location_id: connection.own_location_id,
+            location: Some(connection.location.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_round_trip_with_sub_second_precision() {
+        let time = DateTime::from_timestamp(1_594_118_226, 123_456_000).unwrap();
+        let wire = timestamp_from_datetime(time);
+        assert_eq!(datetime_from_timestamp("t", Some(&wire)).unwrap(), time);
+    }
+
+    #[test]
+    fn missing_or_broken_timestamps_name_the_field() {
+        assert_eq!(datetime_from_timestamp("t", None).unwrap_err().field, "t");
+        let negative_nanos = Timestamp {
+            seconds: 0,
+            nanos: -1,
+        };
+        assert!(datetime_from_timestamp("t", Some(&negative_nanos)).is_err());
+        let huge = Timestamp {
+            seconds: i64::MAX,
+            nanos: 0,
+        };
+        assert!(datetime_from_timestamp("t", Some(&huge)).is_err());
+    }
+}

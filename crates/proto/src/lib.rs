@@ -1,0 +1,17 @@
+//! Generated protobuf messages and gRPC stubs shared by every UdaConnect
+//! service, so that clients and servers can never disagree on the wire format,
+//! plus the conversions between wire and domain types.
+
+mod convert;
+
+/// Version 1 of the UdaConnect API (`udaconnect.v1`).
+#[allow(missing_docs, clippy::all)]
+pub mod v1 {
+    tonic::include_proto!("udaconnect.v1");
+}
+
+/// Encoded descriptors of every UdaConnect proto, for gRPC server reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("udaconnect_descriptor");
+
+pub use convert::{datetime_from_timestamp, new_location_from_wire, timestamp_from_datetime};
+pub use prost_types::Timestamp;

@@ -1,0 +1,46 @@
+//! Durable storage for UdaConnect. Each owning service has its own store and
+//! its own migrations, and may live in its own database: nothing here joins
+//! across them.
+
+mod error;
+mod locations;
+mod persons;
+
+pub use error::StorageError;
+pub use locations::LocationStore;
+pub use persons::PersonStore;
+
+use std::time::Duration;
+
+use sqlx::{PgPool, postgres::PgPoolOptions};
+
+/// Opens a connection pool. Connections are made lazily, so a service can
+/// start (and report itself not ready) while the database is still down.
+pub fn connect_lazy(database_url: &str, max_connections: u32) -> Result<PgPool, StorageError> {
+    Ok(PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_lazy(database_url)?)
+}
+
+/// Schema of the persons service's database.
+pub static PERSONS_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/persons");
+
+/// Schema of the locations service's database (PostGIS required).
+pub static LOCATIONS_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/locations");
+
+/// Cheap liveness probe of a database connection.
+pub async fn ping(pool: &PgPool) -> Result<(), StorageError> {
+    sqlx::query("SELECT 1").execute(pool).await?;
+    Ok(())
+}
+
+/// Moves a table's identity sequence past its largest id, so that rows loaded
+/// with explicit ids never collide with the next generated one.
+async fn advance_identity(pool: &PgPool, table: &str) -> Result<(), StorageError> {
+    let statement = format!(
+        "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}"
+    );
+    sqlx::query(&statement).execute(pool).await?;
+    Ok(())
+}

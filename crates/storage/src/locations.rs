@@ -1,0 +1,200 @@
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use udaconnect_domain::{
+    Connection, ConnectionQuery, Coordinates, Location, LocationId, NewLocation,
+};
+use uuid::Uuid;
+
+use crate::{LOCATIONS_MIGRATOR, StorageError, advance_identity};
+
+type LocationRow = (i64, Uuid, i64, f64, f64, DateTime<Utc>);
+
+/// The own location's id, then a [`LocationRow`].
+type ConnectionRow = (i64, i64, Uuid, i64, f64, f64, DateTime<Utc>);
+
+fn location_from_row(
+    (id, event_id, person_id, latitude, longitude, creation_time): LocationRow,
+) -> Result<Location, StorageError> {
+    let coordinates =
+        Coordinates::new(latitude, longitude).map_err(|error| StorageError::CorruptRow {
+            table: "location",
+            id,
+            reason: error.to_string(),
+        })?;
+    Ok(Location {
+        id,
+        event_id,
+        person_id,
+        coordinates,
+        creation_time,
+    })
+}
+
+/// Columns of a [`Location`] in `location_from_row` order, for a table aliased `l`.
+const LOCATION_COLUMNS: &str = "l.id, l.event_id, l.person_id,
+    ST_Y(l.coordinate::geometry), ST_X(l.coordinate::geometry), l.creation_time";
+
+/// Parallel arrays of a batch, the shape `UNNEST` wants for one bulk statement.
+struct Columns {
+    event_ids: Vec<Uuid>,
+    person_ids: Vec<i64>,
+    latitudes: Vec<f64>,
+    longitudes: Vec<f64>,
+    times: Vec<DateTime<Utc>>,
+}
+
+impl Columns {
+    fn of<'a>(batch: impl ExactSizeIterator<Item = &'a NewLocation>) -> Self {
+        let mut columns = Self {
+            event_ids: Vec::with_capacity(batch.len()),
+            person_ids: Vec::with_capacity(batch.len()),
+            latitudes: Vec::with_capacity(batch.len()),
+            longitudes: Vec::with_capacity(batch.len()),
+            times: Vec::with_capacity(batch.len()),
+        };
+        for location in batch {
+            columns.event_ids.push(location.event_id);
+            columns.person_ids.push(location.person_id);
+            columns.latitudes.push(location.coordinates.latitude());
+            columns.longitudes.push(location.coordinates.longitude());
+            columns.times.push(location.creation_time);
+        }
+        columns
+    }
+}
+
+/// The locations service's table of pings, and the spatial queries over it.
+#[derive(Debug, Clone)]
+pub struct LocationStore {
+    pool: PgPool,
+}
+
+impl LocationStore {
+    /// A store over an open pool of the locations database.
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    /// The underlying pool (for readiness checks).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Brings the schema up to date (installs PostGIS if needed).
+    pub async fn migrate(&self) -> Result<(), StorageError> {
+        LOCATIONS_MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// One location, if it exists.
+    #[tracing::instrument(skip(self))]
+    pub async fn get(&self, id: LocationId) -> Result<Option<Location>, StorageError> {
+        let row: Option<LocationRow> = sqlx::query_as(&format!(
+            "SELECT {LOCATION_COLUMNS} FROM location l WHERE l.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(location_from_row).transpose()
+    }
+
+    /// Stores a batch in one statement. Events already stored (same event id,
+    /// from this batch or an earlier one) are skipped, so re-delivery is
+    /// harmless. Returns how many rows were written.
+    #[tracing::instrument(skip_all, fields(batch = batch.len()))]
+    pub async fn write(&self, batch: &[NewLocation]) -> Result<u64, StorageError> {
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let columns = Columns::of(batch.iter());
+        let written = sqlx::query(
+            "INSERT INTO location (event_id, person_id, coordinate, creation_time)
+             SELECT e, p, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, t
+             FROM UNNEST($1::uuid[], $2::bigint[], $3::float8[], $4::float8[], $5::timestamptz[])
+                  AS u(e, p, lat, lon, t)
+             ON CONFLICT (event_id) DO NOTHING",
+        )
+        .bind(&columns.event_ids)
+        .bind(&columns.person_ids)
+        .bind(&columns.latitudes)
+        .bind(&columns.longitudes)
+        .bind(&columns.times)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(written)
+    }
+
+    /// Loads locations with their own ids (seed data), skipping rows whose id
+    /// or event id exists, then advances the id sequence past them. Returns
+    /// how many were new.
+    pub async fn import(&self, locations: &[Location]) -> Result<u64, StorageError> {
+        let ids: Vec<i64> = locations.iter().map(|l| l.id).collect();
+        let pending: Vec<NewLocation> = locations
+            .iter()
+            .map(|l| NewLocation {
+                event_id: l.event_id,
+                person_id: l.person_id,
+                coordinates: l.coordinates,
+                creation_time: l.creation_time,
+            })
+            .collect();
+        let columns = Columns::of(pending.iter());
+        let inserted = sqlx::query(
+            "INSERT INTO location (id, event_id, person_id, coordinate, creation_time)
+             SELECT i, e, p, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, t
+             FROM UNNEST($1::bigint[], $2::uuid[], $3::bigint[], $4::float8[], $5::float8[],
+                         $6::timestamptz[]) AS u(i, e, p, lat, lon, t)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&ids)
+        .bind(&columns.event_ids)
+        .bind(&columns.person_ids)
+        .bind(&columns.latitudes)
+        .bind(&columns.longitudes)
+        .bind(&columns.times)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        advance_identity(&self.pool, "location").await?;
+        Ok(inserted)
+    }
+
+    /// The proof of concept's connections, as one set-based query: for each of
+    /// the person's pings in the window, every other person's ping within the
+    /// distance (the GiST index finds the candidates), ordered by (own ping,
+    /// other ping) and not deduplicated.
+    #[tracing::instrument(skip(self))]
+    pub async fn find_connections(
+        &self,
+        query: &ConnectionQuery,
+    ) -> Result<Vec<Connection>, StorageError> {
+        let rows: Vec<ConnectionRow> = sqlx::query_as(&format!(
+            "SELECT own.id, {LOCATION_COLUMNS}
+             FROM location own
+             JOIN location l
+               ON ST_DWithin(l.coordinate, own.coordinate, $4)
+              AND l.person_id <> own.person_id
+              AND l.creation_time >= $2 AND l.creation_time < $5
+             WHERE own.person_id = $1 AND own.creation_time >= $2 AND own.creation_time < $3
+             ORDER BY own.id, l.id"
+        ))
+        .bind(query.person_id())
+        .bind(query.start())
+        .bind(query.end())
+        .bind(query.distance_meters())
+        .bind(query.others_end())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(own_location_id, id, event_id, person_id, lat, lon, time)| {
+                    Ok(Connection {
+                        own_location_id,
+                        location: location_from_row((id, event_id, person_id, lat, lon, time))?,
+                    })
+                },
+            )
+            .collect()
+    }
+}

@@ -1,0 +1,56 @@
+//! Logs and metrics, set up the same way in every UdaConnect service, so that
+//! operators read one format and scrape one set of names.
+
+mod request_metrics;
+
+pub use request_metrics::RequestMetricsLayer;
+
+use std::sync::OnceLock;
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tracing_subscriber::{EnvFilter, fmt, prelude::*};
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines, for a terminal.
+    Text,
+    /// One JSON object per line, for a log collector.
+    Json,
+}
+
+/// Installs the global log subscriber. The filter comes from `RUST_LOG`
+/// (default `info`). Safe to call more than once: later calls do nothing.
+pub fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let registry = tracing_subscriber::registry().with(filter);
+    // An error only means a subscriber is already installed (tests, `all`).
+    let _ = match format {
+        LogFormat::Text => registry.with(fmt::layer()).try_init(),
+        LogFormat::Json => registry
+            .with(fmt::layer().json().flatten_event(true))
+            .try_init(),
+    };
+}
+
+/// The process-wide Prometheus recorder, installed on first use, whose
+/// handle renders the `/metrics` page.
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new()
+                .set_buckets(&[
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                    10.0,
+                ])
+                .expect("the bucket list is not empty")
+                .build_recorder();
+            let handle = recorder.handle();
+            // Fails only if another recorder is installed, in which case our
+            // handle renders an empty page rather than taking the process down.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}

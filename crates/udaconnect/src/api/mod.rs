@@ -1,0 +1,191 @@
+//! The public REST API: the proof of concept's routes, answered by calling
+//! the persons and locations services over gRPC.
+
+mod connections;
+mod extract;
+pub mod json;
+mod locations;
+mod openapi;
+mod persons;
+pub mod problem;
+
+pub use openapi::{ApiDoc, openapi_yaml};
+
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+use axum::{
+    Router,
+    error_handling::HandleErrorLayer,
+    extract::{DefaultBodyLimit, OriginalUri},
+    routing::get,
+};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tonic::transport::Channel;
+use tonic_health::pb::{
+    HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+};
+use tower::ServiceBuilder;
+use tower_http::{cors::CorsLayer, trace::TraceLayer};
+use udaconnect_proto::v1::{
+    self, location_service_client::LocationServiceClient,
+    person_service_client::PersonServiceClient,
+};
+use udaconnect_telemetry::RequestMetricsLayer;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    admin::{self, ReadinessCheck},
+    config::ApiServerArgs,
+    grpc,
+};
+use problem::ApiError;
+
+/// Clients of the services behind the API, shared by every request.
+#[derive(Debug, Clone)]
+pub struct ApiState {
+    persons: PersonServiceClient<Channel>,
+    locations: LocationServiceClient<Channel>,
+    peer_health: [(&'static str, HealthClient<Channel>); 2],
+}
+
+impl ApiState {
+    /// State over channels to the persons and locations services.
+    pub fn new(persons: Channel, locations: Channel) -> Self {
+        Self {
+            peer_health: [
+                ("persons", HealthClient::new(persons.clone())),
+                ("locations", HealthClient::new(locations.clone())),
+            ],
+            persons: PersonServiceClient::new(persons),
+            locations: LocationServiceClient::new(locations),
+        }
+    }
+
+    /// One person, or the 404 that routes under `/api/persons/{id}` answer.
+    async fn person(&self, id: i64) -> Result<v1::Person, ApiError> {
+        self.persons
+            .clone()
+            .get_person(v1::GetPersonRequest { id })
+            .await
+            .map(tonic::Response::into_inner)
+            .map_err(|status| match status.code() {
+                tonic::Code::NotFound => ApiError::NotFound { what: "person", id },
+                _ => ApiError::Peer {
+                    peer: "persons",
+                    status,
+                },
+            })
+    }
+
+    /// The existing persons among `ids`, by id, in as few calls as the
+    /// persons service's batch limit allows.
+    async fn persons_by_id(&self, ids: Vec<i64>) -> Result<HashMap<i64, v1::Person>, ApiError> {
+        let mut found = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(crate::persons::MAX_BATCH_IDS) {
+            let response = self
+                .persons
+                .clone()
+                .batch_get_persons(v1::BatchGetPersonsRequest {
+                    ids: chunk.to_vec(),
+                })
+                .await
+                .map_err(ApiError::peer("persons"))?;
+            found.extend(response.into_inner().persons.into_iter().map(|p| (p.id, p)));
+        }
+        Ok(found)
+    }
+
+    /// Ready when both backing services report themselves serving.
+    fn readiness(&self) -> ReadinessCheck {
+        let peers = self.peer_health.clone();
+        Arc::new(move || {
+            let peers = peers.clone();
+            Box::pin(async move {
+                for (name, mut client) in peers {
+                    let status = client
+                        .check(HealthCheckRequest::default())
+                        .await
+                        .map_err(|status| format!("{name}: {}", status.message()))?
+                        .into_inner()
+                        .status();
+                    if status != ServingStatus::Serving {
+                        return Err(format!("{name}: {}", status.as_str_name()));
+                    }
+                }
+                Ok(())
+            })
+        })
+    }
+}
+
+/// The complete REST application: API routes, documentation, operational
+/// endpoints, and the layers every request passes through.
+pub fn router(state: ApiState, request_timeout: Duration) -> Router {
+    let readiness = state.readiness();
+    let api = Router::new()
+        .route(
+            "/api/persons",
+            get(persons::list_persons).post(persons::create_person),
+        )
+        .route("/api/persons/{person_id}", get(persons::get_person))
+        .route(
+            "/api/persons/{person_id}/connection",
+            get(connections::find_connections),
+        )
+        .route("/api/locations/{location_id}", get(locations::get_location))
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .route_layer(RequestMetricsLayer::new("api"))
+        .with_state(state);
+
+    Router::new()
+        .merge(api)
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
+        .merge(admin::routes(readiness))
+        .fallback(|OriginalUri(uri): OriginalUri| async move {
+            ApiError::NoRoute(uri.path().to_owned())
+        })
+        .layer(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http())
+                .layer(CorsLayer::permissive())
+                .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+                    ApiError::Timeout
+                }))
+                .timeout(request_timeout)
+                .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES)),
+        )
+}
+
+/// Serves the REST API on `listener` until `shutdown`, then drains.
+pub async fn run(
+    state: ApiState,
+    request_timeout: Duration,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    tracing::info!(address = %listener.local_addr()?, "REST API listening");
+    axum::serve(listener, router(state, request_timeout))
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await?;
+    tracing::info!("REST API stopped");
+    Ok(())
+}
+
+/// Starts the REST API as configured (`udaconnect api`).
+pub async fn start(
+    server: &ApiServerArgs,
+    persons_url: &str,
+    locations_url: &str,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let state = ApiState::new(grpc::channel(persons_url)?, grpc::channel(locations_url)?);
+    run(
+        state,
+        server.request_timeout,
+        TcpListener::bind(server.listen).await?,
+        shutdown,
+    )
+    .await
+}

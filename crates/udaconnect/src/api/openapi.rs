@@ -1,0 +1,42 @@
+//! The OpenAPI document, generated from the handlers so it cannot drift.
+
+use utoipa::OpenApi;
+
+use super::{connections, json, locations, persons, problem};
+
+/// The REST API's OpenAPI description, served at `/openapi.json` and
+/// committed as `docs/openapi.yaml`.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "UdaConnect API",
+        description = "Attendees of a conference and whom they met. Errors are RFC 9457 problem documents (`application/problem+json`) whose `field` names the offending input.",
+        license(name = "MIT"),
+    ),
+    paths(
+        persons::list_persons,
+        persons::create_person,
+        persons::get_person,
+        connections::find_connections,
+        locations::get_location,
+    ),
+    components(schemas(
+        json::PersonJson,
+        json::NewPersonJson,
+        json::LocationJson,
+        json::ConnectionJson,
+        problem::Problem,
+    )),
+    tags(
+        (name = "persons", description = "Attendees and their connections"),
+        (name = "locations", description = "Location pings"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as YAML, exactly as committed in `docs/openapi.yaml`.
+pub fn openapi_yaml() -> String {
+    ApiDoc::openapi()
+        .to_yaml()
+        .expect("the generated OpenAPI document serializes to YAML")
+}

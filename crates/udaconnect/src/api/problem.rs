@@ -1,0 +1,132 @@
+//! Every error the REST API answers, as an RFC 9457 problem document naming
+//! the field at fault. Server-side causes are logged, never shown.
+
+use axum::{
+    Json,
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+use tonic::Code;
+use udaconnect_domain::FieldError;
+use utoipa::ToSchema;
+
+/// An RFC 9457 problem document (`application/problem+json`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// Always `about:blank`: the status code says what kind of problem it is.
+    #[serde(rename = "type")]
+    pub problem_type: &'static str,
+    /// The status code's reason phrase.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong, for a human.
+    pub detail: String,
+    /// The request field at fault, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// Why a REST request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A path or query parameter is invalid (400).
+    #[error("{0}")]
+    InvalidParameter(FieldError),
+    /// The body is well-formed JSON but a field is invalid (422).
+    #[error("{0}")]
+    InvalidBody(FieldError),
+    /// The body is not JSON at all (400).
+    #[error("malformed JSON body: {0}")]
+    MalformedJson(String),
+    /// The body was not declared as JSON (415).
+    #[error("the request body must be JSON (Content-Type: application/json)")]
+    UnsupportedMediaType,
+    /// The body exceeds the limit (413).
+    #[error("the request body must be at most {0} bytes")]
+    BodyTooLarge(usize),
+    /// The addressed entity does not exist (404).
+    #[error("no {what} with id {id}")]
+    NotFound {
+        /// `person` or `location`.
+        what: &'static str,
+        /// The id asked for.
+        id: i64,
+    },
+    /// No route matches the path (404).
+    #[error("no such resource: {0}")]
+    NoRoute(String),
+    /// The route exists but not for this method (405).
+    #[error("method not allowed on this resource")]
+    MethodNotAllowed,
+    /// The request took longer than the server allows (503).
+    #[error("the request took too long; retry later")]
+    Timeout,
+    /// A backing service answered with an error.
+    #[error("{peer} service failed: {status}")]
+    Peer {
+        /// Which service.
+        peer: &'static str,
+        /// What it answered.
+        status: tonic::Status,
+    },
+}
+
+impl ApiError {
+    /// Wraps an error answered by the `peer` service.
+    pub fn peer(peer: &'static str) -> impl FnOnce(tonic::Status) -> Self {
+        move |status| Self::Peer { peer, status }
+    }
+
+    fn status_and_field(&self) -> (StatusCode, Option<&str>) {
+        match self {
+            Self::InvalidParameter(error) => (StatusCode::BAD_REQUEST, Some(&error.field)),
+            Self::InvalidBody(error) => (StatusCode::UNPROCESSABLE_ENTITY, Some(&error.field)),
+            Self::MalformedJson(_) => (StatusCode::BAD_REQUEST, Some("body")),
+            Self::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, None),
+            Self::BodyTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, Some("body")),
+            Self::NotFound { .. } | Self::NoRoute(_) => (StatusCode::NOT_FOUND, None),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, None),
+            Self::Timeout => (StatusCode::SERVICE_UNAVAILABLE, None),
+            Self::Peer { status, .. } => match status.code() {
+                Code::NotFound => (StatusCode::NOT_FOUND, None),
+                Code::InvalidArgument => (StatusCode::BAD_REQUEST, None),
+                Code::Unavailable | Code::DeadlineExceeded | Code::ResourceExhausted => {
+                    (StatusCode::SERVICE_UNAVAILABLE, None)
+                }
+                _ => (StatusCode::INTERNAL_SERVER_ERROR, None),
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, field) = self.status_and_field();
+        let detail = match &self {
+            Self::Peer { peer, status: grpc } => {
+                if status.is_server_error() {
+                    tracing::error!(peer, status = %grpc, "backing service failed");
+                    "a backing service is unavailable; retry later".to_owned()
+                } else {
+                    grpc.message().to_owned()
+                }
+            }
+            other => other.to_string(),
+        };
+        let problem = Problem {
+            problem_type: "about:blank",
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail,
+            field: field.map(str::to_owned),
+        };
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            Json(problem),
+        )
+            .into_response()
+    }
+}

@@ -1,0 +1,208 @@
+//! The `udaconnect` command line: one subcommand per service, plus the
+//! operational tasks (migrate, seed, openapi). Every flag can also be set by
+//! the environment variable shown in `--help`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use udaconnect_storage::{LocationStore, PersonStore};
+
+use crate::{
+    api,
+    config::{
+        ApiServerArgs, CommonArgs, LocationsDatabaseArgs, LocationsPeerArgs, LocationsServerArgs,
+        PersonsDatabaseArgs, PersonsPeerArgs, PersonsServerArgs,
+    },
+    locations, persons, seed, shutdown, stack,
+};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "udaconnect",
+    version,
+    about = "UdaConnect: whom attendees met, where and when."
+)]
+struct Cli {
+    #[command(flatten)]
+    common: CommonArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the persons service (gRPC; owns attendee records).
+    Persons {
+        #[command(flatten)]
+        server: PersonsServerArgs,
+        #[command(flatten)]
+        database: PersonsDatabaseArgs,
+    },
+    /// Run the locations service (gRPC; owns location pings and spatial queries).
+    Locations {
+        #[command(flatten)]
+        server: LocationsServerArgs,
+        #[command(flatten)]
+        database: LocationsDatabaseArgs,
+        #[command(flatten)]
+        persons: PersonsPeerArgs,
+    },
+    /// Run the public REST API (calls persons and locations over gRPC).
+    Api {
+        #[command(flatten)]
+        server: ApiServerArgs,
+        #[command(flatten)]
+        persons: PersonsPeerArgs,
+        #[command(flatten)]
+        locations: LocationsPeerArgs,
+    },
+    /// Run every service of the local stack in one process (migrates first).
+    All(AllArgs),
+    /// Apply database migrations and exit.
+    Migrate {
+        /// Which service's database to migrate.
+        #[arg(value_enum, default_value = "all")]
+        target: MigrateTarget,
+        #[command(flatten)]
+        persons: PersonsDatabaseArgs,
+        #[command(flatten)]
+        locations: LocationsDatabaseArgs,
+    },
+    /// Load the starter data set (idempotent) and exit.
+    Seed {
+        /// Folder holding persons.csv and locations.csv.
+        #[arg(long, env = "SEED_DATA_DIR", default_value_os_t = seed::default_data_dir())]
+        data_dir: PathBuf,
+        #[command(flatten)]
+        persons: PersonsDatabaseArgs,
+        #[command(flatten)]
+        locations: LocationsDatabaseArgs,
+    },
+    /// Print the REST API's OpenAPI document (YAML) and exit.
+    Openapi,
+}
+
+/// Settings of `udaconnect all`: every server and both databases. Services
+/// reach each other on 127.0.0.1 at the ports they listen on.
+#[derive(Debug, Clone, Args)]
+pub struct AllArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub persons: PersonsServerArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub locations: LocationsServerArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub api: ApiServerArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub persons_database: PersonsDatabaseArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub locations_database: LocationsDatabaseArgs,
+}
+
+/// Whose schema `udaconnect migrate` brings up to date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MigrateTarget {
+    /// Only the persons database.
+    Persons,
+    /// Only the locations database.
+    Locations,
+    /// Both.
+    All,
+}
+
+/// Parses the command line and runs the chosen command to completion.
+pub async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    udaconnect_telemetry::init_logging(cli.common.log_format);
+    match cli.command {
+        Command::Persons { server, database } => {
+            persons::start(&server, &database, shutdown::on_signal()).await
+        }
+        Command::Locations {
+            server,
+            database,
+            persons,
+        } => {
+            locations::start(
+                &server,
+                &database,
+                &persons.persons_url,
+                shutdown::on_signal(),
+            )
+            .await
+        }
+        Command::Api {
+            server,
+            persons,
+            locations,
+        } => {
+            api::start(
+                &server,
+                &persons.persons_url,
+                &locations.locations_url,
+                shutdown::on_signal(),
+            )
+            .await
+        }
+        Command::All(args) => stack::run(args, shutdown::on_signal()).await,
+        Command::Migrate {
+            target,
+            persons,
+            locations,
+        } => migrate(target, &persons, &locations).await,
+        Command::Seed {
+            data_dir,
+            persons,
+            locations,
+        } => {
+            let data = seed::read(&data_dir)?;
+            let (persons_store, locations_store) = stores(&persons, &locations)?;
+            let (new_persons, new_locations) =
+                seed::load(&data, &persons_store, &locations_store).await?;
+            tracing::info!(new_persons, new_locations, "seed data loaded");
+            Ok(())
+        }
+        Command::Openapi => {
+            print!("{}", api::openapi_yaml());
+            Ok(())
+        }
+    }
+}
+
+fn stores(
+    persons: &PersonsDatabaseArgs,
+    locations: &LocationsDatabaseArgs,
+) -> anyhow::Result<(PersonStore, LocationStore)> {
+    Ok((
+        PersonStore::new(udaconnect_storage::connect_lazy(
+            &persons.persons_database_url,
+            2,
+        )?),
+        LocationStore::new(udaconnect_storage::connect_lazy(
+            &locations.locations_database_url,
+            2,
+        )?),
+    ))
+}
+
+/// Applies the migrations of `target`'s databases.
+pub async fn migrate(
+    target: MigrateTarget,
+    persons: &PersonsDatabaseArgs,
+    locations: &LocationsDatabaseArgs,
+) -> anyhow::Result<()> {
+    let (persons_store, locations_store) = stores(persons, locations)?;
+    if matches!(target, MigrateTarget::Persons | MigrateTarget::All) {
+        persons_store.migrate().await?;
+        tracing::info!("persons database migrated");
+    }
+    if matches!(target, MigrateTarget::Locations | MigrateTarget::All) {
+        locations_store.migrate().await?;
+        tracing::info!("locations database migrated");
+    }
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! Command-line and environment configuration, grouped so that each service
+//! takes exactly the settings it needs and `all` takes their union.
+
+use std::{net::SocketAddr, time::Duration};
+
+use clap::Args;
+use udaconnect_telemetry::LogFormat;
+
+/// Settings every service shares.
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// Log line format: `text` for a terminal, `json` for a collector.
+    #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = parse_log_format, global = true)]
+    pub log_format: LogFormat,
+}
+
+fn parse_log_format(value: &str) -> Result<LogFormat, String> {
+    match value {
+        "text" => Ok(LogFormat::Text),
+        "json" => Ok(LogFormat::Json),
+        other => Err(format!("unknown log format {other:?}: use text or json")),
+    }
+}
+
+/// The persons service's own database.
+#[derive(Debug, Clone, Args)]
+pub struct PersonsDatabaseArgs {
+    /// PostgreSQL URL of the persons database.
+    #[arg(
+        long,
+        env = "PERSONS_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/udaconnect_persons"
+    )]
+    pub persons_database_url: String,
+}
+
+/// The locations service's own database (PostGIS).
+#[derive(Debug, Clone, Args)]
+pub struct LocationsDatabaseArgs {
+    /// PostgreSQL URL of the locations database (PostGIS must be installable).
+    #[arg(
+        long,
+        env = "LOCATIONS_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/udaconnect_locations"
+    )]
+    pub locations_database_url: String,
+}
+
+/// Where the persons service answers gRPC.
+#[derive(Debug, Clone, Args)]
+pub struct PersonsPeerArgs {
+    /// gRPC URL of the persons service.
+    #[arg(long, env = "PERSONS_URL", default_value = "http://127.0.0.1:50051")]
+    pub persons_url: String,
+}
+
+/// Where the locations service answers gRPC.
+#[derive(Debug, Clone, Args)]
+pub struct LocationsPeerArgs {
+    /// gRPC URL of the locations service.
+    #[arg(long, env = "LOCATIONS_URL", default_value = "http://127.0.0.1:50052")]
+    pub locations_url: String,
+}
+
+/// Where the persons service listens.
+#[derive(Debug, Clone, Args)]
+pub struct PersonsServerArgs {
+    /// Address of the persons gRPC endpoint.
+    #[arg(
+        long = "persons-listen",
+        env = "PERSONS_LISTEN",
+        default_value = "0.0.0.0:50051"
+    )]
+    pub listen: SocketAddr,
+    /// Address of the persons HTTP endpoint serving /healthz, /readyz and /metrics.
+    #[arg(
+        long = "persons-admin-listen",
+        env = "PERSONS_ADMIN_LISTEN",
+        default_value = "0.0.0.0:9101"
+    )]
+    pub admin_listen: SocketAddr,
+}
+
+/// Where the locations service listens.
+#[derive(Debug, Clone, Args)]
+pub struct LocationsServerArgs {
+    /// Address of the locations gRPC endpoint.
+    #[arg(
+        long = "locations-listen",
+        env = "LOCATIONS_LISTEN",
+        default_value = "0.0.0.0:50052"
+    )]
+    pub listen: SocketAddr,
+    /// Address of the locations HTTP endpoint serving /healthz, /readyz and /metrics.
+    #[arg(
+        long = "locations-admin-listen",
+        env = "LOCATIONS_ADMIN_LISTEN",
+        default_value = "0.0.0.0:9102"
+    )]
+    pub admin_listen: SocketAddr,
+}
+
+/// Where the public REST API listens and how long it lets a request run.
+#[derive(Debug, Clone, Args)]
+pub struct ApiServerArgs {
+    /// Address of the REST endpoint (also serves /docs, /healthz, /readyz, /metrics).
+    #[arg(
+        long = "api-listen",
+        env = "API_LISTEN",
+        default_value = "0.0.0.0:30001"
+    )]
+    pub listen: SocketAddr,
+    /// Longest time a request may take before it is answered 503.
+    #[arg(long, env = "API_REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+}
+
+/// The URL under which a service on `listen` is reached from this machine.
+pub fn local_url(listen: SocketAddr) -> String {
+    format!("http://127.0.0.1:{}", listen.port())
+}
+
+/// Parses durations written as `250ms`, `10s` or `2m`.
+pub fn parse_duration(value: &str) -> Result<Duration, String> {
+    let split = value
+        .find(|c: char| !c.is_ascii_digit())
+        .ok_or_else(|| format!("{value:?} has no unit: use ms, s or m"))?;
+    let (number, unit) = value.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{value:?} does not start with a whole number"))?;
+    match unit {
+        "ms" => Ok(Duration::from_millis(number)),
+        "s" => Ok(Duration::from_secs(number)),
+        "m" => Ok(Duration::from_secs(number * 60)),
+        _ => Err(format!("{value:?} has an unknown unit: use ms, s or m")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_need_a_known_unit() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        for bad in ["10", "s", "1.5s", "10h", ""] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+}

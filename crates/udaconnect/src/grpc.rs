@@ -1,0 +1,168 @@
+//! What every gRPC service shares: error mapping, client channels, and a
+//! server with health, reflection, metrics and graceful shutdown.
+
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tokio_util::sync::CancellationToken;
+use tonic::{
+    Code, Status,
+    service::Routes,
+    transport::{Channel, Endpoint, Server},
+};
+use tonic_health::{ServingStatus, server::HealthReporter};
+use udaconnect_domain::FieldError;
+use udaconnect_storage::StorageError;
+use udaconnect_telemetry::RequestMetricsLayer;
+
+use crate::admin::{self, ReadinessCheck};
+
+/// Why a gRPC call failed, before it becomes a [`Status`].
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The request is malformed; the client must change it.
+    #[error("{0}")]
+    InvalidArgument(#[from] FieldError),
+    /// The requested entity does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// Our own database failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// A service we depend on failed.
+    #[error("{peer} failed: {status}")]
+    Peer {
+        /// Which service.
+        peer: &'static str,
+        /// What it answered.
+        status: Status,
+    },
+}
+
+impl From<ServiceError> for Status {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::InvalidArgument(field) => Status::invalid_argument(field.to_string()),
+            ServiceError::NotFound(message) => Status::not_found(message),
+            ServiceError::Storage(error) if error.is_transient() => {
+                tracing::warn!(%error, "database unavailable");
+                Status::unavailable("database unavailable; retry later")
+            }
+            ServiceError::Storage(error) => {
+                tracing::error!(%error, "storage failure");
+                Status::internal("internal error")
+            }
+            ServiceError::Peer { peer, status } => match status.code() {
+                Code::Unavailable | Code::DeadlineExceeded | Code::ResourceExhausted => {
+                    tracing::warn!(peer, %status, "peer unavailable");
+                    Status::unavailable(format!("{peer} service unavailable; retry later"))
+                }
+                _ => {
+                    tracing::error!(peer, %status, "peer failed");
+                    Status::internal("internal error")
+                }
+            },
+        }
+    }
+}
+
+/// A lazily connected channel to a peer service: startup never waits for the
+/// peer, and calls fail fast with `UNAVAILABLE` while it is down.
+pub fn channel(url: &str) -> Result<Channel, tonic::transport::Error> {
+    Ok(Endpoint::from_shared(url.to_owned())?
+        .connect_timeout(Duration::from_secs(2))
+        .timeout(Duration::from_secs(30))
+        .tcp_nodelay(true)
+        .http2_keep_alive_interval(Duration::from_secs(30))
+        .keep_alive_while_idle(true)
+        .connect_lazy())
+}
+
+/// Longest a single call may run on our servers.
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How often the gRPC health status is refreshed from the readiness check.
+const HEALTH_REFRESH: Duration = Duration::from_secs(5);
+
+/// A gRPC service ready to serve: its routes, its fully qualified name (for
+/// the health service) and what makes it ready.
+pub struct GrpcService {
+    /// Short name for logs and metrics (`persons`).
+    pub name: &'static str,
+    /// Fully qualified proto service name (`udaconnect.v1.PersonService`).
+    pub proto_name: &'static str,
+    /// The service's handlers.
+    pub routes: Routes,
+    /// Whether its dependencies answer.
+    pub readiness: ReadinessCheck,
+}
+
+/// Serves `service` with health and reflection on `listener` (and the
+/// operational HTTP endpoints on `admin`) until `shutdown`, then drains.
+pub async fn serve(
+    service: GrpcService,
+    listener: TcpListener,
+    admin: Option<TcpListener>,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let (reporter, health) = tonic_health::server::health_reporter();
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(udaconnect_proto::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let routes = service.routes.add_service(health).add_service(reflection);
+
+    tokio::spawn(report_health(
+        reporter,
+        service.proto_name,
+        service.readiness.clone(),
+        shutdown.clone(),
+    ));
+    let admin_task = admin
+        .map(|listener| tokio::spawn(admin::serve(listener, service.readiness, shutdown.clone())));
+
+    tracing::info!(service = service.name, address = %listener.local_addr()?, "gRPC listening");
+    Server::builder()
+        .timeout(CALL_TIMEOUT)
+        .layer(RequestMetricsLayer::new(service.name))
+        .add_routes(routes)
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown.cancelled())
+        .await?;
+    if let Some(task) = admin_task {
+        task.await??;
+    }
+    tracing::info!(service = service.name, "stopped");
+    Ok(())
+}
+
+/// Keeps the gRPC health status (what Kubernetes' `grpc:` probes ask) in step
+/// with the readiness check.
+async fn report_health(
+    reporter: HealthReporter,
+    proto_name: &'static str,
+    readiness: ReadinessCheck,
+    shutdown: CancellationToken,
+) {
+    let mut interval = tokio::time::interval(HEALTH_REFRESH);
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            _ = interval.tick() => {}
+        }
+        let status = match readiness().await {
+            Ok(()) => ServingStatus::Serving,
+            Err(reason) => {
+                tracing::warn!(%reason, "not serving");
+                ServingStatus::NotServing
+            }
+        };
+        reporter.set_service_status("", status).await;
+        reporter.set_service_status(proto_name, status).await;
+    }
+    reporter
+        .set_service_status("", ServingStatus::NotServing)
+        .await;
+    reporter
+        .set_service_status(proto_name, ServingStatus::NotServing)
+        .await;
+}

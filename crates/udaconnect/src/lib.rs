@@ -1,0 +1,14 @@
+//! UdaConnect's services and their startup, kept in a library so that tests
+//! start exactly what the binary starts, on port 0 against a fresh database.
+
+pub mod admin;
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod grpc;
+pub mod locations;
+pub mod person_directory;
+pub mod persons;
+pub mod seed;
+pub mod shutdown;
+pub mod stack;

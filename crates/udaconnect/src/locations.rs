@@ -1,0 +1,192 @@
+//! The locations service: owns the pings, stores them in bulk and
+//! idempotently, and answers the spatial queries over them.
+
+use chrono::Utc;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tonic::{Request, Response, Status, service::Routes};
+use udaconnect_domain::{ConnectionQuery, FieldError, NewLocation, check_id};
+use udaconnect_proto::{
+    datetime_from_timestamp, new_location_from_wire,
+    v1::{
+        self,
+        location_service_server::{LocationService, LocationServiceServer},
+    },
+};
+use udaconnect_storage::LocationStore;
+
+use crate::{
+    admin,
+    config::{LocationsDatabaseArgs, LocationsServerArgs},
+    grpc::{self, GrpcService, ServiceError},
+    person_directory::PersonDirectory,
+};
+
+/// Most pings one `WriteLocations` call may carry.
+pub const MAX_WRITE_BATCH: usize = 10_000;
+
+/// Database connections the locations service keeps open at most.
+const POOL_SIZE: u32 = 10;
+
+/// Handlers of `udaconnect.v1.LocationService`.
+#[derive(Debug, Clone)]
+pub struct Locations {
+    store: LocationStore,
+    persons: PersonDirectory,
+}
+
+impl Locations {
+    /// Handlers over `store`, checking person ids through `persons`.
+    pub fn new(store: LocationStore, persons: PersonDirectory) -> Self {
+        Self { store, persons }
+    }
+
+    async fn get(&self, id: i64) -> Result<v1::Location, ServiceError> {
+        check_id("id", id)?;
+        self.store
+            .get(id)
+            .await?
+            .map(Into::into)
+            .ok_or_else(|| ServiceError::NotFound(format!("no location with id {id}")))
+    }
+
+    #[tracing::instrument(skip_all, fields(batch = request.locations.len()))]
+    async fn write(
+        &self,
+        request: v1::WriteLocationsRequest,
+    ) -> Result<v1::WriteLocationsResponse, ServiceError> {
+        if request.locations.len() > MAX_WRITE_BATCH {
+            return Err(FieldError::new(
+                "locations",
+                format!("at most {MAX_WRITE_BATCH} locations per call"),
+            )
+            .into());
+        }
+        let now = Utc::now();
+        let mut valid: Vec<(usize, NewLocation)> = Vec::with_capacity(request.locations.len());
+        let mut rejected = Vec::new();
+        for (index, wire) in request.locations.iter().enumerate() {
+            match new_location_from_wire(wire, now) {
+                Ok(location) => valid.push((index, location)),
+                Err(error) => rejected.push(rejection(index, wire, &error)),
+            }
+        }
+
+        let existing = self
+            .persons
+            .existing(valid.iter().map(|(_, location)| location.person_id))
+            .await
+            .map_err(|status| ServiceError::Peer {
+                peer: "persons",
+                status,
+            })?;
+        let (accepted, unknown): (Vec<_>, Vec<_>) = valid
+            .into_iter()
+            .partition(|(_, location)| existing.contains(&location.person_id));
+        for (index, location) in unknown {
+            let error = FieldError::new(
+                "person_id",
+                format!("no person with id {}", location.person_id),
+            );
+            rejected.push(rejection(index, &request.locations[index], &error));
+        }
+        rejected.sort_by_key(|rejection| rejection.index);
+
+        let accepted: Vec<NewLocation> = accepted.into_iter().map(|(_, l)| l).collect();
+        let written = self.store.write(&accepted).await?;
+        metrics::counter!("locations_written_total").increment(written);
+        // Bounded by MAX_WRITE_BATCH, so these fit in u32.
+        let written = written as u32;
+        Ok(v1::WriteLocationsResponse {
+            written,
+            duplicates: accepted.len() as u32 - written,
+            rejected,
+        })
+    }
+
+    async fn find_connections(
+        &self,
+        request: v1::FindConnectionsRequest,
+    ) -> Result<v1::FindConnectionsResponse, ServiceError> {
+        let query = ConnectionQuery::new(
+            request.person_id,
+            datetime_from_timestamp("start_time", request.start_time.as_ref())?,
+            datetime_from_timestamp("end_time", request.end_time.as_ref())?,
+            request.distance_meters,
+        )?;
+        let connections = self.store.find_connections(&query).await?;
+        Ok(v1::FindConnectionsResponse {
+            connections: connections.into_iter().map(Into::into).collect(),
+        })
+    }
+}
+
+fn rejection(index: usize, wire: &v1::NewLocation, error: &FieldError) -> v1::RejectedLocation {
+    v1::RejectedLocation {
+        // Bounded by MAX_WRITE_BATCH.
+        index: index as u32,
+        event_id: wire.event_id.clone(),
+        reason: error.to_string(),
+    }
+}
+
+#[tonic::async_trait]
+impl LocationService for Locations {
+    async fn get_location(
+        &self,
+        request: Request<v1::GetLocationRequest>,
+    ) -> Result<Response<v1::Location>, Status> {
+        Ok(Response::new(self.get(request.get_ref().id).await?))
+    }
+
+    async fn write_locations(
+        &self,
+        request: Request<v1::WriteLocationsRequest>,
+    ) -> Result<Response<v1::WriteLocationsResponse>, Status> {
+        Ok(Response::new(self.write(request.into_inner()).await?))
+    }
+
+    async fn find_connections(
+        &self,
+        request: Request<v1::FindConnectionsRequest>,
+    ) -> Result<Response<v1::FindConnectionsResponse>, Status> {
+        Ok(Response::new(
+            Locations::find_connections(self, request.into_inner()).await?,
+        ))
+    }
+}
+
+/// Serves the locations service until `shutdown`.
+pub async fn run(
+    store: LocationStore,
+    persons: PersonDirectory,
+    listener: TcpListener,
+    admin_listener: Option<TcpListener>,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let service = GrpcService {
+        name: "locations",
+        proto_name: "udaconnect.v1.LocationService",
+        readiness: admin::database_readiness(store.pool().clone()),
+        routes: Routes::new(LocationServiceServer::new(Locations::new(store, persons))),
+    };
+    grpc::serve(service, listener, admin_listener, shutdown).await
+}
+
+/// Starts the locations service as configured (`udaconnect locations`).
+pub async fn start(
+    server: &LocationsServerArgs,
+    database: &LocationsDatabaseArgs,
+    persons_url: &str,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let pool = udaconnect_storage::connect_lazy(&database.locations_database_url, POOL_SIZE)?;
+    run(
+        LocationStore::new(pool),
+        PersonDirectory::new(grpc::channel(persons_url)?),
+        TcpListener::bind(server.listen).await?,
+        Some(TcpListener::bind(server.admin_listen).await?),
+        shutdown,
+    )
+    .await
+}

@@ -1,0 +1,80 @@
+//! Answers "does this person exist?" for services that do not own persons,
+//! through the persons service, remembering the answers that cannot change.
+
+use std::{
+    collections::HashSet,
+    sync::{Arc, RwLock},
+};
+
+use tonic::{Status, transport::Channel};
+use udaconnect_domain::PersonId;
+use udaconnect_proto::v1::{BatchGetPersonsRequest, person_service_client::PersonServiceClient};
+
+/// How many known person ids are remembered before the memory is reset.
+const MAX_REMEMBERED: usize = 1_000_000;
+
+/// A caching view of which persons exist. Persons are never deleted, so a
+/// person once seen stays known; unknown ids are asked again every time,
+/// since the person may be created a moment later.
+#[derive(Debug, Clone)]
+pub struct PersonDirectory {
+    client: PersonServiceClient<Channel>,
+    known: Arc<RwLock<HashSet<PersonId>>>,
+}
+
+impl PersonDirectory {
+    /// A directory asking the persons service behind `channel`.
+    pub fn new(channel: Channel) -> Self {
+        Self {
+            client: PersonServiceClient::new(channel),
+            known: Arc::default(),
+        }
+    }
+
+    /// The subset of `ids` that are existing persons.
+    pub async fn existing(
+        &self,
+        ids: impl IntoIterator<Item = PersonId>,
+    ) -> Result<HashSet<PersonId>, Status> {
+        let mut found = HashSet::new();
+        let mut unknown = Vec::new();
+        {
+            let known = self
+                .known
+                .read()
+                .unwrap_or_else(|poison| poison.into_inner());
+            for id in ids {
+                if known.contains(&id) {
+                    found.insert(id);
+                } else {
+                    unknown.push(id);
+                }
+            }
+        }
+        if unknown.is_empty() {
+            return Ok(found);
+        }
+        unknown.sort_unstable();
+        unknown.dedup();
+        let mut client = self.client.clone();
+        let mut fetched = Vec::new();
+        for chunk in unknown.chunks(crate::persons::MAX_BATCH_IDS) {
+            let response = client
+                .batch_get_persons(BatchGetPersonsRequest {
+                    ids: chunk.to_vec(),
+                })
+                .await?;
+            fetched.extend(response.into_inner().persons.into_iter().map(|p| p.id));
+        }
+        let mut known = self
+            .known
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner());
+        if known.len() + fetched.len() > MAX_REMEMBERED {
+            known.clear();
+        }
+        known.extend(fetched.iter().copied());
+        found.extend(fetched);
+        Ok(found)
+    }
+}

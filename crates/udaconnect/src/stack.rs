@@ -1,0 +1,65 @@
+//! `udaconnect all`: the whole local stack in one process, each service on
+//! its own port exactly as it runs alone, talking to the others over gRPC.
+
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    api,
+    cli::{AllArgs, MigrateTarget},
+    config::local_url,
+    locations, persons,
+};
+
+/// Migrates both databases, then runs every service until `shutdown` or until
+/// one of them fails (which stops the others).
+pub async fn run(args: AllArgs, shutdown: CancellationToken) -> anyhow::Result<()> {
+    crate::cli::migrate(
+        MigrateTarget::All,
+        &args.persons_database,
+        &args.locations_database,
+    )
+    .await?;
+
+    let persons_url = local_url(args.persons.listen);
+    let locations_url = local_url(args.locations.listen);
+    let mut services = JoinSet::new();
+    {
+        let (server, database, token) = (
+            args.persons.clone(),
+            args.persons_database.clone(),
+            shutdown.clone(),
+        );
+        services.spawn(async move { persons::start(&server, &database, token).await });
+    }
+    {
+        let (server, database, token) = (
+            args.locations.clone(),
+            args.locations_database.clone(),
+            shutdown.clone(),
+        );
+        let persons_url = persons_url.clone();
+        services
+            .spawn(async move { locations::start(&server, &database, &persons_url, token).await });
+    }
+    {
+        let (server, token) = (args.api.clone(), shutdown.clone());
+        services
+            .spawn(async move { api::start(&server, &persons_url, &locations_url, token).await });
+    }
+
+    let mut outcome = Ok(());
+    while let Some(finished) = services.join_next().await {
+        let result = finished
+            .map_err(anyhow::Error::from)
+            .and_then(|result| result);
+        if let Err(error) = result {
+            tracing::error!(%error, "a service failed; stopping the stack");
+            shutdown.cancel();
+            if outcome.is_ok() {
+                outcome = Err(error);
+            }
+        }
+    }
+    outcome
+}

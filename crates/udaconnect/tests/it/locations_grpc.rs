@@ -1,0 +1,239 @@
+use chrono::{DateTime, TimeZone, Utc};
+use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
+use tonic::Code;
+use udaconnect_proto::{
+    timestamp_from_datetime,
+    v1::{
+        CreatePersonRequest, FindConnectionsRequest, GetLocationRequest, GetPersonRequest,
+        NewLocation, WriteLocationsRequest,
+    },
+};
+use uuid::Uuid;
+
+use crate::support::TestApp;
+
+fn noon() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 5, 14, 12, 0, 0).unwrap()
+}
+
+async fn create_person(app: &TestApp, name: &str) -> i64 {
+    app.persons_grpc
+        .clone()
+        .create_person(CreatePersonRequest {
+            first_name: name.to_owned(),
+            last_name: "Tester".to_owned(),
+            company_name: "UdaConnect".to_owned(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .id
+}
+
+fn ping(person_id: i64, latitude: f64, longitude: f64) -> NewLocation {
+    NewLocation {
+        event_id: Uuid::new_v4().to_string(),
+        person_id,
+        latitude,
+        longitude,
+        creation_time: Some(timestamp_from_datetime(noon())),
+    }
+}
+
+#[tokio::test]
+async fn writing_the_same_batch_twice_stores_each_event_once() {
+    let app = TestApp::spawn().await;
+    let person = create_person(&app, "Idem").await;
+    let batch: Vec<NewLocation> = (0..1000)
+        .map(|i| ping(person, 37.0 + f64::from(i) * 1e-5, -122.0))
+        .collect();
+    let mut client = app.locations_grpc.clone();
+
+    let first = client
+        .write_locations(WriteLocationsRequest {
+            locations: batch.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (first.written, first.duplicates, first.rejected.len()),
+        (1000, 0, 0)
+    );
+
+    let second = client
+        .write_locations(WriteLocationsRequest {
+            locations: batch.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (second.written, second.duplicates, second.rejected.len()),
+        (0, 1000, 0)
+    );
+
+    // A repeat inside one batch is also stored once.
+    let repeat = ping(person, 1.0, 1.0);
+    let third = client
+        .write_locations(WriteLocationsRequest {
+            locations: vec![repeat.clone(), repeat],
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((third.written, third.duplicates), (1, 1));
+    assert_eq!(app.stored_locations().await, 1001);
+}
+
+#[tokio::test]
+async fn invalid_pings_are_rejected_by_index_and_the_rest_stored() {
+    let app = TestApp::spawn().await;
+    let person = create_person(&app, "Mixed").await;
+    let mut bad_event = ping(person, 0.0, 0.0);
+    bad_event.event_id = "not-a-uuid".to_owned();
+    let mut no_time = ping(person, 0.0, 0.0);
+    no_time.creation_time = None;
+    let batch = vec![
+        ping(person, 10.0, 10.0),
+        ping(person, 91.0, 0.0),
+        ping(person, 0.0, -180.5),
+        ping(person, f64::NAN, 0.0),
+        bad_event,
+        no_time,
+        ping(person + 1000, 0.0, 0.0),
+        ping(0, 0.0, 0.0),
+        ping(person, -90.0, 180.0),
+    ];
+    let response = app
+        .locations_grpc
+        .clone()
+        .write_locations(WriteLocationsRequest { locations: batch })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(response.written, 2);
+    let rejected: Vec<(u32, &str)> = response
+        .rejected
+        .iter()
+        .map(|r| (r.index, r.reason.split(':').next().unwrap()))
+        .collect();
+    assert_eq!(
+        rejected,
+        [
+            (1, "latitude"),
+            (2, "longitude"),
+            (3, "latitude"),
+            (4, "event_id"),
+            (5, "creation_time"),
+            (6, "person_id"),
+            (7, "person_id"),
+        ]
+    );
+    assert!(response.rejected[5].reason.contains("no person with id"));
+    assert_eq!(app.stored_locations().await, 2);
+}
+
+/// Two points a known geodesic distance apart (computed with Karney's
+/// algorithm, independently of PostGIS) are connected at d + 0.5 m and not
+/// at d − 0.5 m, from the equator to the high latitudes.
+#[tokio::test]
+async fn distances_are_geodesic_on_the_spheroid() {
+    let app = TestApp::spawn().await;
+    let geodesic = Geodesic::wgs84();
+    let mut client = app.locations_grpc.clone();
+    for (latitude, longitude, azimuth, metres) in [
+        (0.0, 10.0, 90.0, 50.0),
+        (35.0585, -106.5719, 30.0, 120.0),
+        (37.5534, -122.2905, 200.0, 7.0),
+        (-45.0, 170.0, 45.0, 300.0),
+        (60.17, 24.94, 90.0, 800.0),
+        (78.22, 15.65, 10.0, 2000.0),
+    ] {
+        let (lat2, lon2): (f64, f64) = geodesic.direct(latitude, longitude, azimuth, metres);
+        let distance: f64 = geodesic.inverse(latitude, longitude, lat2, lon2);
+        let me = create_person(&app, "Near").await;
+        let other = create_person(&app, "Far").await;
+        client
+            .write_locations(WriteLocationsRequest {
+                locations: vec![ping(me, latitude, longitude), ping(other, lat2, lon2)],
+            })
+            .await
+            .unwrap();
+        for (radius, expected) in [(distance + 0.5, 1), (distance - 0.5, 0)] {
+            let found = client
+                .find_connections(FindConnectionsRequest {
+                    person_id: me,
+                    start_time: Some(timestamp_from_datetime(noon() - chrono::Days::new(1))),
+                    end_time: Some(timestamp_from_datetime(noon() + chrono::Days::new(1))),
+                    distance_meters: radius,
+                })
+                .await
+                .unwrap()
+                .into_inner()
+                .connections;
+            assert_eq!(
+                found.len(),
+                expected,
+                "{distance} m at latitude {latitude}, radius {radius}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn grpc_errors_use_the_documented_codes() {
+    let app = TestApp::spawn().await;
+    let mut persons = app.persons_grpc.clone();
+    let mut locations = app.locations_grpc.clone();
+
+    let missing = persons
+        .get_person(GetPersonRequest { id: 42 })
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), Code::NotFound);
+    let missing = locations
+        .get_location(GetLocationRequest { id: 42 })
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), Code::NotFound);
+
+    let invalid = persons
+        .create_person(CreatePersonRequest {
+            first_name: "Ada".to_owned(),
+            last_name: String::new(),
+            company_name: "X".to_owned(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(invalid.code(), Code::InvalidArgument);
+    assert!(
+        invalid.message().starts_with("last_name:"),
+        "{}",
+        invalid.message()
+    );
+
+    let invalid = locations
+        .find_connections(FindConnectionsRequest {
+            person_id: 1,
+            start_time: None,
+            end_time: None,
+            distance_meters: 5.0,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(invalid.code(), Code::InvalidArgument);
+    assert!(
+        invalid.message().starts_with("start_time:"),
+        "{}",
+        invalid.message()
+    );
+
+    let too_many = locations
+        .write_locations(WriteLocationsRequest {
+            locations: vec![ping(1, 0.0, 0.0); 10_001],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(too_many.code(), Code::InvalidArgument);
+}
