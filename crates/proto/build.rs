@@ -8,6 +8,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let protos = [
         proto_root.join("udaconnect/v1/persons.proto"),
         proto_root.join("udaconnect/v1/locations.proto"),
+        proto_root.join("udaconnect/v1/events.proto"),
+        proto_root.join("udaconnect/v1/ingest.proto"),
     ];
     let well_known = protoc_bin_vendored::include_path()?;
     let descriptor = PathBuf::from(env::var("OUT_DIR")?).join("udaconnect_descriptor.bin");

@@ -13,6 +13,7 @@ pub use connection::{
 };
 pub use field_error::FieldError;
 pub use location::{
-    Coordinates, Location, LocationId, NewLocation, check_observation_time, parse_event_id,
+    Coordinates, Location, LocationId, NewLocation, check_observation_time, parse_datetime,
+    parse_event_id,
 };
 pub use person::{MAX_NAME_CHARS, NewPerson, Person, PersonId, check_id};

@@ -1,4 +1,4 @@
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use uuid::Uuid;
 
 use crate::{FieldError, PersonId};
@@ -82,6 +82,23 @@ pub fn parse_event_id(field: &str, value: &str) -> Result<Uuid, FieldError> {
     Uuid::parse_str(value).map_err(|_| FieldError::new(field, "must be a UUID"))
 }
 
+/// Parses an ISO-8601 date-time: with an offset (`2020-08-18T12:37:06+02:00`,
+/// `…Z`) it means that instant; without one (`2020-08-18T10:37:06`, as the
+/// proof of concept wrote them) it is UTC. Fractions of a second are kept.
+pub fn parse_datetime(field: &str, value: &str) -> Result<DateTime<Utc>, FieldError> {
+    DateTime::parse_from_rfc3339(value)
+        .map(|time| time.with_timezone(&Utc))
+        .or_else(|_| {
+            NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S%.f").map(|time| time.and_utc())
+        })
+        .map_err(|_| {
+            FieldError::new(
+                field,
+                "must be an ISO-8601 date-time such as 2020-08-18T10:37:06 (UTC) or 2020-08-18T12:37:06+02:00",
+            )
+        })
+}
+
 /// How far ahead of the receiving clock an observation may be (clock skew).
 const MAX_CLOCK_SKEW: TimeDelta = TimeDelta::hours(24);
 
@@ -111,6 +128,7 @@ pub fn check_observation_time(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
     use proptest::prelude::*;
 
     proptest! {
@@ -133,6 +151,45 @@ mod tests {
             assert_eq!(Coordinates::new(0.0, bad).unwrap_err().field, "longitude");
         }
         assert!(Coordinates::new(-90.0, 180.0).is_ok());
+    }
+
+    #[test]
+    fn date_times_with_and_without_offset() {
+        let utc = Utc.with_ymd_and_hms(2020, 8, 18, 10, 37, 6).unwrap();
+        for text in [
+            "2020-08-18T10:37:06",
+            "2020-08-18T10:37:06Z",
+            "2020-08-18T12:37:06+02:00",
+            "2020-08-18T10:37:06.000",
+        ] {
+            assert_eq!(parse_datetime("t", text).unwrap(), utc, "{text}");
+        }
+        let fraction = parse_datetime("t", "2020-08-18T10:37:06.25").unwrap();
+        assert_eq!(fraction.timestamp_subsec_millis(), 250);
+        for bad in [
+            "",
+            "2020-08-18",
+            "2020-08-18 10:37",
+            "yesterday",
+            "2020-13-01T00:00:00",
+        ] {
+            assert_eq!(parse_datetime("t", bad).unwrap_err().field, "t", "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn date_times_round_trip(seconds in 946_684_800i64..4_102_444_800, millis in 0u32..1000) {
+            let time = DateTime::from_timestamp(seconds, millis * 1_000_000).unwrap();
+            prop_assert_eq!(parse_datetime("t", &time.to_rfc3339()).unwrap(), time);
+            let naive = time.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f").to_string();
+            prop_assert_eq!(parse_datetime("t", &naive).unwrap(), time);
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in ".{0,40}") {
+            let _ = parse_datetime("t", &text);
+        }
     }
 
     #[test]

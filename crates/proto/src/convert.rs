@@ -1,8 +1,10 @@
 use chrono::{DateTime, Utc};
 use prost_types::Timestamp;
 use udaconnect_domain::{
-    Connection, Coordinates, FieldError, Location, NewLocation, Person, check_id, parse_event_id,
+    Connection, Coordinates, FieldError, Location, NewLocation, Person, check_id,
+    check_observation_time, parse_event_id,
 };
+use uuid::Uuid;
 
 use crate::v1;
 
@@ -27,22 +29,88 @@ pub fn datetime_from_timestamp(
         .ok_or_else(|| FieldError::new(field, "is not a representable timestamp"))
 }
 
-/// Validates a ping received over the wire. Time plausibility is checked
-/// against `now` (see [`udaconnect_domain::check_observation_time`]).
+/// Validates a ping to store, as received by the locations service.
 pub fn new_location_from_wire(
     wire: &v1::NewLocation,
     now: DateTime<Utc>,
 ) -> Result<NewLocation, FieldError> {
-    let creation_time = datetime_from_timestamp("creation_time", wire.creation_time.as_ref())?;
+    let event_id = parse_event_id("event_id", &wire.event_id)?;
+    validated_location(
+        event_id,
+        wire.person_id,
+        wire.latitude,
+        wire.longitude,
+        wire.creation_time.as_ref(),
+        now,
+    )
+}
+
+/// Validates a phone's ping, assigning an event id when it brings none.
+pub fn new_location_from_ping(
+    ping: &v1::Ping,
+    now: DateTime<Utc>,
+) -> Result<NewLocation, FieldError> {
+    let event_id = if ping.event_id.is_empty() {
+        Uuid::new_v4()
+    } else {
+        parse_event_id("event_id", &ping.event_id)?
+    };
+    validated_location(
+        event_id,
+        ping.person_id,
+        ping.latitude,
+        ping.longitude,
+        ping.creation_time.as_ref(),
+        now,
+    )
+}
+
+/// Reads a location event back into the ping it carries (the consumer's view).
+pub fn new_location_from_event(event: &v1::LocationEvent) -> v1::NewLocation {
+    v1::NewLocation {
+        event_id: event.event_id.clone(),
+        person_id: event.person_id,
+        latitude: event.latitude,
+        longitude: event.longitude,
+        creation_time: event.creation_time,
+    }
+}
+
+/// The event that carries an accepted ping through Kafka.
+pub fn location_event(
+    location: &NewLocation,
+    accepted: DateTime<Utc>,
+    source: &str,
+) -> v1::LocationEvent {
+    v1::LocationEvent {
+        event_id: location.event_id.to_string(),
+        person_id: location.person_id,
+        latitude: location.coordinates.latitude(),
+        longitude: location.coordinates.longitude(),
+        creation_time: Some(timestamp_from_datetime(location.creation_time)),
+        accepted_time: Some(timestamp_from_datetime(accepted)),
+        source: source.to_owned(),
+    }
+}
+
+/// The checks every entry point applies to a ping, in field order, so that
+/// the first error reported is the first bad field.
+fn validated_location(
+    event_id: Uuid,
+    person_id: i64,
+    latitude: f64,
+    longitude: f64,
+    creation_time: Option<&Timestamp>,
+    now: DateTime<Utc>,
+) -> Result<NewLocation, FieldError> {
+    let person_id = check_id("person_id", person_id)?;
+    let coordinates = Coordinates::new(latitude, longitude)?;
+    let creation_time = datetime_from_timestamp("creation_time", creation_time)?;
     Ok(NewLocation {
-        event_id: parse_event_id("event_id", &wire.event_id)?,
-        person_id: check_id("person_id", wire.person_id)?,
-        coordinates: Coordinates::new(wire.latitude, wire.longitude)?,
-        creation_time: udaconnect_domain::check_observation_time(
-            "creation_time",
-            creation_time,
-            now,
-        )?,
+        event_id,
+        person_id,
+        coordinates,
+        creation_time: check_observation_time("creation_time", creation_time, now)?,
     })
 }
 

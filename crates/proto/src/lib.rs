@@ -13,5 +13,8 @@ pub mod v1 {
 /// Encoded descriptors of every UdaConnect proto, for gRPC server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("udaconnect_descriptor");
 
-pub use convert::{datetime_from_timestamp, new_location_from_wire, timestamp_from_datetime};
+pub use convert::{
+    datetime_from_timestamp, location_event, new_location_from_event, new_location_from_ping,
+    new_location_from_wire, timestamp_from_datetime,
+};
 pub use prost_types::Timestamp;

@@ -1,0 +1,54 @@
+use prost::Message as _;
+use rdkafka::message::{Headers, Message};
+use udaconnect_proto::v1::LocationEvent;
+
+/// Header naming the payload's format, checked before decoding.
+pub const CONTENT_TYPE_HEADER: &str = "content-type";
+/// The only payload format of the locations topic so far.
+pub const LOCATION_EVENT_CONTENT_TYPE: &str =
+    "application/x-protobuf; messageType=udaconnect.v1.LocationEvent";
+/// W3C trace context of the request that produced the record.
+pub const TRACEPARENT_HEADER: &str = "traceparent";
+/// Why a record was moved to the dead-letter topic.
+pub const DLQ_REASON_HEADER: &str = "dlq-reason";
+
+/// The payload bytes of a location event.
+pub fn encode_location_event(event: &LocationEvent) -> Vec<u8> {
+    event.encode_to_vec()
+}
+
+/// Why a record cannot be read as a location event. Such a record can never
+/// be processed, so it belongs in the dead-letter topic.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    /// The record declares another format.
+    #[error("unsupported content-type {0:?}")]
+    UnsupportedContentType(String),
+    /// The record has no payload.
+    #[error("empty payload")]
+    EmptyPayload,
+    /// The payload is not a valid protobuf message.
+    #[error("undecodable payload: {0}")]
+    Malformed(#[from] prost::DecodeError),
+}
+
+/// Reads a record of the locations topic.
+pub fn decode_location_event(record: &impl Message) -> Result<LocationEvent, DecodeError> {
+    if let Some(content_type) = header(record, CONTENT_TYPE_HEADER)
+        && content_type != LOCATION_EVENT_CONTENT_TYPE
+    {
+        return Err(DecodeError::UnsupportedContentType(content_type));
+    }
+    let payload = record.payload().ok_or(DecodeError::EmptyPayload)?;
+    Ok(LocationEvent::decode(payload)?)
+}
+
+/// The value of header `key`, if present and text.
+pub fn header(record: &impl Message, key: &str) -> Option<String> {
+    record
+        .headers()?
+        .iter()
+        .find(|header| header.key == key)
+        .and_then(|header| header.value)
+        .map(|value| String::from_utf8_lossy(value).into_owned())
+}

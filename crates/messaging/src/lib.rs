@@ -1,0 +1,63 @@
+//! Kafka plumbing for UdaConnect: topic creation, the location event format
+//! and its headers, and producer and consumer settings chosen for "an
+//! acknowledged ping is never lost" (idempotent producer, `acks=all`, manual
+//! offset commits after the write).
+
+mod event;
+mod producer;
+mod topics;
+
+pub use event::{
+    CONTENT_TYPE_HEADER, DLQ_REASON_HEADER, DecodeError, LOCATION_EVENT_CONTENT_TYPE,
+    TRACEPARENT_HEADER, decode_location_event, encode_location_event, header,
+};
+pub use producer::{EventProducer, Outgoing, PendingDelivery, ProduceError};
+pub use rdkafka;
+pub use topics::{TopicSpec, ensure_topics};
+
+use std::time::Duration;
+
+use rdkafka::{ClientConfig, consumer::StreamConsumer, error::KafkaResult};
+
+/// Where the brokers are and how long a produce may wait for them.
+#[derive(Debug, Clone)]
+pub struct KafkaSettings {
+    /// Comma-separated `host:port` list.
+    pub bootstrap_servers: String,
+    /// Longest a produced record may wait for the brokers' acknowledgement
+    /// before the caller is told the broker is unavailable.
+    pub produce_timeout: Duration,
+    /// Whether producers are idempotent (exactly one copy per record on the
+    /// topic, in order). Always on against Apache Kafka; the development
+    /// broker forgets producer state when it restarts, so a test that
+    /// restarts it under a live producer turns it off.
+    pub idempotent_producer: bool,
+}
+
+impl KafkaSettings {
+    fn client_config(&self) -> ClientConfig {
+        let mut config = ClientConfig::new();
+        config
+            .set("bootstrap.servers", &self.bootstrap_servers)
+            // Fail fast and keep retrying in the background when brokers go away.
+            .set("socket.connection.setup.timeout.ms", "3000")
+            .set("socket.timeout.ms", "10000")
+            .set("reconnect.backoff.max.ms", "2000");
+        config
+    }
+
+    /// A consumer in `group` that never commits on its own: the caller
+    /// commits after the consumed records are safely written.
+    pub fn consumer(&self, group: &str) -> KafkaResult<StreamConsumer> {
+        self.client_config()
+            .set("group.id", group)
+            .set("enable.auto.commit", "false")
+            .set("enable.auto.offset.store", "false")
+            .set("auto.offset.reset", "earliest")
+            .set("enable.partition.eof", "false")
+            .set("session.timeout.ms", "10000")
+            .set("heartbeat.interval.ms", "1000")
+            .set("fetch.wait.max.ms", "50")
+            .create()
+    }
+}
