@@ -60,3 +60,52 @@ ensure_database() {
     createdb "$1"
   fi
 }
+
+# The development Kafka broker: tansu, a Kafka-protocol broker from crates.io
+# (Apache Kafka cannot be installed here; the services work unchanged with it).
+TANSU_VERSION="0.6.0"
+ensure_tansu() {
+  export PATH="$HOME/.cargo/bin:$PATH"
+  if ! tansu --version 2>/dev/null | grep -q "$TANSU_VERSION"; then
+    log "installing tansu $TANSU_VERSION, the development Kafka broker (takes ~12 minutes, once)"
+    cargo install tansu --version "$TANSU_VERSION" --locked --features dynostore,libsql
+  fi
+  TANSU_BIN="$(command -v tansu)"
+  export TANSU_BIN
+}
+
+# start_broker PORT STORAGE_URL: starts tansu on 127.0.0.1:PORT from an empty
+# working directory (it reads a .env from there), waits until it answers, and
+# stops it when the calling script exits.
+start_broker() {
+  local port="$1" storage="$2" url
+  url="tcp://127.0.0.1:$port"
+  BROKER_DIR="$(mktemp -d)"
+  log "starting the Kafka broker on 127.0.0.1:$port ($storage; log: $BROKER_DIR/broker.log)"
+  (cd "$BROKER_DIR" && exec "$TANSU_BIN" broker --listener-url "$url" \
+    --advertised-listener-url "$url" --storage-engine "$storage") \
+    >"$BROKER_DIR/broker.log" 2>&1 &
+  BROKER_PID=$!
+  for _ in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      return 0
+    fi
+    kill -0 "$BROKER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$BROKER_DIR/broker.log" >&2
+  die "the Kafka broker did not start on port $port"
+}
+
+stop_broker() {
+  if [ -n "${BROKER_PID:-}" ]; then
+    kill "$BROKER_PID" 2>/dev/null || true
+    wait "$BROKER_PID" 2>/dev/null || true
+    BROKER_PID=""
+  fi
+}
+
+# A TCP port nobody listens on right now.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}

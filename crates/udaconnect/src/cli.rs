@@ -10,10 +10,11 @@ use udaconnect_storage::{LocationStore, PersonStore};
 use crate::{
     api,
     config::{
-        ApiServerArgs, CommonArgs, LocationsDatabaseArgs, LocationsPeerArgs, LocationsServerArgs,
-        PersonsDatabaseArgs, PersonsPeerArgs, PersonsServerArgs,
+        ApiServerArgs, CommonArgs, ConsumerArgs, IngestServerArgs, KafkaArgs,
+        LocationsDatabaseArgs, LocationsPeerArgs, LocationsServerArgs, PersonsDatabaseArgs,
+        PersonsPeerArgs, PersonsServerArgs,
     },
-    locations, persons, seed, shutdown, stack,
+    ingest, location_consumer, locations, persons, seed, shutdown, simulate, stack, topics,
 };
 
 #[derive(Debug, Parser)]
@@ -47,7 +48,8 @@ enum Command {
         #[command(flatten)]
         persons: PersonsPeerArgs,
     },
-    /// Run the public REST API (calls persons and locations over gRPC).
+    /// Run the public REST API (calls persons and locations over gRPC;
+    /// publishes new pings to Kafka).
     Api {
         #[command(flatten)]
         server: ApiServerArgs,
@@ -55,9 +57,37 @@ enum Command {
         persons: PersonsPeerArgs,
         #[command(flatten)]
         locations: LocationsPeerArgs,
+        #[command(flatten)]
+        kafka: KafkaArgs,
     },
+    /// Run the ingest service (gRPC for phones; publishes pings to Kafka).
+    Ingest {
+        #[command(flatten)]
+        server: IngestServerArgs,
+        #[command(flatten)]
+        persons: PersonsPeerArgs,
+        #[command(flatten)]
+        kafka: KafkaArgs,
+    },
+    /// Run the location consumer (Kafka → locations service, in batches).
+    LocationConsumer {
+        #[command(flatten)]
+        consumer: ConsumerArgs,
+        #[command(flatten)]
+        locations: LocationsPeerArgs,
+        #[command(flatten)]
+        kafka: KafkaArgs,
+    },
+    /// Create the Kafka topics if they are missing, and exit.
+    Topics {
+        #[command(flatten)]
+        kafka: KafkaArgs,
+    },
+    /// Play a conference: attendees wander between booths and talks and
+    /// their phones stream pings through the ingest service.
+    Simulate(simulate::SimulateArgs),
     /// Run every service of the local stack in one process (migrates first).
-    All(AllArgs),
+    All(Box<AllArgs>),
     /// Apply database migrations and exit.
     Migrate {
         /// Which service's database to migrate.
@@ -82,7 +112,7 @@ enum Command {
     Openapi,
 }
 
-/// Settings of `udaconnect all`: every server and both databases. Services
+/// Settings of `udaconnect all`: every server, both databases and Kafka. Services
 /// reach each other on 127.0.0.1 at the ports they listen on.
 #[derive(Debug, Clone, Args)]
 pub struct AllArgs {
@@ -95,6 +125,15 @@ pub struct AllArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub api: ApiServerArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub ingest: IngestServerArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub consumer: ConsumerArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub kafka: KafkaArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub persons_database: PersonsDatabaseArgs,
@@ -139,16 +178,40 @@ pub async fn run() -> anyhow::Result<()> {
             server,
             persons,
             locations,
+            kafka,
         } => {
             api::start(
                 &server,
+                &kafka,
                 &persons.persons_url,
                 &locations.locations_url,
                 shutdown::on_signal(),
             )
             .await
         }
-        Command::All(args) => stack::run(args, shutdown::on_signal()).await,
+        Command::Ingest {
+            server,
+            persons,
+            kafka,
+        } => ingest::start(&server, &kafka, &persons.persons_url, shutdown::on_signal()).await,
+        Command::LocationConsumer {
+            consumer,
+            locations,
+            kafka,
+        } => {
+            location_consumer::start(
+                &consumer,
+                &kafka,
+                &locations.locations_url,
+                shutdown::on_signal(),
+            )
+            .await
+        }
+        Command::Topics { kafka } => {
+            topics::ensure(&kafka.settings(), &kafka.topics(), &shutdown::on_signal()).await
+        }
+        Command::Simulate(args) => simulate::run(args, shutdown::on_signal()).await,
+        Command::All(args) => stack::run(*args, shutdown::on_signal()).await,
         Command::Migrate {
             target,
             persons,

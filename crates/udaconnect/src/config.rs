@@ -4,6 +4,7 @@
 use std::{net::SocketAddr, time::Duration};
 
 use clap::Args;
+use udaconnect_messaging::{KafkaSettings, TopicSpec};
 use udaconnect_telemetry::LogFormat;
 
 /// Settings every service shares.
@@ -113,6 +114,100 @@ pub struct ApiServerArgs {
     /// Longest time a request may take before it is answered 503.
     #[arg(long, env = "API_REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub request_timeout: Duration,
+}
+
+/// Where the ingest service listens.
+#[derive(Debug, Clone, Args)]
+pub struct IngestServerArgs {
+    /// Address of the ingest gRPC endpoint (what phones call).
+    #[arg(
+        long = "ingest-listen",
+        env = "INGEST_LISTEN",
+        default_value = "0.0.0.0:30002"
+    )]
+    pub listen: SocketAddr,
+    /// Address of the ingest HTTP endpoint serving /healthz, /readyz and /metrics.
+    #[arg(
+        long = "ingest-admin-listen",
+        env = "INGEST_ADMIN_LISTEN",
+        default_value = "0.0.0.0:9103"
+    )]
+    pub admin_listen: SocketAddr,
+}
+
+/// How the location consumer reads the topic and batches its writes.
+#[derive(Debug, Clone, Args)]
+pub struct ConsumerArgs {
+    /// Kafka consumer group; every replica of the consumer joins it.
+    #[arg(
+        long,
+        env = "KAFKA_CONSUMER_GROUP",
+        default_value = "location-consumer"
+    )]
+    pub consumer_group: String,
+    /// Most records written in one batch.
+    #[arg(long, env = "CONSUMER_BATCH_SIZE", default_value_t = 5000)]
+    pub batch_size: usize,
+    /// Longest a batch waits to fill up after its first record.
+    #[arg(long, env = "CONSUMER_BATCH_LINGER", default_value = "50ms", value_parser = parse_duration)]
+    pub batch_linger: Duration,
+    /// Address of the consumer's HTTP endpoint serving /healthz, /readyz and /metrics.
+    #[arg(
+        long = "consumer-admin-listen",
+        env = "CONSUMER_ADMIN_LISTEN",
+        default_value = "0.0.0.0:9104"
+    )]
+    pub admin_listen: SocketAddr,
+}
+
+/// How to reach Kafka and which topics carry the location stream.
+#[derive(Debug, Clone, Args)]
+pub struct KafkaArgs {
+    /// Bootstrap brokers, `host:port[,host:port…]`.
+    #[arg(
+        long,
+        env = "KAFKA_BOOTSTRAP_SERVERS",
+        default_value = "127.0.0.1:9092"
+    )]
+    pub kafka_bootstrap_servers: String,
+    /// Topic of accepted location pings.
+    #[arg(long, env = "KAFKA_LOCATIONS_TOPIC", default_value = "locations")]
+    pub locations_topic: String,
+    /// Topic of records that can never be stored, with the reason in a header.
+    #[arg(long, env = "KAFKA_DLQ_TOPIC", default_value = "locations.dlq")]
+    pub dlq_topic: String,
+    /// Partitions of a topic created at startup (the most consumers that share the work).
+    #[arg(long, env = "KAFKA_TOPIC_PARTITIONS", default_value_t = 4)]
+    pub topic_partitions: i32,
+    /// Replication factor of a topic created at startup.
+    #[arg(long, env = "KAFKA_REPLICATION_FACTOR", default_value_t = 1)]
+    pub replication_factor: i32,
+    /// Longest a ping waits for Kafka's acknowledgement before the caller is answered UNAVAILABLE.
+    #[arg(long, env = "KAFKA_PRODUCE_TIMEOUT", default_value = "2s", value_parser = parse_duration)]
+    pub produce_timeout: Duration,
+}
+
+impl KafkaArgs {
+    /// Connection settings for producers, consumers and the admin client.
+    pub fn settings(&self) -> KafkaSettings {
+        KafkaSettings {
+            bootstrap_servers: self.kafka_bootstrap_servers.clone(),
+            produce_timeout: self.produce_timeout,
+            idempotent_producer: true,
+        }
+    }
+
+    /// The topics the pipeline needs.
+    pub fn topics(&self) -> Vec<TopicSpec> {
+        [&self.locations_topic, &self.dlq_topic]
+            .into_iter()
+            .map(|name| TopicSpec {
+                name: name.clone(),
+                partitions: self.topic_partitions,
+                replication_factor: self.replication_factor,
+            })
+            .collect()
+    }
 }
 
 /// The URL under which a service on `listen` is reached from this machine.

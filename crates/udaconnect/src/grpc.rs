@@ -11,7 +11,11 @@ use tonic::{
     service::Routes,
     transport::{Channel, Endpoint, Server},
 };
-use tonic_health::{ServingStatus, server::HealthReporter};
+use tonic_health::{
+    ServingStatus,
+    pb::{HealthCheckRequest, health_check_response, health_client::HealthClient},
+    server::HealthReporter,
+};
 use udaconnect_domain::FieldError;
 use udaconnect_storage::StorageError;
 use udaconnect_telemetry::RequestMetricsLayer;
@@ -77,6 +81,32 @@ pub fn channel(url: &str) -> Result<Channel, tonic::transport::Error> {
         .http2_keep_alive_interval(Duration::from_secs(30))
         .keep_alive_while_idle(true)
         .connect_lazy())
+}
+
+/// Readiness of a service that depends on the gRPC `peers`: ready when each
+/// reports itself serving through the standard health service.
+pub fn peer_readiness(peers: Vec<(&'static str, Channel)>) -> ReadinessCheck {
+    let peers: Vec<_> = peers
+        .into_iter()
+        .map(|(name, channel)| (name, HealthClient::new(channel)))
+        .collect();
+    std::sync::Arc::new(move || {
+        let peers = peers.clone();
+        Box::pin(async move {
+            for (name, mut client) in peers {
+                let status = client
+                    .check(HealthCheckRequest::default())
+                    .await
+                    .map_err(|status| format!("{name}: {}", status.message()))?
+                    .into_inner()
+                    .status();
+                if status != health_check_response::ServingStatus::Serving {
+                    return Err(format!("{name}: {}", status.as_str_name()));
+                }
+            }
+            Ok(())
+        })
+    })
 }
 
 /// Longest a single call may run on our servers.

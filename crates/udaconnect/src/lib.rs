@@ -3,12 +3,18 @@
 
 pub mod admin;
 pub mod api;
+pub mod backoff;
 pub mod cli;
 pub mod config;
 pub mod grpc;
+pub mod ingest;
+pub mod location_consumer;
 pub mod locations;
 pub mod person_directory;
 pub mod persons;
+pub mod publisher;
 pub mod seed;
 pub mod shutdown;
+pub mod simulate;
 pub mod stack;
+pub mod topics;

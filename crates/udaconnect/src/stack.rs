@@ -1,5 +1,6 @@
 //! `udaconnect all`: the whole local stack in one process, each service on
-//! its own port exactly as it runs alone, talking to the others over gRPC.
+//! its own port exactly as it runs alone, talking to the others over gRPC
+//! and through Kafka.
 
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -8,11 +9,11 @@ use crate::{
     api,
     cli::{AllArgs, MigrateTarget},
     config::local_url,
-    locations, persons,
+    ingest, location_consumer, locations, persons,
 };
 
-/// Migrates both databases, then runs every service until `shutdown` or until
-/// one of them fails (which stops the others).
+/// Migrates both databases and creates the topics, then runs every service
+/// until `shutdown` or until one of them fails (which stops the others).
 pub async fn run(args: AllArgs, shutdown: CancellationToken) -> anyhow::Result<()> {
     crate::cli::migrate(
         MigrateTarget::All,
@@ -20,6 +21,7 @@ pub async fn run(args: AllArgs, shutdown: CancellationToken) -> anyhow::Result<(
         &args.locations_database,
     )
     .await?;
+    crate::topics::ensure(&args.kafka.settings(), &args.kafka.topics(), &shutdown).await?;
 
     let persons_url = local_url(args.persons.listen);
     let locations_url = local_url(args.locations.listen);
@@ -43,9 +45,22 @@ pub async fn run(args: AllArgs, shutdown: CancellationToken) -> anyhow::Result<(
             .spawn(async move { locations::start(&server, &database, &persons_url, token).await });
     }
     {
-        let (server, token) = (args.api.clone(), shutdown.clone());
-        services
-            .spawn(async move { api::start(&server, &persons_url, &locations_url, token).await });
+        let (server, kafka, token) = (args.api.clone(), args.kafka.clone(), shutdown.clone());
+        let (persons_url, locations_url) = (persons_url.clone(), locations_url.clone());
+        services.spawn(async move {
+            api::start(&server, &kafka, &persons_url, &locations_url, token).await
+        });
+    }
+    {
+        let (server, kafka, token) = (args.ingest.clone(), args.kafka.clone(), shutdown.clone());
+        services.spawn(async move { ingest::start(&server, &kafka, &persons_url, token).await });
+    }
+    {
+        let (consumer, kafka, token) =
+            (args.consumer.clone(), args.kafka.clone(), shutdown.clone());
+        services.spawn(async move {
+            location_consumer::start(&consumer, &kafka, &locations_url, token).await
+        });
     }
 
     let mut outcome = Ok(());

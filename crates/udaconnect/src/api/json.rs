@@ -93,3 +93,106 @@ pub struct ConnectionJson {
     /// The other person.
     pub person: PersonJson,
 }
+
+/// A ping to record, in the proof of concept's shape. Coordinates may be
+/// JSON numbers or decimal strings; `creation_time` is ISO-8601 with or
+/// without an offset (without one it is UTC). Unknown fields are rejected.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"person_id": 1, "latitude": "37.553441", "longitude": "-122.290524", "creation_time": "2020-08-18T10:37:06"}))]
+pub struct NewLocationJson {
+    /// Whose phone observed the position (an existing person).
+    pub person_id: i64,
+    /// WGS 84 latitude in decimal degrees, in [-90, 90].
+    pub latitude: Degrees,
+    /// WGS 84 longitude in decimal degrees, in [-180, 180].
+    pub longitude: Degrees,
+    /// When the position was observed: ISO-8601, e.g. `2020-08-18T10:37:06`
+    /// (UTC) or `2020-08-18T12:37:06+02:00`; not before 2000, at most 24
+    /// hours in the future.
+    pub creation_time: String,
+    /// Optional client-chosen UUID: sending the same ping again with the
+    /// same id stores it once. Assigned by the server when absent.
+    #[serde(default)]
+    pub event_id: Option<String>,
+}
+
+/// Decimal degrees written as a JSON number or as a decimal string (the
+/// proof of concept's clients send strings).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Degrees(pub f64);
+
+impl<'de> Deserialize<'de> for Degrees {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DegreesVisitor;
+
+        impl serde::de::Visitor<'_> for DegreesVisitor {
+            type Value = Degrees;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("a number or a decimal string")
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Degrees, E> {
+                Ok(Degrees(value))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Degrees, E> {
+                Ok(Degrees(value as f64))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Degrees, E> {
+                Ok(Degrees(value as f64))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Degrees, E> {
+                let trimmed = value.trim();
+                let decimal = !trimmed.is_empty()
+                    && trimmed
+                        .trim_start_matches(['-', '+'])
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b == b'.');
+                trimmed
+                    .parse()
+                    .ok()
+                    .filter(|_| decimal)
+                    .map(Degrees)
+                    .ok_or_else(|| E::custom(format!("{value:?} is not a decimal number")))
+            }
+        }
+
+        deserializer.deserialize_any(DegreesVisitor)
+    }
+}
+
+impl utoipa::PartialSchema for Degrees {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
+        };
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Number)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Double))),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some(r"^\s*[-+]?[0-9]*\.?[0-9]+\s*$")),
+            )
+            .description(Some("Decimal degrees, as a number or a decimal string"))
+            .into()
+    }
+}
+
+impl ToSchema for Degrees {}
+
+/// The answer to an accepted ping: it is durably queued and will be stored
+/// shortly (the write is asynchronous).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"event_id": "0b5e2b63-52a4-4a4b-9d37-0c4a6b8fd1f2"}))]
+pub struct AcceptedLocationJson {
+    /// The ping's event id (the client's, or the one assigned).
+    pub event_id: String,
+}

@@ -1,14 +1,84 @@
-//! `/api/locations`: read stored pings.
+//! `/api/locations`: record pings (through Kafka, like the phones' pings)
+//! and read stored ones.
 
-use axum::{Json, extract::State};
-use udaconnect_proto::v1;
+use axum::{
+    Json,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+};
+use chrono::Utc;
+use udaconnect_domain::{FieldError, parse_datetime};
+use udaconnect_proto::{new_location_from_ping, timestamp_from_datetime, v1};
 
 use super::{
     ApiState,
-    extract::PathId,
-    json::LocationJson,
+    extract::{JsonBody, PathId},
+    json::{AcceptedLocationJson, LocationJson, NewLocationJson},
     problem::{ApiError, Problem},
 };
+use crate::publisher::{Source, traceparent};
+
+/// Records a ping. It is validated, checked against the persons, and
+/// durably queued on the locations stream before the answer; it is stored
+/// asynchronously, usually within a second, and then readable through the
+/// connection search. Sending the same `event_id` again stores it once.
+#[utoipa::path(
+    post, path = "/api/locations", tag = "locations",
+    request_body = NewLocationJson,
+    responses(
+        (status = 202, description = "Accepted: durably queued, stored shortly", body = AcceptedLocationJson),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not declared as JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is missing, unknown or invalid, or the person does not exist; `field` names it", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The ping was not accepted (the stream is unavailable); retry with the same `event_id`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_location(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<NewLocationJson>,
+) -> Result<(StatusCode, Json<AcceptedLocationJson>), ApiError> {
+    let creation_time =
+        parse_datetime("creation_time", &body.creation_time).map_err(ApiError::InvalidBody)?;
+    // The same ping a phone sends, so both entry points validate alike.
+    let ping = v1::Ping {
+        event_id: body.event_id.unwrap_or_default(),
+        person_id: body.person_id,
+        latitude: body.latitude.0,
+        longitude: body.longitude.0,
+        creation_time: Some(timestamp_from_datetime(creation_time)),
+    };
+    let location = new_location_from_ping(&ping, Utc::now()).map_err(ApiError::InvalidBody)?;
+    let existing = state
+        .person_directory
+        .existing([location.person_id])
+        .await
+        .map_err(ApiError::peer("persons"))?;
+    if !existing.contains(&location.person_id) {
+        return Err(ApiError::InvalidBody(FieldError::new(
+            "person_id",
+            format!("no person with id {}", location.person_id),
+        )));
+    }
+    let incoming = headers
+        .get("traceparent")
+        .and_then(|value| value.to_str().ok());
+    state
+        .publisher
+        .enqueue(&location, Source::Rest, &traceparent(incoming))
+        .map_err(ApiError::NotAccepted)?
+        .acknowledged()
+        .await
+        .map_err(ApiError::NotAccepted)?;
+    metrics::counter!("api_locations_accepted_total").increment(1);
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(AcceptedLocationJson {
+            event_id: location.event_id.to_string(),
+        }),
+    ))
+}
 
 /// One location ping.
 #[utoipa::path(

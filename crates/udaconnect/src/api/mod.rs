@@ -11,22 +11,20 @@ pub mod problem;
 
 pub use openapi::{ApiDoc, openapi_yaml};
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{collections::HashMap, time::Duration};
 
 use axum::{
     Router,
     error_handling::HandleErrorLayer,
     extract::{DefaultBodyLimit, OriginalUri},
-    routing::get,
+    routing::{get, post},
 };
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
-use tonic_health::pb::{
-    HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
-};
 use tower::ServiceBuilder;
 use tower_http::{cors::CorsLayer, trace::TraceLayer};
+use udaconnect_messaging::EventProducer;
 use udaconnect_proto::v1::{
     self, location_service_client::LocationServiceClient,
     person_service_client::PersonServiceClient,
@@ -36,30 +34,44 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    admin::{self, ReadinessCheck},
-    config::ApiServerArgs,
+    admin,
+    config::{ApiServerArgs, KafkaArgs},
     grpc,
+    person_directory::PersonDirectory,
+    publisher::LocationPublisher,
 };
 use problem::ApiError;
+
+/// Largest connection-search answer the API accepts from the locations
+/// service (gRPC's default of 4 MiB is about 20,000 rows).
+const MAX_CONNECTION_ANSWER_BYTES: usize = 256 * 1024 * 1024;
 
 /// Clients of the services behind the API, shared by every request.
 #[derive(Debug, Clone)]
 pub struct ApiState {
     persons: PersonServiceClient<Channel>,
     locations: LocationServiceClient<Channel>,
-    peer_health: [(&'static str, HealthClient<Channel>); 2],
+    person_directory: PersonDirectory,
+    publisher: LocationPublisher,
+    peers: Vec<(&'static str, Channel)>,
 }
 
 impl ApiState {
-    /// State over channels to the persons and locations services.
-    pub fn new(persons: Channel, locations: Channel) -> Self {
+    /// State over channels to the persons and locations services, publishing
+    /// new pings through `publisher`.
+    pub fn new(persons: Channel, locations: Channel, publisher: LocationPublisher) -> Self {
         Self {
-            peer_health: [
-                ("persons", HealthClient::new(persons.clone())),
-                ("locations", HealthClient::new(locations.clone())),
+            peers: vec![
+                ("persons", persons.clone()),
+                ("locations", locations.clone()),
             ],
+            person_directory: PersonDirectory::new(persons.clone()),
             persons: PersonServiceClient::new(persons),
-            locations: LocationServiceClient::new(locations),
+            // The compatible connection search is unpaginated, and a busy
+            // person's answer is large.
+            locations: LocationServiceClient::new(locations)
+                .max_decoding_message_size(MAX_CONNECTION_ANSWER_BYTES),
+            publisher,
         }
     }
 
@@ -96,34 +108,13 @@ impl ApiState {
         }
         Ok(found)
     }
-
-    /// Ready when both backing services report themselves serving.
-    fn readiness(&self) -> ReadinessCheck {
-        let peers = self.peer_health.clone();
-        Arc::new(move || {
-            let peers = peers.clone();
-            Box::pin(async move {
-                for (name, mut client) in peers {
-                    let status = client
-                        .check(HealthCheckRequest::default())
-                        .await
-                        .map_err(|status| format!("{name}: {}", status.message()))?
-                        .into_inner()
-                        .status();
-                    if status != ServingStatus::Serving {
-                        return Err(format!("{name}: {}", status.as_str_name()));
-                    }
-                }
-                Ok(())
-            })
-        })
-    }
 }
 
 /// The complete REST application: API routes, documentation, operational
 /// endpoints, and the layers every request passes through.
 pub fn router(state: ApiState, request_timeout: Duration) -> Router {
-    let readiness = state.readiness();
+    // POST /api/locations also needs Kafka, but reads must not fail with it.
+    let readiness = grpc::peer_readiness(state.peers.clone());
     let api = Router::new()
         .route(
             "/api/persons",
@@ -134,6 +125,7 @@ pub fn router(state: ApiState, request_timeout: Duration) -> Router {
             "/api/persons/{person_id}/connection",
             get(connections::find_connections),
         )
+        .route("/api/locations", post(locations::create_location))
         .route("/api/locations/{location_id}", get(locations::get_location))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .route_layer(RequestMetricsLayer::new("api"))
@@ -176,16 +168,29 @@ pub async fn run(
 /// Starts the REST API as configured (`udaconnect api`).
 pub async fn start(
     server: &ApiServerArgs,
+    kafka: &KafkaArgs,
     persons_url: &str,
     locations_url: &str,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let state = ApiState::new(grpc::channel(persons_url)?, grpc::channel(locations_url)?);
-    run(
+    // Reads must work while Kafka is away, so the API does not wait for the
+    // topics; the ingest service and the consumer create them.
+    let publisher = LocationPublisher::new(
+        EventProducer::new(&kafka.settings())?,
+        &kafka.locations_topic,
+    );
+    let state = ApiState::new(
+        grpc::channel(persons_url)?,
+        grpc::channel(locations_url)?,
+        publisher.clone(),
+    );
+    let served = run(
         state,
         server.request_timeout,
         TcpListener::bind(server.listen).await?,
         shutdown,
     )
-    .await
+    .await;
+    publisher.flush(Duration::from_secs(10));
+    served
 }

@@ -18,6 +18,7 @@ use super::{connections, json, locations, persons, problem};
         persons::create_person,
         persons::get_person,
         connections::find_connections,
+        locations::create_location,
         locations::get_location,
     ),
     components(schemas(
@@ -25,11 +26,13 @@ use super::{connections, json, locations, persons, problem};
         json::NewPersonJson,
         json::LocationJson,
         json::ConnectionJson,
+        json::NewLocationJson,
+        json::AcceptedLocationJson,
         problem::Problem,
     )),
     tags(
         (name = "persons", description = "Attendees and their connections"),
-        (name = "locations", description = "Location pings"),
+        (name = "locations", description = "Location pings. New pings are accepted into a durable stream and stored asynchronously (202 Accepted)."),
     )
 )]
 pub struct ApiDoc;

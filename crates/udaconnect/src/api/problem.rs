@@ -9,6 +9,7 @@ use axum::{
 use serde::Serialize;
 use tonic::Code;
 use udaconnect_domain::FieldError;
+use udaconnect_messaging::ProduceError;
 use utoipa::ToSchema;
 
 /// An RFC 9457 problem document (`application/problem+json`).
@@ -63,6 +64,9 @@ pub enum ApiError {
     /// The request took longer than the server allows (503).
     #[error("the request took too long; retry later")]
     Timeout,
+    /// Kafka did not take the ping (503); the client may retry it.
+    #[error("the ping was not accepted; retry with the same event_id")]
+    NotAccepted(ProduceError),
     /// A backing service answered with an error.
     #[error("{peer} service failed: {status}")]
     Peer {
@@ -88,7 +92,7 @@ impl ApiError {
             Self::BodyTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, Some("body")),
             Self::NotFound { .. } | Self::NoRoute(_) => (StatusCode::NOT_FOUND, None),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, None),
-            Self::Timeout => (StatusCode::SERVICE_UNAVAILABLE, None),
+            Self::Timeout | Self::NotAccepted(_) => (StatusCode::SERVICE_UNAVAILABLE, None),
             Self::Peer { status, .. } => match status.code() {
                 Code::NotFound => (StatusCode::NOT_FOUND, None),
                 Code::InvalidArgument => (StatusCode::BAD_REQUEST, None),
@@ -112,6 +116,10 @@ impl IntoResponse for ApiError {
                 } else {
                     grpc.message().to_owned()
                 }
+            }
+            Self::NotAccepted(error) => {
+                tracing::warn!(%error, "ping not accepted by Kafka");
+                self.to_string()
             }
             other => other.to_string(),
         };

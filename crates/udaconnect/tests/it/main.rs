@@ -1,9 +1,13 @@
 //! Integration tests: the real services on port 0, over real sockets, against
-//! fresh PostgreSQL/PostGIS databases. One binary, so it links once.
+//! fresh PostgreSQL/PostGIS databases and a real Kafka-protocol broker (tansu).
+//! One binary, so it links once.
 
 mod api_bad_input;
 mod api_connections;
 mod api_persons;
+mod broker;
+mod ingest_pipeline;
 mod locations_grpc;
 mod openapi;
+mod simulate;
 mod support;

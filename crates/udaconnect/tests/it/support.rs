@@ -1,16 +1,32 @@
-//! Fresh databases and a running stack for each test.
+//! Fresh databases, a broker and a running stack for each test.
 
-use std::{net::SocketAddr, time::Duration};
+use std::{
+    net::SocketAddr,
+    time::{Duration, Instant},
+};
 
 use sqlx::{Connection, PgConnection, PgPool, migrate::Migrator};
-use tokio::net::TcpListener;
+use tokio::{net::TcpListener, task::JoinHandle};
 use tokio_util::sync::CancellationToken;
-use udaconnect::{api, grpc, locations, person_directory::PersonDirectory, persons, seed};
+use tonic::transport::Channel;
+use udaconnect::{
+    api, grpc, ingest,
+    location_consumer::{self, ConsumerSettings, LocationConsumer},
+    locations,
+    person_directory::PersonDirectory,
+    persons,
+    publisher::LocationPublisher,
+    seed,
+};
+use udaconnect_messaging::{EventProducer, KafkaSettings, TopicSpec, ensure_topics};
 use udaconnect_proto::v1::{
-    location_service_client::LocationServiceClient, person_service_client::PersonServiceClient,
+    ingest_service_client::IngestServiceClient, location_service_client::LocationServiceClient,
+    person_service_client::PersonServiceClient,
 };
 use udaconnect_storage::{LOCATIONS_MIGRATOR, LocationStore, PERSONS_MIGRATOR, PersonStore};
 use uuid::Uuid;
+
+use crate::broker::{Broker, Storage};
 
 /// The server-level database the tests create their databases from.
 fn admin_url() -> String {
@@ -77,27 +93,108 @@ async fn fresh_database(kind: &str, migrator: &Migrator) -> String {
     database_url(&name)
 }
 
+/// How a test wants its stack.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Where the broker keeps records.
+    pub storage: Storage,
+    /// Whether a location consumer runs inside the test process.
+    pub consumer: bool,
+    /// How long a ping waits for Kafka before it is answered UNAVAILABLE.
+    pub produce_timeout: Duration,
+    /// Whether the producers are idempotent (see [`KafkaSettings`]).
+    pub idempotent_producer: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            storage: Storage::Memory,
+            consumer: true,
+            produce_timeout: Duration::from_secs(10),
+            idempotent_producer: true,
+        }
+    }
+}
+
+/// A service task that can be stopped and started again on the same port.
+struct Task {
+    token: CancellationToken,
+    handle: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Task {
+    async fn stop(self) {
+        self.token.cancel();
+        self.handle
+            .await
+            .expect("the task did not panic")
+            .expect("the service stopped cleanly");
+    }
+}
+
 /// Every service of the stack, running on ephemeral ports against fresh
-/// databases. Dropping it stops the services.
+/// databases and a broker of its own. Dropping it stops the services.
 pub struct TestApp {
     pub api_url: String,
-    pub persons_grpc: PersonServiceClient<tonic::transport::Channel>,
-    pub locations_grpc: LocationServiceClient<tonic::transport::Channel>,
+    pub persons_url: String,
+    pub ingest_url: String,
+    pub persons_grpc: PersonServiceClient<Channel>,
+    pub locations_grpc: LocationServiceClient<Channel>,
+    pub ingest_grpc: IngestServiceClient<Channel>,
     pub locations_db: PgPool,
     pub persons_store: PersonStore,
     pub http: reqwest::Client,
+    pub broker: Broker,
+    pub kafka: KafkaSettings,
+    pub topic: String,
+    pub dlq_topic: String,
+    pub group: String,
+    locations_addr: SocketAddr,
+    locations_url: String,
+    persons_channel: Channel,
+    locations: Option<Task>,
+    consumer: Option<(CancellationToken, std::thread::JoinHandle<()>)>,
     shutdown: CancellationToken,
 }
 
 impl TestApp {
-    /// An empty stack.
+    /// An empty stack with an in-process consumer.
     pub async fn spawn() -> Self {
+        Self::spawn_with(Options::default()).await
+    }
+
+    /// An empty stack as `options` say.
+    pub async fn spawn_with(options: Options) -> Self {
+        // Service logs, when a developer asks for them with RUST_LOG.
+        if std::env::var_os("RUST_LOG").is_some() {
+            udaconnect_telemetry::init_logging(udaconnect_telemetry::LogFormat::Text);
+        }
         let persons_db = PgPool::connect(&fresh_database("persons", &PERSONS_MIGRATOR).await)
             .await
             .unwrap();
         let locations_db = PgPool::connect(&fresh_database("locations", &LOCATIONS_MIGRATOR).await)
             .await
             .unwrap();
+        let broker = Broker::start(options.storage).await;
+        let kafka = KafkaSettings {
+            bootstrap_servers: broker.bootstrap(),
+            produce_timeout: options.produce_timeout,
+            idempotent_producer: options.idempotent_producer,
+        };
+        let suffix = Uuid::new_v4().simple().to_string();
+        let (topic, dlq_topic) = (format!("locations-{suffix}"), format!("dlq-{suffix}"));
+        let topics: Vec<TopicSpec> = [&topic, &dlq_topic]
+            .into_iter()
+            .map(|name| TopicSpec {
+                name: name.clone(),
+                partitions: 4,
+                replication_factor: 1,
+            })
+            .collect();
+        ensure_topics(&kafka, &topics)
+            .await
+            .expect("topics are created");
         let shutdown = CancellationToken::new();
 
         let (persons_listener, persons_addr) = listener().await;
@@ -110,32 +207,130 @@ impl TestApp {
         let persons_channel = grpc::channel(&url(persons_addr)).unwrap();
 
         let (locations_listener, locations_addr) = listener().await;
-        tokio::spawn(locations::run(
-            LocationStore::new(locations_db.clone()),
-            PersonDirectory::new(persons_channel.clone()),
-            locations_listener,
-            None,
-            shutdown.clone(),
-        ));
         let locations_channel = grpc::channel(&url(locations_addr)).unwrap();
 
         let (api_listener, api_addr) = listener().await;
+        let publisher = LocationPublisher::new(EventProducer::new(&kafka).unwrap(), &topic);
         tokio::spawn(api::run(
-            api::ApiState::new(persons_channel.clone(), locations_channel.clone()),
-            Duration::from_secs(10),
+            api::ApiState::new(
+                persons_channel.clone(),
+                locations_channel.clone(),
+                publisher,
+            ),
+            Duration::from_secs(30),
             api_listener,
             shutdown.clone(),
         ));
 
-        Self {
+        let (ingest_listener, ingest_addr) = listener().await;
+        tokio::spawn(ingest::run(
+            LocationPublisher::new(EventProducer::new(&kafka).unwrap(), &topic),
+            PersonDirectory::new(persons_channel.clone()),
+            ingest_listener,
+            None,
+            shutdown.clone(),
+        ));
+
+        let mut app = Self {
             api_url: url(api_addr),
-            persons_grpc: PersonServiceClient::new(persons_channel),
+            persons_url: url(persons_addr),
+            ingest_url: url(ingest_addr),
+            persons_grpc: PersonServiceClient::new(persons_channel.clone()),
             locations_grpc: LocationServiceClient::new(locations_channel),
+            ingest_grpc: IngestServiceClient::new(grpc::channel(&url(ingest_addr)).unwrap()),
             locations_db,
             http: reqwest::Client::new(),
-            shutdown,
             persons_store: PersonStore::new(persons_db),
+            broker,
+            kafka,
+            topic,
+            dlq_topic,
+            group: format!("consumer-{suffix}"),
+            locations_addr,
+            locations_url: url(locations_addr),
+            persons_channel,
+            locations: None,
+            consumer: None,
+            shutdown,
+        };
+        app.start_locations_on(locations_listener);
+        if options.consumer {
+            app.start_consumer();
         }
+        app
+    }
+
+    fn start_locations_on(&mut self, listener: TcpListener) {
+        let token = self.shutdown.child_token();
+        let handle = tokio::spawn(locations::run(
+            LocationStore::new(self.locations_db.clone()),
+            PersonDirectory::new(self.persons_channel.clone()),
+            listener,
+            None,
+            token.clone(),
+        ));
+        self.locations = Some(Task { token, handle });
+    }
+
+    /// Stops the locations service (it drains and closes its port).
+    pub async fn stop_locations(&mut self) {
+        if let Some(task) = self.locations.take() {
+            task.stop().await;
+        }
+    }
+
+    /// Starts the locations service again on its old port.
+    pub async fn start_locations(&mut self) {
+        let listener = TcpListener::bind(self.locations_addr).await.unwrap();
+        self.start_locations_on(listener);
+    }
+
+    /// Starts a location consumer inside the test process, on a thread and
+    /// runtime of its own, so that dropping the app can wait for it to leave
+    /// the group before the broker goes away.
+    pub fn start_consumer(&mut self) {
+        let token = self.shutdown.child_token();
+        let channel = grpc::channel(&self.locations_url).unwrap();
+        let consumer = LocationConsumer::new(
+            self.kafka.consumer(&self.group).unwrap(),
+            channel.clone(),
+            EventProducer::new(&self.kafka).unwrap(),
+            ConsumerSettings {
+                topic: self.topic.clone(),
+                dlq_topic: self.dlq_topic.clone(),
+                batch_size: 500,
+                batch_linger: Duration::from_millis(20),
+            },
+        )
+        .unwrap();
+        let stop = token.clone();
+        let thread = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(location_consumer::run(consumer, channel, None, stop))
+                .expect("the consumer stops cleanly");
+        });
+        self.consumer = Some((token, thread));
+    }
+
+    /// A location consumer as a separate `udaconnect` process, which the
+    /// test may kill as abruptly as it likes.
+    pub fn consumer_process(&self) -> std::process::Child {
+        std::process::Command::new(env!("CARGO_BIN_EXE_udaconnect"))
+            .arg("location-consumer")
+            .env("KAFKA_BOOTSTRAP_SERVERS", &self.kafka.bootstrap_servers)
+            .env("KAFKA_LOCATIONS_TOPIC", &self.topic)
+            .env("KAFKA_DLQ_TOPIC", &self.dlq_topic)
+            .env("KAFKA_CONSUMER_GROUP", &self.group)
+            .env("CONSUMER_BATCH_SIZE", "500")
+            .env("LOCATIONS_URL", &self.locations_url)
+            .env("CONSUMER_ADMIN_LISTEN", "127.0.0.1:0")
+            .env("RUST_LOG", "warn")
+            .stdin(std::process::Stdio::null())
+            .spawn()
+            .expect("the udaconnect binary starts")
     }
 
     /// A stack holding the proof of concept's starter data.
@@ -168,11 +363,31 @@ impl TestApp {
             .await
             .unwrap()
     }
+
+    /// Waits until at least `expected` rows are stored (or a minute passes),
+    /// then a little longer to catch extra rows, and returns the count.
+    pub async fn settled_locations(&self, expected: i64) -> i64 {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.stored_locations().await < expected && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        self.stored_locations().await
+    }
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.shutdown.cancel();
+        // The consumer commits and leaves its group while the broker (a
+        // field, dropped after this) still runs.
+        if let Some((token, thread)) = self.consumer.take() {
+            token.cancel();
+            let outcome = thread.join();
+            if !std::thread::panicking() {
+                outcome.expect("the consumer thread did not panic");
+            }
+        }
     }
 }
 

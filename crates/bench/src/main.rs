@@ -1,0 +1,56 @@
+//! `udaconnect-bench`: measures the figures the issues ask for and prints
+//! them, with the baselines measured in the same run on the same data.
+//!
+//! ```sh
+//! cargo run --release -p udaconnect-bench -- connections --rows 1000000
+//! cargo run --release -p udaconnect-bench -- write --batches 300 --batch-size 1000
+//! ./scripts/bench-ingest   # the whole pipeline, each service its own process
+//! ```
+
+mod connections;
+mod database;
+mod stats;
+mod unary;
+mod write;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "udaconnect-bench",
+    about = "Benchmarks of UdaConnect on this machine."
+)]
+struct Cli {
+    /// Server-level PostgreSQL URL; the benchmark creates its own databases.
+    #[arg(
+        long,
+        env = "BENCH_ADMIN_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres",
+        global = true
+    )]
+    admin_database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Connection search: the set-based query against the proof of concept's
+    /// one-query-per-ping loop, on a synthetic conference.
+    Connections(connections::Args),
+    /// Bulk `WriteLocations` over gRPC, in rows per second.
+    Write(write::Args),
+    /// One-ping-per-call ingest against a running stack: highest rate, then
+    /// acknowledgement latency at half of it.
+    Unary(unary::Args),
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Connections(args) => connections::run(&cli.admin_database_url, args).await,
+        Command::Write(args) => write::run(&cli.admin_database_url, args).await,
+        Command::Unary(args) => unary::run(args).await,
+    }
+}

@@ -1,0 +1,163 @@
+//! Bulk `WriteLocations` throughput: the persons and locations services run
+//! in this process on loopback ports, exactly as `udaconnect all` runs them,
+//! and a client writes batches over real gRPC.
+
+use std::time::{Duration, Instant};
+
+use chrono::{TimeZone, Utc};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use udaconnect::{grpc, locations, person_directory::PersonDirectory, persons};
+use udaconnect_domain::Person;
+use udaconnect_proto::{
+    timestamp_from_datetime,
+    v1::{NewLocation, WriteLocationsRequest, location_service_client::LocationServiceClient},
+};
+use udaconnect_storage::{LocationStore, PersonStore};
+use uuid::Uuid;
+
+use crate::{
+    database,
+    stats::{Summary, ms},
+};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Batches to write.
+    #[arg(long, default_value_t = 300)]
+    batches: usize,
+    /// Pings per batch.
+    #[arg(long, default_value_t = 1000)]
+    batch_size: usize,
+    /// Concurrent writers.
+    #[arg(long, default_value_t = 2)]
+    concurrency: usize,
+    /// Attendees the pings belong to.
+    #[arg(long, default_value_t = 10_000)]
+    persons: i64,
+}
+
+pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
+    let persons_pool = database::recreate(admin_url, "udaconnect_bench_persons").await?;
+    let locations_pool = database::recreate(admin_url, "udaconnect_bench_locations").await?;
+    let person_store = PersonStore::new(persons_pool);
+    person_store.migrate().await?;
+    let location_store = LocationStore::new(locations_pool.clone());
+    location_store.migrate().await?;
+    let attendees: Vec<Person> = (1..=args.persons)
+        .map(|id| Person {
+            id,
+            first_name: format!("Attendee {id}"),
+            last_name: "Bench".to_owned(),
+            company_name: "UdaConnect".to_owned(),
+        })
+        .collect();
+    person_store.import(&attendees).await?;
+
+    let shutdown = CancellationToken::new();
+    let persons_listener = TcpListener::bind("127.0.0.1:0").await?;
+    let persons_url = format!("http://{}", persons_listener.local_addr()?);
+    tokio::spawn(persons::run(
+        person_store,
+        persons_listener,
+        None,
+        shutdown.clone(),
+    ));
+    let locations_listener = TcpListener::bind("127.0.0.1:0").await?;
+    let locations_url = format!("http://{}", locations_listener.local_addr()?);
+    tokio::spawn(locations::run(
+        location_store,
+        PersonDirectory::new(grpc::channel(&persons_url)?),
+        locations_listener,
+        None,
+        shutdown.clone(),
+    ));
+    let client = LocationServiceClient::new(grpc::channel(&locations_url)?)
+        .max_decoding_message_size(64 << 20)
+        .max_encoding_message_size(64 << 20);
+
+    let mut rng = fastrand::Rng::with_seed(11);
+    let batches: Vec<Vec<NewLocation>> = (0..args.batches)
+        .map(|_| {
+            (0..args.batch_size)
+                .map(|_| random_ping(&mut rng, args.persons))
+                .collect()
+        })
+        .collect();
+
+    // One warm-up batch fills the person cache and the connection pools.
+    client
+        .clone()
+        .write_locations(WriteLocationsRequest {
+            locations: vec![random_ping(&mut rng, args.persons)],
+        })
+        .await?;
+
+    let started = Instant::now();
+    let mut chunks: Vec<Vec<Vec<NewLocation>>> =
+        (0..args.concurrency).map(|_| Vec::new()).collect();
+    for (i, batch) in batches.into_iter().enumerate() {
+        chunks[i % args.concurrency].push(batch);
+    }
+    let writers: Vec<_> = chunks
+        .into_iter()
+        .map(|chunk| {
+            let mut client = client.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(chunk.len());
+                let mut written = 0u64;
+                for batch in chunk {
+                    let sent = Instant::now();
+                    let response = client
+                        .write_locations(WriteLocationsRequest { locations: batch })
+                        .await?
+                        .into_inner();
+                    latencies.push(sent.elapsed());
+                    written += u64::from(response.written);
+                }
+                anyhow::Ok((written, latencies))
+            })
+        })
+        .collect();
+    let mut written = 0;
+    let mut latencies: Vec<Duration> = Vec::new();
+    for writer in writers {
+        let (count, mut times) = writer.await??;
+        written += count;
+        latencies.append(&mut times);
+    }
+    let elapsed = started.elapsed();
+    shutdown.cancel();
+
+    let rate = written as f64 / elapsed.as_secs_f64();
+    let latency = Summary::of(&latencies);
+    println!(
+        "write: {written} rows in {} batches of {} with {} writers in {:.2} s: {rate:.0} rows/s",
+        args.batches,
+        args.batch_size,
+        args.concurrency,
+        elapsed.as_secs_f64()
+    );
+    println!("  per-batch latency {latency}");
+    println!(
+        "{}",
+        serde_json::json!({
+            "benchmark": "write_locations", "rows": written, "batch_size": args.batch_size,
+            "concurrency": args.concurrency, "seconds": elapsed.as_secs_f64(), "rows_per_second": rate,
+            "batch_latency": latency.to_json(), "elapsed_ms": ms(elapsed),
+        })
+    );
+    Ok(())
+}
+
+fn random_ping(rng: &mut fastrand::Rng, persons: i64) -> NewLocation {
+    let time = Utc.with_ymd_and_hms(2024, 5, 14, 8, 0, 0).unwrap()
+        + chrono::Duration::seconds(rng.i64(..9 * 3600));
+    NewLocation {
+        event_id: Uuid::from_u64_pair(rng.u64(..), rng.u64(..)).to_string(),
+        person_id: 1 + rng.i64(..persons),
+        latitude: 37.5530 + rng.f64() * 0.0027,
+        longitude: -122.2910 + rng.f64() * 0.0034,
+        creation_time: Some(timestamp_from_datetime(time)),
+    }
+}

@@ -1,0 +1,617 @@
+//! `udaconnect simulate`: plays a conference. Attendees wander between
+//! booths and talks; their phones stream pings through the ingest service.
+//! The visits are recorded as ground truth, so tests and benchmarks can check
+//! what the system finds, and the run doubles as the load generator.
+
+use std::{
+    io::{IsTerminal, Write as _},
+    path::PathBuf,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use clap::Args;
+use futures::{StreamExt, TryStreamExt};
+use serde::Serialize;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_util::sync::CancellationToken;
+use tonic::{Code, transport::Channel};
+use udaconnect_proto::{
+    timestamp_from_datetime,
+    v1::{
+        self, ingest_service_client::IngestServiceClient,
+        person_service_client::PersonServiceClient,
+    },
+};
+use uuid::Uuid;
+
+use crate::{
+    backoff::Backoff,
+    config::{PersonsPeerArgs, parse_duration},
+    grpc,
+};
+
+/// Settings of a simulated conference.
+#[derive(Debug, Clone, Args)]
+pub struct SimulateArgs {
+    /// gRPC URL of the ingest service.
+    #[arg(long, env = "INGEST_URL", default_value = "http://127.0.0.1:30002")]
+    pub ingest_url: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub persons: PersonsPeerArgs,
+    /// Attendees to create and simulate.
+    #[arg(long, default_value_t = 200)]
+    pub attendees: u32,
+    /// Length of the simulated conference, in minutes.
+    #[arg(long, default_value_t = 30)]
+    pub minutes: u32,
+    /// Simulated time between two pings of one phone.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub ping_interval: Duration,
+    /// When the simulated conference starts (RFC 3339); default: `--minutes`
+    /// before now, so every ping is in the past.
+    #[arg(long)]
+    pub start: Option<DateTime<Utc>>,
+    /// Booths on the exhibition floor.
+    #[arg(long, default_value_t = 24)]
+    pub booths: u32,
+    /// Talk rooms.
+    #[arg(long, default_value_t = 4)]
+    pub talks: u32,
+    /// Pings per second to send at most (0: as fast as the system takes them).
+    #[arg(long, default_value_t = 0.0)]
+    pub rate: f64,
+    /// Concurrent client streams (each serves a share of the attendees).
+    #[arg(long, default_value_t = 4)]
+    pub streams: u32,
+    /// Pings per `StreamPings` call; a failed call is retried with the same
+    /// event ids.
+    #[arg(long, default_value_t = 10_000)]
+    pub segment: usize,
+    /// Where to write the ground truth (CSV: who was at which place when).
+    #[arg(long)]
+    pub ground_truth: Option<PathBuf>,
+    /// Seed of the random choices, so a run can be replayed.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+/// Metres per degree of latitude (and of longitude at the equator).
+const METRES_PER_DEGREE: f64 = 111_320.0;
+/// The venue's corner: the Moscone Center, San Francisco.
+const VENUE_ORIGIN: (f64, f64) = (37.784_000, -122.401_000);
+/// Walking speed between places, m/s.
+const WALKING_SPEED: f64 = 1.2;
+/// Share of visits that are talks rather than booths.
+const TALK_SHARE: f64 = 0.25;
+/// How many calls creating attendees run at once.
+const CREATE_CONCURRENCY: usize = 16;
+/// Failed stream calls are retried this often before the segment is given up.
+const SEGMENT_ATTEMPTS: u32 = 8;
+
+/// A booth or a talk room: a disc where attendees stand.
+#[derive(Debug, Clone)]
+struct Place {
+    name: String,
+    kind: &'static str,
+    /// Metres east and north of the venue's corner.
+    centre: (f64, f64),
+    radius: f64,
+}
+
+/// One stay of one attendee at one place.
+#[derive(Debug, Clone, Serialize)]
+struct Visit {
+    person_id: i64,
+    place: String,
+    kind: &'static str,
+    latitude: f64,
+    longitude: f64,
+    radius_m: f64,
+    arrive: DateTime<Utc>,
+    leave: DateTime<Utc>,
+}
+
+/// An attendee's day: stays at places, walking in between.
+#[derive(Debug)]
+struct Itinerary {
+    person_id: i64,
+    /// (place index, arrive, leave), in time order.
+    stays: Vec<(usize, DateTime<Utc>, DateTime<Utc>)>,
+}
+
+/// The venue: booths on a grid 15 m apart, talk rooms 40 m apart beyond them.
+fn venue(booths: u32, talks: u32) -> Vec<Place> {
+    let columns = f64::from(booths).sqrt().ceil().max(1.0) as u32;
+    let booths = (0..booths).map(|i| Place {
+        name: format!("booth-{:02}", i + 1),
+        kind: "booth",
+        centre: (f64::from(i % columns) * 15.0, f64::from(i / columns) * 15.0),
+        radius: 2.0,
+    });
+    let hall_depth = f64::from(columns) * 15.0 + 30.0;
+    let talks = (0..talks).map(|i| Place {
+        name: format!("talk-{}", i + 1),
+        kind: "talk",
+        centre: (f64::from(i) * 40.0, hall_depth),
+        radius: 6.0,
+    });
+    booths.chain(talks).collect()
+}
+
+fn to_degrees((east, north): (f64, f64)) -> (f64, f64) {
+    let latitude = VENUE_ORIGIN.0 + north / METRES_PER_DEGREE;
+    let longitude = VENUE_ORIGIN.1 + east / (METRES_PER_DEGREE * VENUE_ORIGIN.0.to_radians().cos());
+    (latitude, longitude)
+}
+
+fn plan(
+    person_id: i64,
+    places: &[Place],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    rng: &mut fastrand::Rng,
+) -> Itinerary {
+    let booths: Vec<usize> = (0..places.len())
+        .filter(|&i| places[i].kind == "booth")
+        .collect();
+    let talks: Vec<usize> = (0..places.len())
+        .filter(|&i| places[i].kind == "talk")
+        .collect();
+    let mut stays = Vec::new();
+    let mut at = start;
+    let mut previous: Option<usize> = None;
+    while at < end {
+        let pool = if !talks.is_empty() && (booths.is_empty() || rng.f64() < TALK_SHARE) {
+            &talks
+        } else {
+            &booths
+        };
+        let place = pool[rng.usize(..pool.len())];
+        if let Some(from) = previous {
+            let (a, b) = (places[from].centre, places[place].centre);
+            let walk = ((a.0 - b.0).hypot(a.1 - b.1) / WALKING_SPEED).max(20.0);
+            at += TimeDelta::milliseconds((walk * 1000.0) as i64);
+        }
+        let dwell_minutes = match places[place].kind {
+            "talk" => 10.0 + rng.f64() * 10.0,
+            _ => 2.0 + rng.f64() * 6.0,
+        };
+        let leave = (at + TimeDelta::milliseconds((dwell_minutes * 60_000.0) as i64)).min(end);
+        if at < leave {
+            stays.push((place, at, leave));
+        }
+        previous = Some(place);
+        at = leave;
+    }
+    Itinerary { person_id, stays }
+}
+
+impl Itinerary {
+    /// Where the phone is at `time`, in venue metres: inside the place it
+    /// is visiting (GPS jitter within the place's radius), or on the way
+    /// between two places.
+    fn position(
+        &self,
+        places: &[Place],
+        time: DateTime<Utc>,
+        rng: &mut fastrand::Rng,
+    ) -> (f64, f64) {
+        let next = self.stays.partition_point(|(_, arrive, _)| *arrive <= time);
+        if next > 0 {
+            let (place, _, leave) = self.stays[next - 1];
+            if time < leave {
+                let place = &places[place];
+                let (angle, reach) = (
+                    rng.f64() * std::f64::consts::TAU,
+                    place.radius * rng.f64().sqrt(),
+                );
+                return (
+                    place.centre.0 + reach * angle.cos(),
+                    place.centre.1 + reach * angle.sin(),
+                );
+            }
+            if let Some(&(to, arrive, _)) = self.stays.get(next) {
+                let share = (time - leave).as_seconds_f64() / (arrive - leave).as_seconds_f64();
+                let (a, b) = (places[place].centre, places[to].centre);
+                return (a.0 + (b.0 - a.0) * share, a.1 + (b.1 - a.1) * share);
+            }
+            return places[place].centre;
+        }
+        self.stays
+            .first()
+            .map_or((0.0, 0.0), |(place, _, _)| places[*place].centre)
+    }
+}
+
+/// Running totals, shared by the streams and the progress display.
+#[derive(Debug, Default)]
+struct Totals {
+    sent: AtomicU64,
+    accepted: AtomicU64,
+    rejected: AtomicU64,
+}
+
+/// Plays the conference and prints a summary.
+pub async fn run(args: SimulateArgs, shutdown: CancellationToken) -> anyhow::Result<()> {
+    anyhow::ensure!(args.attendees > 0, "--attendees must be at least 1");
+    anyhow::ensure!(args.minutes > 0, "--minutes must be at least 1");
+    anyhow::ensure!(
+        args.booths + args.talks > 0,
+        "the venue needs a booth or a talk"
+    );
+    anyhow::ensure!(
+        !args.ping_interval.is_zero(),
+        "--ping-interval must be positive"
+    );
+    anyhow::ensure!(
+        args.rate >= 0.0 && args.rate.is_finite(),
+        "--rate must be >= 0"
+    );
+    anyhow::ensure!(args.segment > 0, "--segment must be at least 1");
+    let streams = args.streams.clamp(1, args.attendees);
+
+    let span = TimeDelta::minutes(i64::from(args.minutes));
+    let start = match args.start {
+        Some(start) => start,
+        None => (Utc::now() - span).duration_trunc(TimeDelta::minutes(1))?,
+    };
+    let end = start + span;
+    let places = Arc::new(venue(args.booths, args.talks));
+
+    eprintln!("creating {} attendees…", args.attendees);
+    let person_ids = create_attendees(&args).await?;
+    let mut rng = fastrand::Rng::with_seed(args.seed);
+    let itineraries: Vec<Itinerary> = person_ids
+        .iter()
+        .map(|&id| plan(id, &places, start, end, &mut rng))
+        .collect();
+    if let Some(path) = &args.ground_truth {
+        write_ground_truth(path, &itineraries, &places)?;
+    }
+
+    let interval = TimeDelta::from_std(args.ping_interval)?;
+    let steps = (span.num_milliseconds() / interval.num_milliseconds()).max(1) as u64;
+    let total = steps * u64::from(args.attendees);
+    let totals = Arc::new(Totals::default());
+    let ingest = grpc::channel(&args.ingest_url)?;
+
+    // Attendee i is served by stream i % streams.
+    let mut shares: Vec<Vec<Itinerary>> = (0..streams).map(|_| Vec::new()).collect();
+    for (i, itinerary) in itineraries.into_iter().enumerate() {
+        shares[i % streams as usize].push(itinerary);
+    }
+    let began = Instant::now();
+    let began_at = Utc::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, share) in shares.into_iter().enumerate() {
+        let plan = StreamPlan {
+            itineraries: share,
+            places: Arc::clone(&places),
+            start,
+            interval,
+            steps,
+            segment: args.segment,
+            rate: args.rate / f64::from(streams),
+            seed: args.seed.wrapping_add(index as u64 + 1),
+        };
+        tasks.spawn(play(
+            plan,
+            IngestServiceClient::new(ingest.clone()),
+            Arc::clone(&totals),
+            shutdown.clone(),
+        ));
+    }
+    let progress = tokio::spawn(show_progress(Arc::clone(&totals), total, began));
+    let mut failure = None;
+    while let Some(finished) = tasks.join_next().await {
+        if let Err(error) = finished.map_err(anyhow::Error::from).and_then(|r| r) {
+            failure.get_or_insert(error);
+        }
+    }
+    progress.abort();
+    let elapsed = began.elapsed();
+
+    let accepted = totals.accepted.load(Ordering::Relaxed);
+    let rejected = totals.rejected.load(Ordering::Relaxed);
+    let sent = totals.sent.load(Ordering::Relaxed);
+    println!();
+    println!(
+        "simulated  {} attendees, {} min from {start}, a ping every {:?}",
+        args.attendees, args.minutes, args.ping_interval
+    );
+    println!("sent       {sent}");
+    println!("accepted   {accepted}");
+    println!("rejected   {rejected}");
+    println!(
+        "began      {}",
+        began_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    );
+    println!("elapsed    {:.2} s", elapsed.as_secs_f64());
+    println!(
+        "rate       {:.0} pings/s accepted",
+        accepted as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "persons    {}..={}",
+        person_ids[0],
+        person_ids[person_ids.len() - 1]
+    );
+    println!(
+        "try        curl 'http://localhost:30001/api/persons/{}/connection?start_date={}&end_date={}&distance=5'",
+        person_ids[0],
+        start.format("%Y-%m-%d"),
+        (end + TimeDelta::days(1)).format("%Y-%m-%d"),
+    );
+    match failure {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+async fn create_attendees(args: &SimulateArgs) -> anyhow::Result<Vec<i64>> {
+    const COMPANIES: [&str; 6] = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark"];
+    let client = PersonServiceClient::new(grpc::channel(&args.persons.persons_url)?);
+    let suffix = &Uuid::new_v4().simple().to_string()[..6];
+    futures::stream::iter(0..args.attendees)
+        .map(|i| {
+            let mut client = client.clone();
+            let request = v1::CreatePersonRequest {
+                first_name: format!("Attendee{}", i + 1),
+                last_name: format!("Sim-{suffix}"),
+                company_name: COMPANIES[i as usize % COMPANIES.len()].to_owned(),
+            };
+            async move {
+                client
+                    .create_person(request)
+                    .await
+                    .map(|response| response.into_inner().id)
+            }
+        })
+        .buffered(CREATE_CONCURRENCY)
+        .try_collect()
+        .await
+        .map_err(|status| anyhow::anyhow!("cannot create attendees: {status}"))
+}
+
+fn write_ground_truth(
+    path: &std::path::Path,
+    itineraries: &[Itinerary],
+    places: &[Place],
+) -> anyhow::Result<()> {
+    let mut writer = csv::Writer::from_path(path)?;
+    for itinerary in itineraries {
+        for &(place, arrive, leave) in &itinerary.stays {
+            let (latitude, longitude) = to_degrees(places[place].centre);
+            writer.serialize(Visit {
+                person_id: itinerary.person_id,
+                place: places[place].name.clone(),
+                kind: places[place].kind,
+                latitude,
+                longitude,
+                radius_m: places[place].radius,
+                arrive,
+                leave,
+            })?;
+        }
+    }
+    writer.flush()?;
+    eprintln!("ground truth written to {}", path.display());
+    Ok(())
+}
+
+/// What one client stream sends.
+struct StreamPlan {
+    itineraries: Vec<Itinerary>,
+    places: Arc<Vec<Place>>,
+    start: DateTime<Utc>,
+    interval: TimeDelta,
+    steps: u64,
+    segment: usize,
+    /// Pings per second for this stream; 0 for unlimited.
+    rate: f64,
+    seed: u64,
+}
+
+/// Sends every ping of `plan` in time order, a segment per call.
+async fn play(
+    plan: StreamPlan,
+    client: IngestServiceClient<Channel>,
+    totals: Arc<Totals>,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let mut rng = fastrand::Rng::with_seed(plan.seed);
+    // Phones are not synchronised: each pings at its own phase.
+    let phases: Vec<TimeDelta> = plan
+        .itineraries
+        .iter()
+        .map(|_| TimeDelta::milliseconds(rng.i64(0..plan.interval.num_milliseconds())))
+        .collect();
+    let mut pacer = Pacer::new(plan.rate);
+    let mut segment = Vec::with_capacity(plan.segment);
+    for step in 0..plan.steps {
+        let tick = plan.start + plan.interval * step as i32;
+        for (itinerary, phase) in plan.itineraries.iter().zip(&phases) {
+            let time = tick + *phase;
+            let (latitude, longitude) =
+                to_degrees(itinerary.position(&plan.places, time, &mut rng));
+            segment.push(v1::Ping {
+                event_id: Uuid::new_v4().to_string(),
+                person_id: itinerary.person_id,
+                latitude,
+                longitude,
+                creation_time: Some(timestamp_from_datetime(time)),
+            });
+            if segment.len() == plan.segment {
+                send_segment(
+                    &client,
+                    std::mem::take(&mut segment),
+                    &mut pacer,
+                    &totals,
+                    &shutdown,
+                )
+                .await?;
+            }
+        }
+    }
+    if !segment.is_empty() {
+        send_segment(&client, segment, &mut pacer, &totals, &shutdown).await?;
+    }
+    Ok(())
+}
+
+/// Streams one segment, retrying the whole call (same event ids, so nothing
+/// is stored twice) while the service is unavailable.
+async fn send_segment(
+    client: &IngestServiceClient<Channel>,
+    pings: Vec<v1::Ping>,
+    pacer: &mut Pacer,
+    totals: &Totals,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<()> {
+    let mut backoff = Backoff::new();
+    for attempt in 1..=SEGMENT_ATTEMPTS {
+        let (sender, receiver) = mpsc::channel(1024);
+        let mut client = client.clone();
+        let call = client.stream_pings(ReceiverStream::new(receiver));
+        let feed = async {
+            for ping in &pings {
+                pacer.wait().await;
+                if sender.send(ping.clone()).await.is_err() {
+                    break;
+                }
+            }
+            drop(sender);
+        };
+        let (outcome, ()) = tokio::join!(call, feed);
+        match outcome {
+            Ok(summary) => {
+                let summary = summary.into_inner();
+                totals.sent.fetch_add(pings.len() as u64, Ordering::Relaxed);
+                totals
+                    .accepted
+                    .fetch_add(summary.accepted, Ordering::Relaxed);
+                totals
+                    .rejected
+                    .fetch_add(summary.rejected_total, Ordering::Relaxed);
+                if let Some(first) = summary.rejected.first() {
+                    tracing::warn!(reason = %first.reason, count = summary.rejected_total, "pings rejected");
+                }
+                return Ok(());
+            }
+            Err(status) if status.code() == Code::Unavailable && attempt < SEGMENT_ATTEMPTS => {
+                tracing::warn!(%status, attempt, "stream failed; retrying the segment");
+                if !backoff.wait(shutdown).await {
+                    anyhow::bail!("stopped");
+                }
+            }
+            Err(status) => anyhow::bail!("stream failed: {status}"),
+        }
+    }
+    unreachable!("the last attempt returns")
+}
+
+/// Holds a stream to its share of `--rate`.
+struct Pacer {
+    per_second: f64,
+    began: Instant,
+    sent: u64,
+}
+
+impl Pacer {
+    fn new(per_second: f64) -> Self {
+        Self {
+            per_second,
+            began: Instant::now(),
+            sent: 0,
+        }
+    }
+
+    async fn wait(&mut self) {
+        self.sent += 1;
+        // Checking every 64 pings keeps the overhead negligible at high rates.
+        if self.per_second <= 0.0 || !self.sent.is_multiple_of(64) {
+            return;
+        }
+        let due = Duration::from_secs_f64(self.sent as f64 / self.per_second);
+        if let Some(ahead) = due.checked_sub(self.began.elapsed()) {
+            tokio::time::sleep(ahead).await;
+        }
+    }
+}
+
+/// A progress bar on a terminal, a line every few seconds otherwise.
+async fn show_progress(totals: Arc<Totals>, total: u64, began: Instant) {
+    let terminal = std::io::stderr().is_terminal();
+    let period = if terminal {
+        Duration::from_millis(250)
+    } else {
+        Duration::from_secs(5)
+    };
+    let mut ticker = tokio::time::interval(period);
+    loop {
+        ticker.tick().await;
+        let accepted = totals.accepted.load(Ordering::Relaxed);
+        let settled = totals.sent.load(Ordering::Relaxed);
+        let rate = accepted as f64 / began.elapsed().as_secs_f64().max(1e-3);
+        let share = settled as f64 / total.max(1) as f64;
+        let filled = (share * 30.0).round() as usize;
+        let line = format!(
+            "[{}{}] {:>5.1}%  {settled}/{total} sent  {accepted} accepted  {rate:.0}/s",
+            "#".repeat(filled.min(30)),
+            ".".repeat(30 - filled.min(30)),
+            share * 100.0,
+        );
+        if terminal {
+            eprint!("\r{line}");
+            let _ = std::io::stderr().flush();
+        } else {
+            eprintln!("{line}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn itineraries_cover_the_conference_without_overlap() {
+        let places = venue(9, 2);
+        let start = Utc::now();
+        let end = start + TimeDelta::minutes(60);
+        let mut rng = fastrand::Rng::with_seed(7);
+        for person in 0..50 {
+            let plan = plan(person, &places, start, end, &mut rng);
+            assert!(!plan.stays.is_empty());
+            for pair in plan.stays.windows(2) {
+                assert!(pair[0].2 <= pair[1].1, "stays overlap");
+            }
+            assert!(
+                plan.stays
+                    .iter()
+                    .all(|&(_, a, l)| start <= a && a < l && l <= end)
+            );
+        }
+    }
+
+    #[test]
+    fn pings_during_a_stay_fall_inside_the_place() {
+        let places = venue(4, 1);
+        let start = Utc::now();
+        let mut rng = fastrand::Rng::with_seed(3);
+        let plan = plan(1, &places, start, start + TimeDelta::minutes(30), &mut rng);
+        for &(place, arrive, leave) in &plan.stays {
+            let middle = arrive + (leave - arrive) / 2;
+            let (east, north) = plan.position(&places, middle, &mut rng);
+            let centre = places[place].centre;
+            assert!((east - centre.0).hypot(north - centre.1) <= places[place].radius + 1e-9);
+        }
+    }
+}
