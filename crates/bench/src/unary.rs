@@ -118,7 +118,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 fn ping(person_id: i64) -> Ping {
     let mut rng = fastrand::Rng::new();
     Ping {
-        event_id: Uuid::new_v4().to_string(),
+        event_id: Uuid::now_v7().to_string(),
         person_id,
         latitude: 37.7840 + rng.f64() * 0.001,
         longitude: -122.4010 + rng.f64() * 0.001,

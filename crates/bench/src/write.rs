@@ -152,10 +152,10 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
 
 fn random_ping(rng: &mut fastrand::Rng, persons: i64) -> NewLocation {
     let time = Utc.with_ymd_and_hms(2024, 5, 14, 8, 0, 0).unwrap()
-        + chrono::Duration::seconds(rng.i64(..9 * 3600));
+        + chrono::Duration::seconds(rng.i64(0..9 * 3600));
     NewLocation {
         event_id: Uuid::from_u64_pair(rng.u64(..), rng.u64(..)).to_string(),
-        person_id: 1 + rng.i64(..persons),
+        person_id: 1 + rng.i64(0..persons),
         latitude: 37.5530 + rng.f64() * 0.0027,
         longitude: -122.2910 + rng.f64() * 0.0034,
         creation_time: Some(timestamp_from_datetime(time)),

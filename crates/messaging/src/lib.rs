@@ -58,6 +58,10 @@ impl KafkaSettings {
             .set("session.timeout.ms", "10000")
             .set("heartbeat.interval.ms", "1000")
             .set("fetch.wait.max.ms", "50")
+            // Prefetch a few batches, not librdkafka's default of 100,000
+            // records per partition: that bounds the consumer's memory.
+            .set("queued.min.messages", "20000")
+            .set("queued.max.messages.kbytes", "16384")
             .create()
     }
 }

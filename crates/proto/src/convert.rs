@@ -45,13 +45,14 @@ pub fn new_location_from_wire(
     )
 }
 
-/// Validates a phone's ping, assigning an event id when it brings none.
+/// Validates a phone's ping, assigning an event id when it brings none
+/// (time-ordered UUIDv7, which keeps the unique index's inserts local).
 pub fn new_location_from_ping(
     ping: &v1::Ping,
     now: DateTime<Utc>,
 ) -> Result<NewLocation, FieldError> {
     let event_id = if ping.event_id.is_empty() {
-        Uuid::new_v4()
+        Uuid::now_v7()
     } else {
         parse_event_id("event_id", &ping.event_id)?
     };

@@ -84,25 +84,22 @@ impl Ingest {
                 Err(error) => rejected.push(rejection(index, Code::InvalidArgument, &error)),
             }
         }
-        let existing = self
-            .persons
-            .existing(valid.iter().map(|(_, location)| location.person_id))
-            .await
-            .map_err(|status| ServiceError::Peer {
-                peer: "persons",
-                status,
-            })?;
+        let (known, unknown) =
+            self.persons
+                .split_known(valid)
+                .await
+                .map_err(|status| ServiceError::Peer {
+                    peer: "persons",
+                    status,
+                })?;
+        rejected.extend(
+            unknown
+                .iter()
+                .map(|(index, error)| rejection(*index, Code::NotFound, error)),
+        );
 
-        let mut queued = Vec::with_capacity(valid.len());
-        for (index, location) in valid {
-            if !existing.contains(&location.person_id) {
-                let error = FieldError::new(
-                    "person_id",
-                    format!("no person with id {}", location.person_id),
-                );
-                rejected.push(rejection(index, Code::NotFound, &error));
-                continue;
-            }
+        let mut queued = Vec::with_capacity(known.len());
+        for (index, location) in known {
             match self.publisher.enqueue(&location, Source::Grpc, traceparent) {
                 Ok(delivery) => queued.push(Queued {
                     index,

@@ -63,32 +63,25 @@ impl Locations {
             .into());
         }
         let now = Utc::now();
-        let mut valid: Vec<(usize, NewLocation)> = Vec::with_capacity(request.locations.len());
+        let mut valid: Vec<(u64, NewLocation)> = Vec::with_capacity(request.locations.len());
         let mut rejected = Vec::new();
-        for (index, wire) in request.locations.iter().enumerate() {
+        for (index, wire) in (0..).zip(&request.locations) {
             match new_location_from_wire(wire, now) {
                 Ok(location) => valid.push((index, location)),
                 Err(error) => rejected.push(rejection(index, wire, &error)),
             }
         }
 
-        let existing = self
-            .persons
-            .existing(valid.iter().map(|(_, location)| location.person_id))
-            .await
-            .map_err(|status| ServiceError::Peer {
-                peer: "persons",
-                status,
-            })?;
-        let (accepted, unknown): (Vec<_>, Vec<_>) = valid
-            .into_iter()
-            .partition(|(_, location)| existing.contains(&location.person_id));
-        for (index, location) in unknown {
-            let error = FieldError::new(
-                "person_id",
-                format!("no person with id {}", location.person_id),
-            );
-            rejected.push(rejection(index, &request.locations[index], &error));
+        let (accepted, unknown) =
+            self.persons
+                .split_known(valid)
+                .await
+                .map_err(|status| ServiceError::Peer {
+                    peer: "persons",
+                    status,
+                })?;
+        for (index, error) in unknown {
+            rejected.push(rejection(index, &request.locations[index as usize], &error));
         }
         rejected.sort_by_key(|rejection| rejection.index);
 
@@ -121,7 +114,7 @@ impl Locations {
     }
 }
 
-fn rejection(index: usize, wire: &v1::NewLocation, error: &FieldError) -> v1::RejectedLocation {
+fn rejection(index: u64, wire: &v1::NewLocation, error: &FieldError) -> v1::RejectedLocation {
     v1::RejectedLocation {
         // Bounded by MAX_WRITE_BATCH.
         index: index as u32,

@@ -7,7 +7,7 @@ use std::{
 };
 
 use tonic::{Status, transport::Channel};
-use udaconnect_domain::PersonId;
+use udaconnect_domain::{FieldError, NewLocation, PersonId};
 use udaconnect_proto::v1::{BatchGetPersonsRequest, person_service_client::PersonServiceClient};
 
 /// How many known person ids are remembered before the memory is reset.
@@ -77,4 +77,28 @@ impl PersonDirectory {
         found.extend(fetched);
         Ok(found)
     }
+
+    /// Splits numbered pings into those of existing persons and those of
+    /// unknown ones, each of the latter with the error that names it.
+    pub async fn split_known(
+        &self,
+        pings: Vec<(u64, NewLocation)>,
+    ) -> Result<(Vec<(u64, NewLocation)>, Vec<(u64, FieldError)>), Status> {
+        let existing = self
+            .existing(pings.iter().map(|(_, location)| location.person_id))
+            .await?;
+        let (known, unknown): (Vec<_>, Vec<_>) = pings
+            .into_iter()
+            .partition(|(_, location)| existing.contains(&location.person_id));
+        let unknown = unknown
+            .into_iter()
+            .map(|(index, location)| (index, unknown_person(location.person_id)))
+            .collect();
+        Ok((known, unknown))
+    }
+}
+
+/// The error for a ping or body naming a person who does not exist.
+pub fn unknown_person(person_id: PersonId) -> FieldError {
+    FieldError::new("person_id", format!("no person with id {person_id}"))
 }

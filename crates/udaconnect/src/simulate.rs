@@ -338,14 +338,14 @@ pub async fn run(args: SimulateArgs, shutdown: CancellationToken) -> anyhow::Res
         "rate       {:.0} pings/s accepted",
         accepted as f64 / elapsed.as_secs_f64()
     );
-    println!(
-        "persons    {}..={}",
-        person_ids[0],
-        person_ids[person_ids.len() - 1]
+    let (first, last) = (
+        person_ids.iter().min().copied().unwrap_or_default(),
+        person_ids.iter().max().copied().unwrap_or_default(),
     );
+    println!("persons    {first}..={last} (the simulated attendees)");
     println!(
         "try        curl 'http://localhost:30001/api/persons/{}/connection?start_date={}&end_date={}&distance=5'",
-        person_ids[0],
+        first,
         start.format("%Y-%m-%d"),
         (end + TimeDelta::days(1)).format("%Y-%m-%d"),
     );
@@ -442,7 +442,8 @@ async fn play(
             let (latitude, longitude) =
                 to_degrees(itinerary.position(&plan.places, time, &mut rng));
             segment.push(v1::Ping {
-                event_id: Uuid::new_v4().to_string(),
+                // Time-ordered ids, as we recommend phones generate them.
+                event_id: Uuid::now_v7().to_string(),
                 person_id: itinerary.person_id,
                 latitude,
                 longitude,

@@ -7,7 +7,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
 };
 use chrono::Utc;
-use udaconnect_domain::{FieldError, parse_datetime};
+use udaconnect_domain::parse_datetime;
 use udaconnect_proto::{new_location_from_ping, timestamp_from_datetime, v1};
 
 use super::{
@@ -16,7 +16,10 @@ use super::{
     json::{AcceptedLocationJson, LocationJson, NewLocationJson},
     problem::{ApiError, Problem},
 };
-use crate::publisher::{Source, traceparent};
+use crate::{
+    person_directory::unknown_person,
+    publisher::{Source, traceparent},
+};
 
 /// Records a ping. It is validated, checked against the persons, and
 /// durably queued on the locations stream before the answer; it is stored
@@ -56,10 +59,7 @@ pub async fn create_location(
         .await
         .map_err(ApiError::peer("persons"))?;
     if !existing.contains(&location.person_id) {
-        return Err(ApiError::InvalidBody(FieldError::new(
-            "person_id",
-            format!("no person with id {}", location.person_id),
-        )));
+        return Err(ApiError::InvalidBody(unknown_person(location.person_id)));
     }
     let incoming = headers
         .get("traceparent")
