@@ -269,3 +269,31 @@ pub async fn migrate(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        // Catches clashing argument ids between flattened groups, which
+        // would otherwise only fail when `all` is run.
+        Cli::command().debug_assert();
+        for command in [
+            "all",
+            "persons",
+            "locations",
+            "api",
+            "ingest",
+            "location-consumer",
+            "simulate",
+        ] {
+            assert!(
+                Cli::try_parse_from(["udaconnect", command]).is_ok(),
+                "udaconnect {command} parses with its defaults"
+            );
+        }
+    }
+}

@@ -68,6 +68,7 @@ pub struct LocationsPeerArgs {
 pub struct PersonsServerArgs {
     /// Address of the persons gRPC endpoint.
     #[arg(
+        id = "persons-listen",
         long = "persons-listen",
         env = "PERSONS_LISTEN",
         default_value = "0.0.0.0:50051"
@@ -75,6 +76,7 @@ pub struct PersonsServerArgs {
     pub listen: SocketAddr,
     /// Address of the persons HTTP endpoint serving /healthz, /readyz and /metrics.
     #[arg(
+        id = "persons-admin-listen",
         long = "persons-admin-listen",
         env = "PERSONS_ADMIN_LISTEN",
         default_value = "0.0.0.0:9101"
@@ -87,6 +89,7 @@ pub struct PersonsServerArgs {
 pub struct LocationsServerArgs {
     /// Address of the locations gRPC endpoint.
     #[arg(
+        id = "locations-listen",
         long = "locations-listen",
         env = "LOCATIONS_LISTEN",
         default_value = "0.0.0.0:50052"
@@ -94,6 +97,7 @@ pub struct LocationsServerArgs {
     pub listen: SocketAddr,
     /// Address of the locations HTTP endpoint serving /healthz, /readyz and /metrics.
     #[arg(
+        id = "locations-admin-listen",
         long = "locations-admin-listen",
         env = "LOCATIONS_ADMIN_LISTEN",
         default_value = "0.0.0.0:9102"
@@ -106,6 +110,7 @@ pub struct LocationsServerArgs {
 pub struct ApiServerArgs {
     /// Address of the REST endpoint (also serves /docs, /healthz, /readyz, /metrics).
     #[arg(
+        id = "api-listen",
         long = "api-listen",
         env = "API_LISTEN",
         default_value = "0.0.0.0:30001"
@@ -121,6 +126,7 @@ pub struct ApiServerArgs {
 pub struct IngestServerArgs {
     /// Address of the ingest gRPC endpoint (what phones call).
     #[arg(
+        id = "ingest-listen",
         long = "ingest-listen",
         env = "INGEST_LISTEN",
         default_value = "0.0.0.0:30002"
@@ -128,6 +134,7 @@ pub struct IngestServerArgs {
     pub listen: SocketAddr,
     /// Address of the ingest HTTP endpoint serving /healthz, /readyz and /metrics.
     #[arg(
+        id = "ingest-admin-listen",
         long = "ingest-admin-listen",
         env = "INGEST_ADMIN_LISTEN",
         default_value = "0.0.0.0:9103"
@@ -153,6 +160,7 @@ pub struct ConsumerArgs {
     pub batch_linger: Duration,
     /// Address of the consumer's HTTP endpoint serving /healthz, /readyz and /metrics.
     #[arg(
+        id = "consumer-admin-listen",
         long = "consumer-admin-listen",
         env = "CONSUMER_ADMIN_LISTEN",
         default_value = "0.0.0.0:9104"
@@ -185,6 +193,10 @@ pub struct KafkaArgs {
     /// Longest a ping waits for Kafka's acknowledgement before the caller is answered UNAVAILABLE.
     #[arg(long, env = "KAFKA_PRODUCE_TIMEOUT", default_value = "2s", value_parser = parse_duration)]
     pub produce_timeout: Duration,
+    /// Idempotent producers: keep `true` with Apache Kafka; `false` only for
+    /// a broker that cannot keep idempotent-producer state (tansu on SQLite).
+    #[arg(long, env = "KAFKA_IDEMPOTENT_PRODUCER", default_value_t = true, action = clap::ArgAction::Set)]
+    pub idempotent_producer: bool,
 }
 
 impl KafkaArgs {
@@ -193,7 +205,7 @@ impl KafkaArgs {
         KafkaSettings {
             bootstrap_servers: self.kafka_bootstrap_servers.clone(),
             produce_timeout: self.produce_timeout,
-            idempotent_producer: true,
+            idempotent_producer: self.idempotent_producer,
         }
     }
 

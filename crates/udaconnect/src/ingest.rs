@@ -37,8 +37,9 @@ const MAX_LISTED_REJECTIONS: usize = 1_000;
 const STREAM_CHUNK: usize = 1_000;
 
 /// Pings of one stream waiting for Kafka's acknowledgement at most: a
-/// stream is read no faster than Kafka takes it, which bounds memory.
-const MAX_IN_FLIGHT_PER_STREAM: usize = 20_000;
+/// stream is read no faster than Kafka takes it, which bounds memory and
+/// pushes back on the phone instead of timing its pings out.
+const MAX_IN_FLIGHT_PER_STREAM: usize = 2_000;
 
 /// Handlers of `udaconnect.v1.IngestService`.
 #[derive(Debug, Clone)]
@@ -124,8 +125,10 @@ impl Ingest {
             .pop()
             .ok_or_else(|| Status::internal("internal error"))?;
         queued.delivery.acknowledged().await.map_err(|error| {
-            metrics::counter!("ingest_pings_rejected_total", "code" => "unavailable").increment(1);
-            Status::unavailable(not_accepted(0, &error).reason)
+            let rejection = not_accepted(0, &error);
+            count_rejections(std::slice::from_ref(&rejection));
+            log_not_accepted(std::slice::from_ref(&rejection));
+            Status::unavailable(rejection.reason)
         })?;
         metrics::counter!("ingest_pings_accepted_total").increment(1);
         Ok(v1::PingAck {
@@ -164,6 +167,7 @@ impl Ingest {
         }
         rejected.sort_by_key(|rejection| rejection.index);
         count_rejections(&rejected);
+        log_not_accepted(&rejected);
         metrics::counter!("ingest_pings_accepted_total").increment(accepted_event_ids.len() as u64);
         if accepted_event_ids.is_empty()
             && let Some(unavailable) = rejected.iter().find(|r| r.code == Code::Unavailable as i32)
@@ -238,6 +242,7 @@ impl StreamTally {
 
     fn finish(mut self) -> v1::PingStreamSummary {
         self.listed.sort_by_key(|rejection| rejection.index);
+        log_not_accepted(&self.listed);
         v1::PingStreamSummary {
             accepted: self.accepted,
             rejected: self.listed,
@@ -256,11 +261,22 @@ fn rejection(index: u64, code: Code, error: &FieldError) -> v1::PingRejection {
 
 /// The rejection of a ping that Kafka did not take.
 fn not_accepted(index: u64, error: &ProduceError) -> v1::PingRejection {
-    tracing::warn!(%error, "ping not accepted by Kafka");
     v1::PingRejection {
         index: u32::try_from(index).unwrap_or(u32::MAX),
         reason: format!("not accepted ({error}); retry with the same event id"),
         code: Code::Unavailable as i32,
+    }
+}
+
+/// Logs, once per call rather than once per ping, that Kafka did not take
+/// some pings.
+fn log_not_accepted(rejections: &[v1::PingRejection]) {
+    let mut unavailable = rejections
+        .iter()
+        .filter(|r| r.code == Code::Unavailable as i32);
+    if let Some(first) = unavailable.next() {
+        let count = 1 + unavailable.count();
+        tracing::warn!(count, reason = %first.reason, "pings not accepted by Kafka");
     }
 }
 
