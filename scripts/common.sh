@@ -75,22 +75,28 @@ ensure_tansu() {
 }
 
 # start_broker PORT STORAGE_URL: starts tansu on 127.0.0.1:PORT from an empty
-# working directory (it reads a .env from there), waits until it answers, and
-# stops it when the calling script exits.
+# working directory (it reads a .env from there) and waits until it answers.
+# It runs in a session of its own, so a terminal's Ctrl-C reaches the services
+# first and the caller stops the broker last (stop_broker), after the
+# consumers have committed.
 start_broker() {
   local port="$1" storage="$2" url
   url="tcp://127.0.0.1:$port"
   BROKER_DIR="$(mktemp -d)"
   log "starting the Kafka broker on 127.0.0.1:$port ($storage; log: $BROKER_DIR/broker.log)"
-  (cd "$BROKER_DIR" && exec "$TANSU_BIN" broker --listener-url "$url" \
-    --advertised-listener-url "$url" --storage-engine "$storage") \
-    >"$BROKER_DIR/broker.log" 2>&1 &
-  BROKER_PID=$!
+  # setsid may fork, so the broker reports its own pid through a file.
+  (cd "$BROKER_DIR" && exec setsid sh -c 'echo $$ >broker.pid; exec "$@"' sh \
+    "$TANSU_BIN" broker --listener-url "$url" --advertised-listener-url "$url" \
+    --storage-engine "$storage") >"$BROKER_DIR/broker.log" 2>&1 &
+  BROKER_PID=""
   for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    [ -n "$BROKER_PID" ] || BROKER_PID="$(cat "$BROKER_DIR/broker.pid" 2>/dev/null || true)"
+    if [ -n "$BROKER_PID" ] && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       return 0
     fi
-    kill -0 "$BROKER_PID" 2>/dev/null || break
+    if [ -n "$BROKER_PID" ] && ! kill -0 "$BROKER_PID" 2>/dev/null; then
+      break
+    fi
     sleep 0.1
   done
   cat "$BROKER_DIR/broker.log" >&2
@@ -100,7 +106,11 @@ start_broker() {
 stop_broker() {
   if [ -n "${BROKER_PID:-}" ]; then
     kill "$BROKER_PID" 2>/dev/null || true
-    wait "$BROKER_PID" 2>/dev/null || true
+    # Not our child (setsid), so poll instead of wait.
+    for _ in $(seq 1 100); do
+      kill -0 "$BROKER_PID" 2>/dev/null || break
+      sleep 0.1
+    done
     BROKER_PID=""
   fi
 }
