@@ -35,6 +35,10 @@ pub struct Args {
     /// Attendees the pings belong to.
     #[arg(long, default_value_t = 10_000)]
     persons: i64,
+    /// Random event ids (UUIDv4, as arbitrary phones may send) instead of
+    /// time-ordered ones (UUIDv7, as the services assign and recommend).
+    #[arg(long)]
+    random_event_ids: bool,
 }
 
 pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
@@ -80,7 +84,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
     let batches: Vec<Vec<NewLocation>> = (0..args.batches)
         .map(|_| {
             (0..args.batch_size)
-                .map(|_| random_ping(&mut rng, args.persons))
+                .map(|_| random_ping(&mut rng, args.persons, args.random_event_ids))
                 .collect()
         })
         .collect();
@@ -89,7 +93,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
     client
         .clone()
         .write_locations(WriteLocationsRequest {
-            locations: vec![random_ping(&mut rng, args.persons)],
+            locations: vec![random_ping(&mut rng, args.persons, args.random_event_ids)],
         })
         .await?;
 
@@ -150,11 +154,15 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn random_ping(rng: &mut fastrand::Rng, persons: i64) -> NewLocation {
+fn random_ping(rng: &mut fastrand::Rng, persons: i64, random_event_id: bool) -> NewLocation {
     let time = Utc.with_ymd_and_hms(2024, 5, 14, 8, 0, 0).unwrap()
         + chrono::Duration::seconds(rng.i64(0..9 * 3600));
     NewLocation {
-        event_id: Uuid::from_u64_pair(rng.u64(..), rng.u64(..)).to_string(),
+        event_id: if random_event_id {
+            Uuid::from_u64_pair(rng.u64(..), rng.u64(..)).to_string()
+        } else {
+            Uuid::now_v7().to_string()
+        },
         person_id: 1 + rng.i64(0..persons),
         latitude: 37.5530 + rng.f64() * 0.0027,
         longitude: -122.2910 + rng.f64() * 0.0034,
