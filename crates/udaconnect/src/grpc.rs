@@ -44,6 +44,13 @@ pub enum ServiceError {
     },
 }
 
+impl ServiceError {
+    /// Wraps an error answered by the `peer` service.
+    pub fn peer(peer: &'static str) -> impl FnOnce(Status) -> Self {
+        move |status| Self::Peer { peer, status }
+    }
+}
+
 impl From<ServiceError> for Status {
     fn from(error: ServiceError) -> Self {
         match error {

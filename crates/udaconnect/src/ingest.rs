@@ -85,14 +85,11 @@ impl Ingest {
                 Err(error) => rejected.push(rejection(index, Code::InvalidArgument, &error)),
             }
         }
-        let (known, unknown) =
-            self.persons
-                .split_known(valid)
-                .await
-                .map_err(|status| ServiceError::Peer {
-                    peer: "persons",
-                    status,
-                })?;
+        let (known, unknown) = self
+            .persons
+            .split_known(valid)
+            .await
+            .map_err(ServiceError::peer("persons"))?;
         rejected.extend(
             unknown
                 .iter()

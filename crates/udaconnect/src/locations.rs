@@ -72,14 +72,11 @@ impl Locations {
             }
         }
 
-        let (accepted, unknown) =
-            self.persons
-                .split_known(valid)
-                .await
-                .map_err(|status| ServiceError::Peer {
-                    peer: "persons",
-                    status,
-                })?;
+        let (accepted, unknown) = self
+            .persons
+            .split_known(valid)
+            .await
+            .map_err(ServiceError::peer("persons"))?;
         for (index, error) in unknown {
             rejected.push(rejection(index, &request.locations[index as usize], &error));
         }
