@@ -10,13 +10,10 @@ use std::{
 
 use chrono::{TimeDelta, Utc};
 use tokio::sync::Mutex;
-use udaconnect::grpc;
+use udaconnect::{grpc, simulate};
 use udaconnect_proto::{
     timestamp_from_datetime,
-    v1::{
-        CreatePersonRequest, Ping, ingest_service_client::IngestServiceClient,
-        person_service_client::PersonServiceClient,
-    },
+    v1::{Ping, ingest_service_client::IngestServiceClient},
 };
 use uuid::Uuid;
 
@@ -38,13 +35,13 @@ pub struct Args {
     seconds: u64,
     /// Attendees the pings belong to.
     #[arg(long, default_value_t = 100)]
-    attendees: usize,
+    attendees: u32,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
     let channel = grpc::channel(&args.ingest_url)?;
     let client = IngestServiceClient::new(channel);
-    let persons = create_attendees(&args.persons_url, args.attendees).await?;
+    let persons = simulate::create_attendees(&args.persons_url, args.attendees).await?;
     let phase = Duration::from_secs(args.seconds);
 
     // Phase 1: closed loop, as fast as the callers are answered.
@@ -124,21 +121,4 @@ fn ping(person_id: i64) -> Ping {
         longitude: -122.4010 + rng.f64() * 0.001,
         creation_time: Some(timestamp_from_datetime(Utc::now() - TimeDelta::seconds(1))),
     }
-}
-
-async fn create_attendees(persons_url: &str, count: usize) -> anyhow::Result<Vec<i64>> {
-    let mut client = PersonServiceClient::new(grpc::channel(persons_url)?);
-    let mut ids = Vec::with_capacity(count);
-    for i in 0..count {
-        let person = client
-            .create_person(CreatePersonRequest {
-                first_name: format!("Phone{i}"),
-                last_name: "Bench".to_owned(),
-                company_name: "UdaConnect".to_owned(),
-            })
-            .await?
-            .into_inner();
-        ids.push(person.id);
-    }
-    Ok(ids)
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-/// Exponential backoff with jitter, from `initial` up to `max`.
+/// Exponential backoff with jitter: 100 ms, doubling up to 5 s.
 #[derive(Debug, Clone)]
 pub struct Backoff {
     next: Duration,
@@ -26,9 +26,7 @@ impl Backoff {
     /// is cancelled meanwhile, so the caller can give up cleanly.
     pub async fn wait(&mut self, shutdown: &CancellationToken) -> bool {
         // Up to 25% jitter so that replicas do not retry in lockstep.
-        let jitter = self
-            .next
-            .mul_f64(f64::from(uuid::Uuid::new_v4().as_u128() as u8) / 1024.0);
+        let jitter = self.next.mul_f64(fastrand::f64() / 4.0);
         let delay = self.next + jitter;
         self.next = (self.next * 2).min(self.max);
         tokio::select! {

@@ -217,12 +217,20 @@ struct StreamTally {
     accepted: u64,
     rejected_total: u64,
     listed: Vec<v1::PingRejection>,
+    /// Pings Kafka did not take, and the first reason, logged once at the end.
+    not_accepted: u64,
+    not_accepted_reason: Option<String>,
 }
 
 impl StreamTally {
     fn reject(&mut self, rejections: Vec<v1::PingRejection>) {
         count_rejections(&rejections);
         self.rejected_total += rejections.len() as u64;
+        for rejection in rejections.iter().filter(|r| is_not_accepted(r)) {
+            self.not_accepted += 1;
+            self.not_accepted_reason
+                .get_or_insert_with(|| rejection.reason.clone());
+        }
         let room = MAX_LISTED_REJECTIONS.saturating_sub(self.listed.len());
         self.listed.extend(rejections.into_iter().take(room));
     }
@@ -239,7 +247,9 @@ impl StreamTally {
 
     fn finish(mut self) -> v1::PingStreamSummary {
         self.listed.sort_by_key(|rejection| rejection.index);
-        log_not_accepted(&self.listed);
+        if let Some(reason) = &self.not_accepted_reason {
+            warn_not_accepted(self.not_accepted, reason);
+        }
         v1::PingStreamSummary {
             accepted: self.accepted,
             rejected: self.listed,
@@ -265,16 +275,21 @@ fn not_accepted(index: u64, error: &ProduceError) -> v1::PingRejection {
     }
 }
 
+fn is_not_accepted(rejection: &v1::PingRejection) -> bool {
+    rejection.code == Code::Unavailable as i32
+}
+
 /// Logs, once per call rather than once per ping, that Kafka did not take
 /// some pings.
 fn log_not_accepted(rejections: &[v1::PingRejection]) {
-    let mut unavailable = rejections
-        .iter()
-        .filter(|r| r.code == Code::Unavailable as i32);
-    if let Some(first) = unavailable.next() {
-        let count = 1 + unavailable.count();
-        tracing::warn!(count, reason = %first.reason, "pings not accepted by Kafka");
+    let mut not_accepted = rejections.iter().filter(|r| is_not_accepted(r));
+    if let Some(first) = not_accepted.next() {
+        warn_not_accepted(1 + not_accepted.count() as u64, &first.reason);
     }
+}
+
+fn warn_not_accepted(count: u64, reason: &str) {
+    tracing::warn!(count, reason, "pings not accepted by Kafka");
 }
 
 fn count_rejections(rejections: &[v1::PingRejection]) {

@@ -266,7 +266,7 @@ pub async fn run(args: SimulateArgs, shutdown: CancellationToken) -> anyhow::Res
     let places = Arc::new(venue(args.booths, args.talks));
 
     eprintln!("creating {} attendees…", args.attendees);
-    let person_ids = create_attendees(&args).await?;
+    let person_ids = create_attendees(&args.persons.persons_url, args.attendees).await?;
     let mut rng = fastrand::Rng::with_seed(args.seed);
     let itineraries: Vec<Itinerary> = person_ids
         .iter()
@@ -355,11 +355,13 @@ pub async fn run(args: SimulateArgs, shutdown: CancellationToken) -> anyhow::Res
     }
 }
 
-async fn create_attendees(args: &SimulateArgs) -> anyhow::Result<Vec<i64>> {
+/// Creates `count` attendees through the persons service and returns their
+/// ids in creation order (shared with the benchmarks).
+pub async fn create_attendees(persons_url: &str, count: u32) -> anyhow::Result<Vec<i64>> {
     const COMPANIES: [&str; 6] = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark"];
-    let client = PersonServiceClient::new(grpc::channel(&args.persons.persons_url)?);
+    let client = PersonServiceClient::new(grpc::channel(persons_url)?);
     let suffix = &Uuid::new_v4().simple().to_string()[..6];
-    futures::stream::iter(0..args.attendees)
+    futures::stream::iter(0..count)
         .map(|i| {
             let mut client = client.clone();
             let request = v1::CreatePersonRequest {

@@ -16,7 +16,7 @@ use udaconnect_messaging::{
 };
 use udaconnect_proto::{
     timestamp_from_datetime,
-    v1::{CreatePersonRequest, LocationEvent, Ping, PingBatch},
+    v1::{CreatePersonRequest, LocationEvent, Ping, PingBatch, PingBatchAck},
 };
 use uuid::Uuid;
 
@@ -71,6 +71,18 @@ impl Sent {
             creation_time: Some(timestamp_from_datetime(self.creation_time)),
         }
     }
+}
+
+/// Sends `pings` in one `SendPings` call and returns the acknowledgement.
+async fn send_batch(app: &TestApp, pings: &[Sent]) -> PingBatchAck {
+    app.ingest_grpc
+        .clone()
+        .send_pings(PingBatch {
+            pings: pings.iter().map(Sent::ping).collect(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
 }
 
 fn pings(person_id: i64, n: u32) -> Vec<Sent> {
@@ -137,15 +149,8 @@ async fn batched_pings_are_stored_exactly_once() {
     let app = TestApp::spawn().await;
     let person = create_person(&app).await;
     let sent = pings(person, 3000);
-    let mut client = app.ingest_grpc.clone();
     for chunk in sent.chunks(1000) {
-        let ack = client
-            .send_pings(PingBatch {
-                pings: chunk.iter().map(Sent::ping).collect(),
-            })
-            .await
-            .unwrap()
-            .into_inner();
+        let ack = send_batch(&app, chunk).await;
         assert!(ack.rejected.is_empty(), "{:?}", ack.rejected);
         let ids: Vec<&str> = chunk.iter().map(|s| s.event_id.as_str()).collect();
         assert_eq!(ack.accepted_event_ids, ids, "accepted ids in request order");
@@ -232,12 +237,7 @@ async fn the_same_event_id_is_stored_once_whichever_way_it_arrives() {
     let mut client = app.ingest_grpc.clone();
     client.send_ping(ping.ping()).await.unwrap();
     client.send_ping(ping.ping()).await.unwrap();
-    client
-        .send_pings(PingBatch {
-            pings: vec![ping.ping(), ping.ping()],
-        })
-        .await
-        .unwrap();
+    send_batch(&app, &[ping.clone(), ping.clone()]).await;
     let response = app
         .http
         .post(format!("{}/api/locations", app.api_url))
@@ -389,28 +389,14 @@ async fn while_locations_is_down_the_consumer_retries_and_commits_nothing() {
     let mut app = TestApp::spawn().await;
     let person = create_person(&app).await;
     let first = pings(person, 100);
-    app.ingest_grpc
-        .clone()
-        .send_pings(PingBatch {
-            pings: first.iter().map(Sent::ping).collect(),
-        })
-        .await
-        .unwrap();
+    send_batch(&app, &first).await;
     assert_eq!(app.settled_locations(100).await, 100);
     let committed_before = committed_offsets(&app);
     assert_eq!(committed_before, 100, "offsets follow the stored writes");
 
     app.stop_locations().await;
     let second: Vec<Sent> = (100..1100).map(|i| Sent::new(person, i)).collect();
-    let ack = app
-        .ingest_grpc
-        .clone()
-        .send_pings(PingBatch {
-            pings: second.iter().map(Sent::ping).collect(),
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let ack = send_batch(&app, &second).await;
     assert_eq!(
         ack.accepted_event_ids.len(),
         1000,
@@ -583,13 +569,7 @@ async fn poison_records_go_to_the_dead_letter_topic_and_the_rest_is_stored() {
         .await
         .unwrap();
     let behind = pings(person, 50);
-    app.ingest_grpc
-        .clone()
-        .send_pings(PingBatch {
-            pings: behind.iter().map(Sent::ping).collect(),
-        })
-        .await
-        .unwrap();
+    send_batch(&app, &behind).await;
     assert_stored_exactly(&app, &behind).await;
 
     let dead: StreamConsumer = app
