@@ -1,0 +1,658 @@
+//! Contacts: whom a person actually met. Two people *encounter* each other
+//! when a ping of each lies within a distance and within a time window of the
+//! other; a *meeting* is a run of encounters with no gap longer than the
+//! window; a *contact* is everything one other person shares with the subject,
+//! ranked by time spent together.
+
+use std::{cmp::Ordering, fmt, str::FromStr};
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::{
+    Coordinates, FieldError, PersonId, check_id,
+    geodesy::{Centroid, EARTH_RADIUS_METERS, geodesic_distance, max_chord_meters, unit_vector},
+};
+
+/// Default radius of an encounter, in metres: a conversation at a booth.
+pub const DEFAULT_CONTACT_DISTANCE_METERS: f64 = 10.0;
+
+/// Largest radius of an encounter, in metres. Beyond it two people are not
+/// "together", and the search cost grows with the cube of the radius.
+pub const MAX_CONTACT_DISTANCE_METERS: f64 = 50.0;
+
+/// Default time window of an encounter: phones ping sparsely in the
+/// background, so two pings ten minutes apart at one spot still count.
+pub const DEFAULT_CONTACT_WINDOW: TimeDelta = TimeDelta::minutes(10);
+
+/// Longest time window of an encounter.
+pub const MAX_CONTACT_WINDOW: TimeDelta = TimeDelta::hours(1);
+
+/// Longest range of the subject's own pings one query may cover.
+pub const MAX_CONTACT_SPAN: TimeDelta = TimeDelta::days(31);
+
+/// Contacts per page unless the caller asks for another number.
+pub const DEFAULT_CONTACTS_PAGE: u32 = 20;
+
+/// Most contacts per page.
+pub const MAX_CONTACTS_PAGE: u32 = 100;
+
+/// A validated contacts query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactQuery {
+    person_id: PersonId,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    distance_meters: f64,
+    window: TimeDelta,
+    limit: u32,
+    after: Option<ContactCursor>,
+}
+
+/// The raw parts of a [`ContactQuery`]; `None` takes the default.
+#[derive(Debug, Clone, Default)]
+pub struct ContactQueryParts<'a> {
+    /// Whose contacts.
+    pub person_id: PersonId,
+    /// Start of the subject's own pings (inclusive).
+    pub start: Option<DateTime<Utc>>,
+    /// End of the subject's own pings (exclusive).
+    pub end: Option<DateTime<Utc>>,
+    /// Encounter radius in metres.
+    pub distance_meters: Option<f64>,
+    /// Encounter time window.
+    pub window: Option<TimeDelta>,
+    /// Page size.
+    pub limit: Option<u32>,
+    /// Where the previous page ended.
+    pub cursor: Option<&'a str>,
+}
+
+impl ContactQuery {
+    /// Validates the parts, naming the offending one (`start`, `end`,
+    /// `distance`, `window`, `limit`, `cursor`) in the error.
+    pub fn new(parts: ContactQueryParts<'_>) -> Result<Self, FieldError> {
+        let person_id = check_id("person_id", parts.person_id)?;
+        let start = parts
+            .start
+            .ok_or_else(|| FieldError::new("start", "is required"))?;
+        let end = parts
+            .end
+            .ok_or_else(|| FieldError::new("end", "is required"))?;
+        if end <= start {
+            return Err(FieldError::new("end", "must be after start"));
+        }
+        if end - start > MAX_CONTACT_SPAN {
+            return Err(FieldError::new(
+                "end",
+                format!(
+                    "must be at most {} days after start",
+                    MAX_CONTACT_SPAN.num_days()
+                ),
+            ));
+        }
+        let distance_meters = parts
+            .distance_meters
+            .unwrap_or(DEFAULT_CONTACT_DISTANCE_METERS);
+        if !distance_meters.is_finite()
+            || !(0.0..=MAX_CONTACT_DISTANCE_METERS).contains(&distance_meters)
+        {
+            return Err(FieldError::new(
+                "distance",
+                format!("must be a number of metres within [0, {MAX_CONTACT_DISTANCE_METERS}]"),
+            ));
+        }
+        let window = parts.window.unwrap_or(DEFAULT_CONTACT_WINDOW);
+        if window < TimeDelta::zero() || window > MAX_CONTACT_WINDOW {
+            return Err(FieldError::new(
+                "window",
+                format!(
+                    "must be between 0 and {} seconds",
+                    MAX_CONTACT_WINDOW.num_seconds()
+                ),
+            ));
+        }
+        let limit = parts.limit.unwrap_or(DEFAULT_CONTACTS_PAGE);
+        if !(1..=MAX_CONTACTS_PAGE).contains(&limit) {
+            return Err(FieldError::new(
+                "limit",
+                format!("must be between 1 and {MAX_CONTACTS_PAGE}"),
+            ));
+        }
+        let after = parts.cursor.map(str::parse).transpose()?;
+        Ok(Self {
+            person_id,
+            start,
+            end,
+            distance_meters,
+            window,
+            limit,
+            after,
+        })
+    }
+
+    /// Whose contacts are wanted.
+    pub fn person_id(&self) -> PersonId {
+        self.person_id
+    }
+
+    /// Start of the subject's own pings (inclusive).
+    pub fn start(&self) -> DateTime<Utc> {
+        self.start
+    }
+
+    /// End of the subject's own pings (exclusive). Other people's pings may
+    /// lie up to a window beyond either end.
+    pub fn end(&self) -> DateTime<Utc> {
+        self.end
+    }
+
+    /// Geodesic radius of an encounter, in metres.
+    pub fn distance_meters(&self) -> f64 {
+        self.distance_meters
+    }
+
+    /// Largest time between the two pings of an encounter, and largest gap
+    /// within a meeting.
+    pub fn window(&self) -> TimeDelta {
+        self.window
+    }
+
+    /// Page size.
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    /// Where the previous page ended, if this is a later page.
+    pub fn after(&self) -> Option<&ContactCursor> {
+        self.after.as_ref()
+    }
+}
+
+/// A ping reduced to what contact search needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sighting {
+    /// Whose phone.
+    pub person_id: PersonId,
+    /// Where.
+    pub position: Coordinates,
+    /// When.
+    pub time: DateTime<Utc>,
+}
+
+/// One pair of close pings: the subject's and another person's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Encounter {
+    /// The other person.
+    pub person_id: PersonId,
+    /// The earlier of the two pings' times.
+    pub start: DateTime<Utc>,
+    /// The later of the two pings' times.
+    pub end: DateTime<Utc>,
+    /// The subject's ping.
+    pub own: Coordinates,
+    /// The other person's ping.
+    pub other: Coordinates,
+    /// Geodesic distance between the two, in metres.
+    pub distance_meters: f64,
+}
+
+/// The pairs of `own` and `others` sightings that are within `distance_meters`
+/// and `window` of each other. `own` must be sorted by time; sightings of the
+/// subject among `others` are ignored.
+pub fn find_encounters(
+    own: &[Sighting],
+    others: &[Sighting],
+    distance_meters: f64,
+    window: TimeDelta,
+) -> Vec<Encounter> {
+    debug_assert!(own.is_sorted_by_key(|s| s.time), "own sightings unsorted");
+    let own_vectors: Vec<[f64; 3]> = own.iter().map(|s| unit_vector(s.position)).collect();
+    let chord_limit = max_chord_meters(distance_meters) / EARTH_RADIUS_METERS;
+    let chord_limit_squared = chord_limit * chord_limit * (1.0 + 1e-9) + 1e-24;
+    let mut encounters = Vec::new();
+    for other in others {
+        if own.first().is_some_and(|s| s.person_id == other.person_id) {
+            continue;
+        }
+        let first = own.partition_point(|s| s.time < other.time - window);
+        let last = own.partition_point(|s| s.time <= other.time + window);
+        let vector = unit_vector(other.position);
+        for (sighting, own_vector) in own[first..last].iter().zip(&own_vectors[first..last]) {
+            let chord_squared: f64 = (0..3).map(|i| (own_vector[i] - vector[i]).powi(2)).sum();
+            if chord_squared > chord_limit_squared {
+                continue;
+            }
+            let distance = geodesic_distance(sighting.position, other.position);
+            if distance <= distance_meters {
+                encounters.push(Encounter {
+                    person_id: other.person_id,
+                    start: sighting.time.min(other.time),
+                    end: sighting.time.max(other.time),
+                    own: sighting.position,
+                    other: other.position,
+                    distance_meters: distance,
+                });
+            }
+        }
+    }
+    encounters
+}
+
+/// A run of encounters with one person, no gap longer than the window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meeting {
+    /// Time of the earliest ping involved.
+    pub start: DateTime<Utc>,
+    /// Time of the latest ping involved.
+    pub end: DateTime<Utc>,
+    /// Centroid of every ping involved, both people's.
+    pub place: Coordinates,
+    /// The smallest distance seen between the two, in metres.
+    pub closest_meters: f64,
+    /// How many pairs of pings make up the meeting.
+    pub encounters: u32,
+}
+
+impl Meeting {
+    /// How long the two were together.
+    pub fn duration(&self) -> TimeDelta {
+        self.end - self.start
+    }
+}
+
+/// Everything the subject shares with one other person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contact {
+    /// The other person.
+    pub person_id: PersonId,
+    /// The meetings, earliest first; never empty.
+    pub meetings: Vec<Meeting>,
+}
+
+impl Contact {
+    /// Time spent together over all meetings.
+    pub fn total_time(&self) -> TimeDelta {
+        self.meetings.iter().map(Meeting::duration).sum()
+    }
+
+    /// Start of the first meeting.
+    pub fn first_met(&self) -> DateTime<Utc> {
+        self.meetings[0].start
+    }
+
+    /// End of the last meeting.
+    pub fn last_met(&self) -> DateTime<Utc> {
+        self.meetings[self.meetings.len() - 1].end
+    }
+
+    fn rank(&self) -> ContactCursor {
+        ContactCursor {
+            total_time: self.total_time(),
+            last_met: self.last_met(),
+            person_id: self.person_id,
+        }
+    }
+}
+
+/// Joins encounters into meetings and meetings into contacts, ranked by total
+/// time together, then by the most recent meeting, then by person id.
+pub fn group_contacts(mut encounters: Vec<Encounter>, window: TimeDelta) -> Vec<Contact> {
+    encounters.sort_by_key(|e| (e.person_id, e.start, e.end));
+    let mut contacts: Vec<Contact> = encounters
+        .chunk_by(|a, b| a.person_id == b.person_id)
+        .map(|chunk| Contact {
+            person_id: chunk[0].person_id,
+            meetings: meetings_of(chunk, window),
+        })
+        .collect();
+    contacts.sort_by_cached_key(Contact::rank);
+    contacts
+}
+
+/// Meetings of one person's encounters, sorted by start.
+fn meetings_of(encounters: &[Encounter], window: TimeDelta) -> Vec<Meeting> {
+    let mut meetings = Vec::new();
+    let mut current: Option<(Meeting, Centroid)> = None;
+    for encounter in encounters {
+        match &mut current {
+            Some((meeting, centroid)) if encounter.start - meeting.end <= window => {
+                meeting.end = meeting.end.max(encounter.end);
+                meeting.closest_meters = meeting.closest_meters.min(encounter.distance_meters);
+                meeting.encounters += 1;
+                centroid.add(encounter.own);
+                centroid.add(encounter.other);
+            }
+            _ => {
+                if let Some(done) = current.take() {
+                    meetings.push(finish(done));
+                }
+                let mut centroid = Centroid::default();
+                centroid.add(encounter.own);
+                centroid.add(encounter.other);
+                current = Some((
+                    Meeting {
+                        start: encounter.start,
+                        end: encounter.end,
+                        place: encounter.own,
+                        closest_meters: encounter.distance_meters,
+                        encounters: 1,
+                    },
+                    centroid,
+                ));
+            }
+        }
+    }
+    meetings.extend(current.map(finish));
+    meetings
+}
+
+fn finish((mut meeting, centroid): (Meeting, Centroid)) -> Meeting {
+    if let Some(place) = centroid.position() {
+        meeting.place = place;
+    }
+    meeting
+}
+
+/// One page of ranked contacts: those after `after`, at most `limit`, and
+/// the cursor of the next page when more remain.
+pub fn page_of(
+    contacts: Vec<Contact>,
+    after: Option<&ContactCursor>,
+    limit: u32,
+) -> (Vec<Contact>, Option<ContactCursor>) {
+    let skip = after.map_or(0, |after| {
+        contacts.partition_point(|contact| contact.rank() <= *after)
+    });
+    let mut rest = contacts.into_iter().skip(skip);
+    let page: Vec<Contact> = rest.by_ref().take(limit as usize).collect();
+    let next = match (rest.next(), page.last()) {
+        (Some(_), Some(last)) => Some(last.rank()),
+        _ => None,
+    };
+    (page, next)
+}
+
+/// A position in the ranking of contacts, handed to clients as an opaque
+/// string so that the next page starts after the last contact they saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactCursor {
+    total_time: TimeDelta,
+    last_met: DateTime<Utc>,
+    person_id: PersonId,
+}
+
+/// Ranking order: most time together first, then most recent, then by id.
+impl Ord for ContactCursor {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .total_time
+            .cmp(&self.total_time)
+            .then(other.last_met.cmp(&self.last_met))
+            .then(self.person_id.cmp(&other.person_id))
+    }
+}
+
+impl PartialOrd for ContactCursor {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for ContactCursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}.{}.{}",
+            self.total_time.num_microseconds().unwrap_or(i64::MAX),
+            self.last_met.timestamp_micros(),
+            self.person_id
+        )
+    }
+}
+
+impl FromStr for ContactCursor {
+    type Err = FieldError;
+
+    fn from_str(text: &str) -> Result<Self, FieldError> {
+        let invalid = || FieldError::new("cursor", "is not a cursor this endpoint returned");
+        let mut parts = text.splitn(3, '.').map(str::parse::<i64>);
+        let (Some(Ok(total)), Some(Ok(last_met)), Some(Ok(person_id))) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(invalid());
+        };
+        if total < 0 || person_id < 1 {
+            return Err(invalid());
+        }
+        Ok(Self {
+            total_time: TimeDelta::microseconds(total),
+            last_met: DateTime::from_timestamp_micros(last_met).ok_or_else(invalid)?,
+            person_id,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const BOOTH: (f64, f64) = (37.784, -122.401);
+
+    fn at_minute(person_id: PersonId, minute: i64, north_meters: f64) -> Sighting {
+        Sighting {
+            person_id,
+            position: Coordinates::new(BOOTH.0 + north_meters / 111_000.0, BOOTH.1).unwrap(),
+            time: DateTime::from_timestamp(1_700_000_000, 0).unwrap() + TimeDelta::minutes(minute),
+        }
+    }
+
+    fn contacts(own: &[Sighting], others: &[Sighting], meters: f64, minutes: i64) -> Vec<Contact> {
+        let window = TimeDelta::minutes(minutes);
+        group_contacts(find_encounters(own, others, meters, window), window)
+    }
+
+    #[test]
+    fn pings_close_in_space_and_time_meet() {
+        let found = contacts(&[at_minute(1, 0, 0.0)], &[at_minute(2, 5, 0.0)], 10.0, 10);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].meetings[0].duration(), TimeDelta::minutes(5));
+        assert!(contacts(&[at_minute(1, 0, 0.0)], &[at_minute(2, 180, 0.0)], 10.0, 10).is_empty());
+        assert!(contacts(&[at_minute(1, 0, 0.0)], &[at_minute(1, 1, 0.0)], 10.0, 10).is_empty());
+    }
+
+    #[test]
+    fn a_break_longer_than_the_window_splits_meetings() {
+        let own: Vec<Sighting> = (0..10)
+            .chain(40..50)
+            .map(|m| at_minute(1, m, 0.0))
+            .collect();
+        let others: Vec<Sighting> = (0..10)
+            .chain(40..50)
+            .map(|m| at_minute(2, m, 1.0))
+            .collect();
+        let found = contacts(&own, &others, 10.0, 2);
+        let meetings = &found[0].meetings;
+        assert_eq!(meetings.len(), 2);
+        assert_eq!(meetings[0].duration(), TimeDelta::minutes(9));
+        assert_eq!(meetings[1].start, own[10].time);
+        assert_eq!(found[0].total_time(), TimeDelta::minutes(18));
+        // 10 pings each, every pair within 2 minutes: 10 + 2·9 + 2·8 = 44.
+        assert_eq!(meetings[0].encounters, 44);
+    }
+
+    #[test]
+    fn ranking_is_by_time_together_then_recency() {
+        let encounter = |person_id, from, to| {
+            let (own, other) = (at_minute(1, from, 0.0), at_minute(person_id, to, 0.0));
+            Encounter {
+                person_id,
+                start: own.time,
+                end: other.time,
+                own: own.position,
+                other: other.position,
+                distance_meters: 0.0,
+            }
+        };
+        let encounters = vec![
+            encounter(2, 0, 3),
+            encounter(3, 10, 13),
+            encounter(4, 0, 1),
+            encounter(4, 20, 22),
+            encounter(5, 0, 10),
+        ];
+        let ranked = group_contacts(encounters, TimeDelta::minutes(5));
+        let order: Vec<PersonId> = ranked.iter().map(|c| c.person_id).collect();
+        // 10 minutes first; then three minutes each (person 4's in two
+        // meetings, 19 minutes apart), the most recent first.
+        assert_eq!(order, [5, 4, 3, 2]);
+        assert_eq!(ranked[1].meetings.len(), 2);
+        assert_eq!(ranked[1].total_time(), TimeDelta::minutes(3));
+    }
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        let cursor = ContactCursor {
+            total_time: TimeDelta::seconds(90),
+            last_met: DateTime::from_timestamp(-5, 0).unwrap(),
+            person_id: 7,
+        };
+        assert_eq!(cursor.to_string().parse::<ContactCursor>().unwrap(), cursor);
+        for bad in [
+            "",
+            "1.2",
+            "a.b.c",
+            "-1.0.1",
+            "1.0.0",
+            "1.99999999999999999999.1",
+        ] {
+            assert_eq!(
+                bad.parse::<ContactCursor>().unwrap_err().field,
+                "cursor",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn queries_name_the_invalid_part() {
+        let start = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        let valid = || ContactQueryParts {
+            person_id: 1,
+            start: Some(start),
+            end: Some(start + TimeDelta::days(1)),
+            ..Default::default()
+        };
+        let query = ContactQuery::new(valid()).unwrap();
+        assert_eq!(query.distance_meters(), DEFAULT_CONTACT_DISTANCE_METERS);
+        assert_eq!(query.window(), DEFAULT_CONTACT_WINDOW);
+        assert_eq!(query.limit(), DEFAULT_CONTACTS_PAGE);
+        let cases: [(&str, ContactQueryParts); 9] = [
+            (
+                "person_id",
+                ContactQueryParts {
+                    person_id: 0,
+                    ..valid()
+                },
+            ),
+            (
+                "start",
+                ContactQueryParts {
+                    start: None,
+                    ..valid()
+                },
+            ),
+            (
+                "end",
+                ContactQueryParts {
+                    end: Some(start),
+                    ..valid()
+                },
+            ),
+            (
+                "end",
+                ContactQueryParts {
+                    end: Some(start + TimeDelta::days(32)),
+                    ..valid()
+                },
+            ),
+            (
+                "distance",
+                ContactQueryParts {
+                    distance_meters: Some(51.0),
+                    ..valid()
+                },
+            ),
+            (
+                "distance",
+                ContactQueryParts {
+                    distance_meters: Some(f64::NAN),
+                    ..valid()
+                },
+            ),
+            (
+                "window",
+                ContactQueryParts {
+                    window: Some(TimeDelta::hours(2)),
+                    ..valid()
+                },
+            ),
+            (
+                "limit",
+                ContactQueryParts {
+                    limit: Some(0),
+                    ..valid()
+                },
+            ),
+            (
+                "cursor",
+                ContactQueryParts {
+                    cursor: Some("x"),
+                    ..valid()
+                },
+            ),
+        ];
+        for (field, parts) in cases {
+            assert_eq!(ContactQuery::new(parts).unwrap_err().field, field);
+        }
+    }
+
+    proptest! {
+        /// Walking the pages with their cursors yields every contact exactly
+        /// once, in ranking order.
+        #[test]
+        fn pages_cover_every_contact_once(
+            durations in proptest::collection::vec((0i64..5, 0i64..5), 0..40),
+            limit in 1u32..7,
+        ) {
+            let base = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+            let ranked: Vec<Contact> = {
+                let mut all: Vec<Contact> = durations.iter().enumerate().map(|(i, &(length, offset))| Contact {
+                    person_id: i as i64 + 1,
+                    meetings: vec![Meeting {
+                        start: base + TimeDelta::minutes(offset),
+                        end: base + TimeDelta::minutes(offset + length),
+                        place: Coordinates::new(0.0, 0.0).unwrap(),
+                        closest_meters: 1.0,
+                        encounters: 1,
+                    }],
+                }).collect();
+                all.sort_by_cached_key(Contact::rank);
+                all
+            };
+            let mut seen = Vec::new();
+            let mut cursor: Option<ContactCursor> = None;
+            loop {
+                let (page, next) = page_of(ranked.clone(), cursor.as_ref(), limit);
+                prop_assert!(page.len() <= limit as usize);
+                seen.extend(page.iter().map(|c| c.person_id));
+                match next {
+                    Some(next) => cursor = Some(next.to_string().parse().unwrap()),
+                    None => break,
+                }
+            }
+            let expected: Vec<PersonId> = ranked.iter().map(|c| c.person_id).collect();
+            prop_assert_eq!(seen, expected);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Distances and averages on the WGS 84 spheroid, shared by every query that
+//! decides whether two pings were close.
+
+use std::sync::LazyLock;
+
+use geographiclib_rs::{Geodesic, InverseGeodesic};
+
+use crate::Coordinates;
+
+/// The WGS 84 spheroid's geodesic solver (its coefficients are computed once).
+static WGS84: LazyLock<Geodesic> = LazyLock::new(Geodesic::wgs84);
+
+/// Mean Earth radius in metres, the scale of [`unit_vector`] positions.
+pub const EARTH_RADIUS_METERS: f64 = 6_371_000.0;
+
+/// The smallest radius of curvature of the WGS 84 spheroid (the meridian at
+/// the equator), in metres. Two points `s` metres apart along the spheroid
+/// are at most `s / MIN_CURVATURE_RADIUS_METERS` radians apart as seen from
+/// the centre, which bounds their chord in [`unit_vector`] space.
+pub const MIN_CURVATURE_RADIUS_METERS: f64 = 6_335_439.0;
+
+/// Geodesic distance on the WGS 84 spheroid, in metres (the distance PostGIS
+/// computes for `geography`).
+pub fn geodesic_distance(a: Coordinates, b: Coordinates) -> f64 {
+    WGS84.inverse(a.latitude(), a.longitude(), b.latitude(), b.longitude())
+}
+
+/// The direction of a position from the Earth's centre: a point on the unit
+/// sphere, free of the poles' and the antimeridian's special cases.
+pub fn unit_vector(position: Coordinates) -> [f64; 3] {
+    let (latitude, longitude) = (
+        position.latitude().to_radians(),
+        position.longitude().to_radians(),
+    );
+    [
+        latitude.cos() * longitude.cos(),
+        latitude.cos() * longitude.sin(),
+        latitude.sin(),
+    ]
+}
+
+/// The largest distance between two [`unit_vector`]s scaled by
+/// [`EARTH_RADIUS_METERS`] whose positions are `meters` apart on the
+/// spheroid: a cheap, never-too-small filter before the exact distance.
+pub fn max_chord_meters(meters: f64) -> f64 {
+    meters * EARTH_RADIUS_METERS / MIN_CURVATURE_RADIUS_METERS
+}
+
+/// Averages positions through their unit vectors, so that places across the
+/// antimeridian or near a pole average to where they are.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Centroid {
+    sum: [f64; 3],
+    count: u32,
+}
+
+impl Centroid {
+    /// Adds one position.
+    pub fn add(&mut self, position: Coordinates) {
+        let vector = unit_vector(position);
+        for (sum, component) in self.sum.iter_mut().zip(vector) {
+            *sum += component;
+        }
+        self.count += 1;
+    }
+
+    /// The average position; `None` when nothing was added or the positions
+    /// cancel out (antipodes).
+    pub fn position(&self) -> Option<Coordinates> {
+        let [x, y, z] = self.sum;
+        let length = (x * x + y * y + z * z).sqrt();
+        if self.count == 0 || length < 1e-12 {
+            return None;
+        }
+        let latitude = (z / length).clamp(-1.0, 1.0).asin().to_degrees();
+        let longitude = if x.hypot(y) < 1e-15 {
+            0.0
+        } else {
+            y.atan2(x).to_degrees()
+        };
+        Coordinates::new(latitude, longitude).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn at(latitude: f64, longitude: f64) -> Coordinates {
+        Coordinates::new(latitude, longitude).unwrap()
+    }
+
+    #[test]
+    fn a_degree_of_latitude_at_the_equator_is_110_574_metres() {
+        let distance = geodesic_distance(at(0.0, 0.0), at(1.0, 0.0));
+        assert!((distance - 110_574.4).abs() < 0.5, "{distance}");
+    }
+
+    #[test]
+    fn the_centroid_of_two_points_across_the_antimeridian_is_on_it() {
+        let mut centroid = Centroid::default();
+        centroid.add(at(10.0, 179.0));
+        centroid.add(at(10.0, -179.0));
+        let middle = centroid.position().unwrap();
+        assert!((middle.longitude().abs() - 180.0).abs() < 1e-9);
+        assert!((middle.latitude() - 10.0).abs() < 0.01);
+        assert!(Centroid::default().position().is_none());
+    }
+
+    proptest! {
+        /// The chord bound never undercuts: the filter cannot drop a pair
+        /// that the exact distance would keep, anywhere on Earth.
+        #[test]
+        fn chords_never_exceed_their_bound(
+            latitude in -90.0f64..=90.0,
+            longitude in -180.0f64..=180.0,
+            bearing in 0.0f64..360.0,
+            meters in 0.0f64..20_000.0,
+        ) {
+            use geographiclib_rs::DirectGeodesic;
+            let (other_latitude, other_longitude): (f64, f64) =
+                WGS84.direct(latitude, longitude, bearing, meters);
+            let (a, b) = (at(latitude, longitude), at(other_latitude, other_longitude));
+            let (u, v) = (unit_vector(a), unit_vector(b));
+            let chord = EARTH_RADIUS_METERS
+                * ((u[0] - v[0]).powi(2) + (u[1] - v[1]).powi(2) + (u[2] - v[2]).powi(2)).sqrt();
+            prop_assert!(chord <= max_chord_meters(meters) + 1e-6, "{chord} > {meters}");
+        }
+    }
+}
