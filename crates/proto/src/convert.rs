@@ -1,7 +1,7 @@
-use chrono::{DateTime, Utc};
-use prost_types::Timestamp;
+use chrono::{DateTime, TimeDelta, Utc};
+use prost_types::{Duration, Timestamp};
 use udaconnect_domain::{
-    Connection, Coordinates, FieldError, Location, NewLocation, Person, check_id,
+    Connection, Coordinates, FieldError, Location, Meeting, NewLocation, Person, check_id,
     check_observation_time, parse_event_id,
 };
 use uuid::Uuid;
@@ -27,6 +27,31 @@ pub fn datetime_from_timestamp(
         .ok()
         .and_then(|nanos| DateTime::from_timestamp(timestamp.seconds, nanos))
         .ok_or_else(|| FieldError::new(field, "is not a representable timestamp"))
+}
+
+/// A wire duration for a domain one.
+pub fn duration_from_timedelta(delta: TimeDelta) -> Duration {
+    Duration {
+        seconds: delta.num_seconds(),
+        // The sub-second part of a TimeDelta is below 1e9 in magnitude.
+        nanos: delta.subsec_nanos(),
+    }
+}
+
+/// A domain duration for an optional wire one; the error names `field`.
+pub fn timedelta_from_duration(
+    field: &str,
+    duration: Option<&Duration>,
+) -> Result<Option<TimeDelta>, FieldError> {
+    duration
+        .map(|duration| {
+            TimeDelta::new(duration.seconds, 0)
+                .and_then(|seconds| {
+                    seconds.checked_add(&TimeDelta::nanoseconds(i64::from(duration.nanos)))
+                })
+                .ok_or_else(|| FieldError::new(field, "is not a representable duration"))
+        })
+        .transpose()
 }
 
 /// Validates a ping to store, as received by the locations service.
@@ -148,6 +173,19 @@ impl From<Connection> for v1::Connection {
     }
 }
 
+impl From<&Meeting> for v1::Meeting {
+    fn from(meeting: &Meeting) -> Self {
+        Self {
+            start_time: Some(timestamp_from_datetime(meeting.start)),
+            end_time: Some(timestamp_from_datetime(meeting.end)),
+            latitude: meeting.place.latitude(),
+            longitude: meeting.place.longitude(),
+            closest_meters: meeting.closest_meters,
+            encounters: meeting.encounters,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +195,25 @@ mod tests {
         let time = DateTime::from_timestamp(1_594_118_226, 123_456_000).unwrap();
         let wire = timestamp_from_datetime(time);
         assert_eq!(datetime_from_timestamp("t", Some(&wire)).unwrap(), time);
+    }
+
+    #[test]
+    fn durations_round_trip_and_reject_overflow() {
+        let delta = TimeDelta::milliseconds(90_500);
+        let wire = duration_from_timedelta(delta);
+        assert_eq!(
+            timedelta_from_duration("w", Some(&wire)).unwrap(),
+            Some(delta)
+        );
+        assert_eq!(timedelta_from_duration("w", None).unwrap(), None);
+        let huge = Duration {
+            seconds: i64::MAX,
+            nanos: 0,
+        };
+        assert_eq!(
+            timedelta_from_duration("w", Some(&huge)).unwrap_err().field,
+            "w"
+        );
     }
 
     #[test]

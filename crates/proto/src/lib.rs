@@ -14,7 +14,8 @@ pub mod v1 {
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("udaconnect_descriptor");
 
 pub use convert::{
-    datetime_from_timestamp, location_event, new_location_from_event, new_location_from_ping,
-    new_location_from_wire, timestamp_from_datetime,
+    datetime_from_timestamp, duration_from_timedelta, location_event, new_location_from_event,
+    new_location_from_ping, new_location_from_wire, timedelta_from_duration,
+    timestamp_from_datetime,
 };
-pub use prost_types::Timestamp;
+pub use prost_types::{Duration, Timestamp};

@@ -12,12 +12,12 @@ pub enum StorageError {
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     /// A stored row violates an invariant the schema cannot express.
-    #[error("corrupt row in {table} (id {id}): {reason}")]
+    #[error("corrupt row in {table} ({row}): {reason}")]
     CorruptRow {
         /// The table holding the row.
         table: &'static str,
-        /// The row's id.
-        id: i64,
+        /// Which row, e.g. `id 42`.
+        row: String,
         /// What is wrong with it.
         reason: String,
     },

@@ -2,12 +2,13 @@
 //! its own migrations, and may live in its own database: nothing here joins
 //! across them.
 
+pub mod cells;
 mod error;
 mod locations;
 mod persons;
 
 pub use error::StorageError;
-pub use locations::LocationStore;
+pub use locations::{ContactSightings, LocationStore};
 pub use persons::PersonStore;
 
 use std::time::Duration;

@@ -1,11 +1,14 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
+use std::collections::HashMap;
+
 use udaconnect_domain::{
-    Connection, ConnectionQuery, Coordinates, Location, LocationId, NewLocation,
+    Connection, ConnectionQuery, ContactQuery, Coordinates, Location, LocationId, NewLocation,
+    PersonId, Sighting,
 };
 use uuid::Uuid;
 
-use crate::{LOCATIONS_MIGRATOR, StorageError, advance_identity};
+use crate::{LOCATIONS_MIGRATOR, StorageError, advance_identity, cells};
 
 type LocationRow = (i64, Uuid, i64, f64, f64, DateTime<Utc>);
 
@@ -18,7 +21,7 @@ fn location_from_row(
     let coordinates =
         Coordinates::new(latitude, longitude).map_err(|error| StorageError::CorruptRow {
             table: "location",
-            id,
+            row: format!("id {id}"),
             reason: error.to_string(),
         })?;
     Ok(Location {
@@ -33,6 +36,74 @@ fn location_from_row(
 /// Columns of a [`Location`] in `location_from_row` order, for a table aliased `l`.
 const LOCATION_COLUMNS: &str = "l.id, l.event_id, l.person_id,
     ST_Y(l.coordinate::geometry), ST_X(l.coordinate::geometry), l.creation_time";
+
+/// (person, latitude, longitude, time) of a [`Sighting`].
+type SightingRow = (PersonId, f64, f64, DateTime<Utc>);
+
+fn sighting_from_row(
+    (person_id, latitude, longitude, time): SightingRow,
+) -> Result<Sighting, StorageError> {
+    let position =
+        Coordinates::new(latitude, longitude).map_err(|error| StorageError::CorruptRow {
+            table: "location",
+            row: format!("person {person_id} at {time}"),
+            reason: error.to_string(),
+        })?;
+    Ok(Sighting {
+        person_id,
+        position,
+        time,
+    })
+}
+
+/// What a contact search compares: the subject's pings, and every other
+/// person's ping that may be close enough to one of them.
+#[derive(Debug, Clone, Default)]
+pub struct ContactSightings {
+    /// The subject's pings in the query's range, sorted by time.
+    pub own: Vec<Sighting>,
+    /// Other people's pings in the grid cells around the subject's pings,
+    /// within the time window of one of them; each at most once.
+    pub candidates: Vec<Sighting>,
+}
+
+/// Index probes of a contact search as parallel arrays: a grid cell and a
+/// time range, the ranges of one cell merged so no row is read twice.
+#[derive(Debug, Default)]
+struct Probes {
+    cells: Vec<i64>,
+    earliest: Vec<DateTime<Utc>>,
+    latest: Vec<DateTime<Utc>>,
+}
+
+impl Probes {
+    /// The probes around `own` (sorted by time) for `query`'s distance and window.
+    fn around(own: &[Sighting], query: &ContactQuery) -> Self {
+        let mut ranges: HashMap<i64, Vec<(DateTime<Utc>, DateTime<Utc>)>> = HashMap::new();
+        for sighting in own {
+            let (from, to) = (
+                sighting.time - query.window(),
+                sighting.time + query.window(),
+            );
+            for cell in cells::cells_near(sighting.position, query.distance_meters()) {
+                let cell_ranges = ranges.entry(cell).or_default();
+                match cell_ranges.last_mut() {
+                    Some(last) if from <= last.1 => last.1 = last.1.max(to),
+                    _ => cell_ranges.push((from, to)),
+                }
+            }
+        }
+        let mut probes = Self::default();
+        for (cell, cell_ranges) in ranges {
+            for (from, to) in cell_ranges {
+                probes.cells.push(cell);
+                probes.earliest.push(from);
+                probes.latest.push(to);
+            }
+        }
+        probes
+    }
+}
 
 /// Parallel arrays of a batch, the shape `UNNEST` wants for one bulk statement.
 struct Columns {
@@ -196,5 +267,63 @@ impl LocationStore {
                 },
             )
             .collect()
+    }
+
+    /// The pings a contact search compares (see [`ContactSightings`]): two
+    /// statements, the second one range scan of the cell index per probe.
+    #[tracing::instrument(skip(self), fields(own, probes, candidates))]
+    pub async fn contact_sightings(
+        &self,
+        query: &ContactQuery,
+    ) -> Result<ContactSightings, StorageError> {
+        let own: Vec<SightingRow> = sqlx::query_as(
+            "SELECT person_id, ST_Y(coordinate::geometry), ST_X(coordinate::geometry), creation_time
+             FROM location
+             WHERE person_id = $1 AND creation_time >= $2 AND creation_time < $3
+             ORDER BY creation_time",
+        )
+        .bind(query.person_id())
+        .bind(query.start())
+        .bind(query.end())
+        .fetch_all(&self.pool)
+        .await?;
+        let own: Vec<Sighting> = own
+            .into_iter()
+            .map(sighting_from_row)
+            .collect::<Result<_, _>>()?;
+        let probes = Probes::around(&own, query);
+        let span = tracing::Span::current();
+        span.record("own", own.len());
+        span.record("probes", probes.cells.len());
+        if probes.cells.is_empty() {
+            return Ok(ContactSightings::default());
+        }
+
+        let candidates: Vec<SightingRow> = sqlx::query_as(
+            "SELECT l.person_id, ST_Y(l.coordinate::geometry), ST_X(l.coordinate::geometry),
+                    l.creation_time
+             FROM UNNEST($1::bigint[], $2::timestamptz[], $3::timestamptz[])
+                  AS probe(cell, earliest, latest)
+             CROSS JOIN LATERAL (
+                 SELECT person_id, coordinate, creation_time FROM location
+                 WHERE location_cell(coordinate) = probe.cell
+                   AND creation_time BETWEEN probe.earliest AND probe.latest
+                   AND person_id <> $4
+             ) l",
+        )
+        .bind(&probes.cells)
+        .bind(&probes.earliest)
+        .bind(&probes.latest)
+        .bind(query.person_id())
+        .fetch_all(&self.pool)
+        .await?;
+        span.record("candidates", candidates.len());
+        Ok(ContactSightings {
+            own,
+            candidates: candidates
+                .into_iter()
+                .map(sighting_from_row)
+                .collect::<Result<_, _>>()?,
+        })
     }
 }

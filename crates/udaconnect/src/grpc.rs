@@ -42,6 +42,9 @@ pub enum ServiceError {
         /// What it answered.
         status: Status,
     },
+    /// Our own code failed (a panicked task); the cause is logged.
+    #[error("internal error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl ServiceError {
@@ -62,6 +65,10 @@ impl From<ServiceError> for Status {
             }
             ServiceError::Storage(error) => {
                 tracing::error!(%error, "storage failure");
+                Status::internal("internal error")
+            }
+            ServiceError::Internal(error) => {
+                tracing::error!(%error, "internal failure");
                 Status::internal("internal error")
             }
             ServiceError::Peer { peer, status } => match status.code() {

@@ -5,9 +5,13 @@ use chrono::Utc;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status, service::Routes};
-use udaconnect_domain::{ConnectionQuery, FieldError, NewLocation, check_id};
+use udaconnect_domain::{
+    ConnectionQuery, ContactQuery, ContactQueryParts, FieldError, NewLocation, check_id,
+    find_encounters, group_contacts, page_of,
+};
 use udaconnect_proto::{
-    datetime_from_timestamp, new_location_from_wire,
+    datetime_from_timestamp, duration_from_timedelta, new_location_from_wire,
+    timedelta_from_duration, timestamp_from_datetime,
     v1::{
         self,
         location_service_server::{LocationService, LocationServiceServer},
@@ -109,6 +113,84 @@ impl Locations {
             connections: connections.into_iter().map(Into::into).collect(),
         })
     }
+
+    #[tracing::instrument(skip_all, fields(person_id = request.person_id))]
+    async fn find_contacts(
+        &self,
+        request: v1::FindContactsRequest,
+    ) -> Result<v1::FindContactsResponse, ServiceError> {
+        let query = ContactQuery::new(ContactQueryParts {
+            person_id: request.person_id,
+            start: Some(datetime_from_timestamp(
+                "start_time",
+                request.start_time.as_ref(),
+            )?),
+            end: Some(datetime_from_timestamp(
+                "end_time",
+                request.end_time.as_ref(),
+            )?),
+            distance_meters: request.distance_meters,
+            window: timedelta_from_duration("window", request.window.as_ref())?,
+            limit: (request.limit != 0).then_some(request.limit),
+            cursor: (!request.cursor.is_empty()).then_some(request.cursor.as_str()),
+        })?;
+        let persons = self
+            .persons
+            .existing([query.person_id()])
+            .await
+            .map_err(ServiceError::peer("persons"))?;
+        if persons.is_empty() {
+            return Err(ServiceError::NotFound(format!(
+                "no person with id {}",
+                query.person_id()
+            )));
+        }
+
+        let sightings = self.store.contact_sightings(&query).await?;
+        // Exact distances for every candidate: CPU work kept off the
+        // request-serving threads.
+        let ranked = {
+            let (distance, window) = (query.distance_meters(), query.window());
+            tokio::task::spawn_blocking(move || {
+                let encounters =
+                    find_encounters(&sightings.own, &sightings.candidates, distance, window);
+                group_contacts(encounters, window)
+            })
+            .await
+            .map_err(|error| ServiceError::Internal(error.into()))?
+        };
+        let (page, next) = page_of(ranked, query.after(), query.limit());
+
+        let details = self
+            .persons
+            .details(page.iter().map(|contact| contact.person_id))
+            .await
+            .map_err(ServiceError::peer("persons"))?;
+        let contacts = page
+            .into_iter()
+            .filter_map(|contact| {
+                let Some(person) = details.get(&contact.person_id) else {
+                    tracing::warn!(person_id = contact.person_id, "pings of an unknown person");
+                    return None;
+                };
+                Some(v1::Contact {
+                    person: Some(person.clone()),
+                    // Bounded by the pings of one person in 31 days.
+                    meeting_count: contact.meetings.len() as u32,
+                    total_time: Some(duration_from_timedelta(contact.total_time())),
+                    first_met: Some(timestamp_from_datetime(contact.first_met())),
+                    last_met: Some(timestamp_from_datetime(contact.last_met())),
+                    meetings: contact.meetings.iter().map(Into::into).collect(),
+                })
+            })
+            .collect();
+        Ok(v1::FindContactsResponse {
+            contacts,
+            next_cursor: next.map(|cursor| cursor.to_string()).unwrap_or_default(),
+            distance_meters: query.distance_meters(),
+            window: Some(duration_from_timedelta(query.window())),
+        })
+    }
 }
 
 fn rejection(index: u64, wire: &v1::NewLocation, error: &FieldError) -> v1::RejectedLocation {
@@ -142,6 +224,15 @@ impl LocationService for Locations {
     ) -> Result<Response<v1::FindConnectionsResponse>, Status> {
         Ok(Response::new(
             Locations::find_connections(self, request.into_inner()).await?,
+        ))
+    }
+
+    async fn find_contacts(
+        &self,
+        request: Request<v1::FindContactsRequest>,
+    ) -> Result<Response<v1::FindContactsResponse>, Status> {
+        Ok(Response::new(
+            Locations::find_contacts(self, request.into_inner()).await?,
         ))
     }
 }

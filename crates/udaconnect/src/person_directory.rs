@@ -2,13 +2,15 @@
 //! through the persons service, remembering the answers that cannot change.
 
 use std::{
-    collections::HashSet,
+    collections::{HashMap, HashSet},
     sync::{Arc, RwLock},
 };
 
 use tonic::{Status, transport::Channel};
 use udaconnect_domain::{FieldError, NewLocation, PersonId};
-use udaconnect_proto::v1::{BatchGetPersonsRequest, person_service_client::PersonServiceClient};
+use udaconnect_proto::v1::{
+    self, BatchGetPersonsRequest, person_service_client::PersonServiceClient,
+};
 
 /// How many known person ids are remembered before the memory is reset.
 const MAX_REMEMBERED: usize = 1_000_000;
@@ -54,17 +56,37 @@ impl PersonDirectory {
         if unknown.is_empty() {
             return Ok(found);
         }
-        unknown.sort_unstable();
-        unknown.dedup();
+        let fetched = self.fetch(unknown).await?;
+        found.extend(fetched.into_iter().map(|person| person.id));
+        Ok(found)
+    }
+
+    /// The records of those `ids` that are existing persons, by id (always
+    /// asked of the persons service: names may change).
+    pub async fn details(
+        &self,
+        ids: impl IntoIterator<Item = PersonId>,
+    ) -> Result<HashMap<PersonId, v1::Person>, Status> {
+        let persons = self.fetch(ids.into_iter().collect()).await?;
+        Ok(persons
+            .into_iter()
+            .map(|person| (person.id, person))
+            .collect())
+    }
+
+    /// Asks the persons service for `ids` and remembers those that exist.
+    async fn fetch(&self, mut ids: Vec<PersonId>) -> Result<Vec<v1::Person>, Status> {
+        ids.sort_unstable();
+        ids.dedup();
         let mut client = self.client.clone();
         let mut fetched = Vec::new();
-        for chunk in unknown.chunks(crate::persons::MAX_BATCH_IDS) {
+        for chunk in ids.chunks(crate::persons::MAX_BATCH_IDS) {
             let response = client
                 .batch_get_persons(BatchGetPersonsRequest {
                     ids: chunk.to_vec(),
                 })
                 .await?;
-            fetched.extend(response.into_inner().persons.into_iter().map(|p| p.id));
+            fetched.extend(response.into_inner().persons);
         }
         let mut known = self
             .known
@@ -73,9 +95,8 @@ impl PersonDirectory {
         if known.len() + fetched.len() > MAX_REMEMBERED {
             known.clear();
         }
-        known.extend(fetched.iter().copied());
-        found.extend(fetched);
-        Ok(found)
+        known.extend(fetched.iter().map(|person| person.id));
+        Ok(fetched)
     }
 
     /// Splits numbered pings into those of existing persons and those of

@@ -2,6 +2,7 @@
 //! the persons and locations services over gRPC.
 
 mod connections;
+mod contacts;
 mod extract;
 pub mod json;
 mod locations;
@@ -124,6 +125,10 @@ pub fn router(state: ApiState, request_timeout: Duration) -> Router {
         .route(
             "/api/persons/{person_id}/connection",
             get(connections::find_connections),
+        )
+        .route(
+            "/api/persons/{person_id}/contacts",
+            get(contacts::find_contacts),
         )
         .route("/api/locations", post(locations::create_location))
         .route("/api/locations/{location_id}", get(locations::get_location))

@@ -2,7 +2,7 @@
 
 use utoipa::OpenApi;
 
-use super::{connections, json, locations, persons, problem};
+use super::{connections, contacts, json, locations, persons, problem};
 
 /// The REST API's OpenAPI description, served at `/openapi.json` and
 /// committed as `docs/openapi.yaml`.
@@ -18,6 +18,7 @@ use super::{connections, json, locations, persons, problem};
         persons::create_person,
         persons::get_person,
         connections::find_connections,
+        contacts::find_contacts,
         locations::create_location,
         locations::get_location,
     ),
@@ -26,12 +27,15 @@ use super::{connections, json, locations, persons, problem};
         json::NewPersonJson,
         json::LocationJson,
         json::ConnectionJson,
+        contacts::ContactsPageJson,
+        contacts::ContactJson,
+        contacts::MeetingJson,
         json::NewLocationJson,
         json::AcceptedLocationJson,
         problem::Problem,
     )),
     tags(
-        (name = "persons", description = "Attendees and their connections"),
+        (name = "persons", description = "Attendees, whom they met (contacts), and the proof of concept's connections"),
         (name = "locations", description = "Location pings. New pings are accepted into a durable stream and stored asynchronously (202 Accepted)."),
     )
 )]
