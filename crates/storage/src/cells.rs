@@ -35,7 +35,8 @@ fn key([x, y, z]: [i64; 3]) -> i64 {
 }
 
 /// The cube holding `position` (what `location_cell` computes in SQL).
-pub fn cell_of(position: Coordinates) -> i64 {
+#[cfg(test)]
+fn cell_of(position: Coordinates) -> i64 {
     key(position_meters(position).map(axis_index))
 }
 

@@ -6,6 +6,7 @@ mod api_bad_input;
 mod api_connections;
 mod api_persons;
 mod broker;
+mod contacts;
 mod ingest_pipeline;
 mod locations_grpc;
 mod openapi;

@@ -1,0 +1,304 @@
+//! Contacts over REST and gRPC: hand-built encounters with known answers,
+//! pagination, errors, and the grid cells agreeing between Rust and SQL.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use geographiclib_rs::{DirectGeodesic, Geodesic};
+use serde_json::Value;
+use tonic::Code;
+use udaconnect_proto::{
+    timestamp_from_datetime,
+    v1::{self, CreatePersonRequest, FindContactsRequest, WriteLocationsRequest},
+};
+use udaconnect_storage::cells;
+use uuid::Uuid;
+
+use crate::support::{TestApp, assert_problem};
+
+/// A booth at the Moscone Center.
+const BOOTH: (f64, f64) = (37.784, -122.401);
+
+fn base() -> DateTime<Utc> {
+    "2026-11-02T09:00:00Z".parse().unwrap()
+}
+
+/// The position `meters` due north of the booth.
+fn north_of_booth(meters: f64) -> (f64, f64) {
+    let (latitude, longitude): (f64, f64) = Geodesic::wgs84().direct(BOOTH.0, BOOTH.1, 0.0, meters);
+    (latitude, longitude)
+}
+
+async fn person(app: &TestApp, name: &str) -> i64 {
+    app.persons_grpc
+        .clone()
+        .create_person(CreatePersonRequest {
+            first_name: name.to_owned(),
+            last_name: "Tester".to_owned(),
+            company_name: "Acme".to_owned(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .id
+}
+
+/// Stores pings of `person_id` at `position`, one at each minute offset from
+/// [`base`], straight through the locations service.
+async fn pings(app: &TestApp, person_id: i64, position: (f64, f64), minutes: &[i64]) {
+    let locations = minutes
+        .iter()
+        .map(|&minute| v1::NewLocation {
+            event_id: Uuid::now_v7().to_string(),
+            person_id,
+            latitude: position.0,
+            longitude: position.1,
+            creation_time: Some(timestamp_from_datetime(base() + TimeDelta::minutes(minute))),
+        })
+        .collect();
+    let response = app
+        .locations_grpc
+        .clone()
+        .write_locations(WriteLocationsRequest { locations })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(response.written as usize, minutes.len());
+}
+
+async fn contacts(app: &TestApp, person_id: i64, query: &str) -> Value {
+    let response = app
+        .get(&format!(
+            "/api/persons/{person_id}/contacts?start=2026-11-02&end=2026-11-02{query}"
+        ))
+        .await;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+fn met(page: &Value) -> Vec<i64> {
+    page["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|contact| contact["person"]["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn nearness_in_time_and_space_decides_who_met() {
+    let app = TestApp::spawn().await;
+    let (pam, five_minutes_later, three_hours_later, nine_meters_away) = (
+        person(&app, "Pam").await,
+        person(&app, "Later").await,
+        person(&app, "MuchLater").await,
+        person(&app, "Near").await,
+    );
+    pings(&app, pam, BOOTH, &[0]).await;
+    pings(&app, five_minutes_later, BOOTH, &[5]).await;
+    pings(&app, three_hours_later, BOOTH, &[180]).await;
+    pings(&app, nine_meters_away, north_of_booth(9.0), &[0]).await;
+
+    // Defaults: 10 m and 10 minutes.
+    let page = contacts(&app, pam, "").await;
+    let found: HashSet<i64> = met(&page).into_iter().collect();
+    assert_eq!(found, HashSet::from([five_minutes_later, nine_meters_away]));
+    assert_eq!(page["distance"], 10.0);
+    assert_eq!(page["window_seconds"], 600.0);
+    let later = &page["contacts"].as_array().unwrap()[0];
+    assert_eq!(later["person"]["id"], five_minutes_later, "{page}");
+    assert_eq!(later["total_seconds"], 300.0);
+    assert_eq!(later["first_met"], "2026-11-02T09:00:00Z");
+    assert_eq!(later["last_met"], "2026-11-02T09:05:00Z");
+
+    assert_eq!(met(&contacts(&app, pam, "&distance=10").await).len(), 2);
+    assert_eq!(
+        met(&contacts(&app, pam, "&distance=8").await),
+        [five_minutes_later]
+    );
+    let nine = &contacts(&app, nine_meters_away, "&distance=10").await["contacts"][0];
+    let closest = nine["meetings"][0]["closest_meters"].as_f64().unwrap();
+    assert!((closest - 9.0).abs() < 1e-6, "{closest}");
+    // A window shorter than five minutes parts Pam from the later visitor.
+    assert_eq!(
+        met(&contacts(&app, pam, "&window=PT4M").await),
+        [nine_meters_away]
+    );
+}
+
+#[tokio::test]
+async fn a_break_splits_a_run_of_pings_into_two_meetings() {
+    let app = TestApp::spawn().await;
+    let (pam, taco) = (person(&app, "Pam").await, person(&app, "Taco").await);
+    let minutes: Vec<i64> = (0..=10).chain(40..=50).collect();
+    pings(&app, pam, BOOTH, &minutes).await;
+    pings(&app, taco, north_of_booth(4.0), &minutes).await;
+
+    let page = contacts(&app, pam, "").await;
+    let contact = &page["contacts"][0];
+    assert_eq!(contact["person"]["id"], taco);
+    assert_eq!(contact["meeting_count"], 2);
+    assert_eq!(contact["total_seconds"], 1200.0);
+    let meetings = contact["meetings"].as_array().unwrap();
+    assert_eq!(meetings.len(), 2);
+    assert_eq!(meetings[0]["start"], "2026-11-02T09:00:00Z");
+    assert_eq!(meetings[0]["end"], "2026-11-02T09:10:00Z");
+    assert_eq!(meetings[0]["duration_seconds"], 600.0);
+    assert_eq!(meetings[1]["start"], "2026-11-02T09:40:00Z");
+    // Both stood still, so the place is midway between them: 2 m north.
+    let middle = north_of_booth(2.0);
+    for meeting in meetings {
+        assert!((meeting["latitude"].as_f64().unwrap() - middle.0).abs() < 1e-7);
+        assert!((meeting["longitude"].as_f64().unwrap() - middle.1).abs() < 1e-7);
+        assert!((meeting["closest_meters"].as_f64().unwrap() - 4.0).abs() < 1e-6);
+    }
+}
+
+#[tokio::test]
+async fn pages_return_every_contact_exactly_once() {
+    let app = TestApp::spawn().await;
+    let pam = person(&app, "Pam").await;
+    pings(&app, pam, BOOTH, &(0..30).collect::<Vec<_>>()).await;
+    let mut everyone = Vec::new();
+    for i in 0..23 {
+        let other = person(&app, &format!("Visitor{i}")).await;
+        // Stays of different lengths, some equal, so ties are ranked too.
+        pings(
+            &app,
+            other,
+            north_of_booth(1.0),
+            &(0..=(i % 9)).collect::<Vec<_>>(),
+        )
+        .await;
+        everyone.push(other);
+    }
+    let whole = contacts(&app, pam, "&limit=100").await;
+    assert!(whole["next_cursor"].is_null());
+    let ranked = met(&whole);
+    assert_eq!(ranked.len(), 23);
+
+    let mut walked = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let query = match &cursor {
+            Some(cursor) => format!("&limit=5&cursor={cursor}"),
+            None => "&limit=5".to_owned(),
+        };
+        let page = contacts(&app, pam, &query).await;
+        assert!(met(&page).len() <= 5);
+        walked.extend(met(&page));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(walked, ranked);
+    let totals: Vec<f64> = whole["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["total_seconds"].as_f64().unwrap())
+        .collect();
+    assert!(totals.is_sorted_by(|a, b| a >= b), "{totals:?}");
+}
+
+#[tokio::test]
+async fn bad_queries_are_refused_with_the_parameter_named() {
+    let app = TestApp::spawn().await;
+    let pam = person(&app, "Pam").await;
+    let path = |query: &str| format!("/api/persons/{pam}/contacts?{query}");
+    for (query, field) in [
+        ("end=2026-11-02", "start"),
+        ("start=2026-11-02", "end"),
+        ("start=2026-11-03&end=2026-11-02", "end"),
+        ("start=2026-01-01&end=2026-06-01", "end"),
+        ("start=yesterday&end=2026-11-02", "start"),
+        ("start=2026-11-02&end=2026-11-02&distance=500", "distance"),
+        ("start=2026-11-02&end=2026-11-02&distance=-1", "distance"),
+        ("start=2026-11-02&end=2026-11-02&distance=ten", "distance"),
+        ("start=2026-11-02&end=2026-11-02&window=PT2H", "window"),
+        ("start=2026-11-02&end=2026-11-02&window=soon", "window"),
+        ("start=2026-11-02&end=2026-11-02&limit=0", "limit"),
+        ("start=2026-11-02&end=2026-11-02&limit=1000", "limit"),
+        ("start=2026-11-02&end=2026-11-02&cursor=nope", "cursor"),
+    ] {
+        assert_problem(app.get(&path(query)).await, 400, Some(field)).await;
+    }
+    let unknown = app
+        .get("/api/persons/999999/contacts?start=2026-11-02&end=2026-11-02")
+        .await;
+    assert_problem(unknown, 404, None).await;
+
+    let request = |person_id, distance_meters| FindContactsRequest {
+        person_id,
+        start_time: Some(timestamp_from_datetime(base())),
+        end_time: Some(timestamp_from_datetime(base() + TimeDelta::days(1))),
+        distance_meters,
+        ..Default::default()
+    };
+    let mut grpc = app.locations_grpc.clone();
+    let status = grpc
+        .find_contacts(request(999_999, None))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::NotFound);
+    let status = grpc
+        .find_contacts(request(pam, Some(f64::NAN)))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(
+        status.message().starts_with("distance"),
+        "{}",
+        status.message()
+    );
+    let empty = grpc
+        .find_contacts(request(pam, None))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(empty.contacts.is_empty() && empty.next_cursor.is_empty());
+}
+
+/// The query side computes grid cells in Rust, the index in SQL: every ping's
+/// SQL cell must be among the cells Rust searches around it, or pings would
+/// hide where nobody looks (the poles and the antimeridian included, where
+/// the two trigonometries differ in the last bits).
+#[tokio::test]
+async fn rust_and_sql_put_positions_in_the_same_cells() {
+    let app = TestApp::spawn_with(crate::support::Options {
+        consumer: false,
+        ..Default::default()
+    })
+    .await;
+    let mut rng = fastrand::Rng::with_seed(11);
+    let positions: Vec<(f64, f64)> = (0..2_000)
+        .map(|_| (rng.f64() * 180.0 - 90.0, rng.f64() * 360.0 - 180.0))
+        .chain([
+            (90.0, 0.0),
+            (-90.0, 180.0),
+            (0.0, 180.0),
+            (0.0, -180.0),
+            (0.0, 0.0),
+        ])
+        .collect();
+    let (latitudes, longitudes): (Vec<f64>, Vec<f64>) = positions.iter().copied().unzip();
+    let from_sql: Vec<i64> = sqlx::query_scalar(
+        "SELECT location_cell(ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography)
+         FROM UNNEST($1::float8[], $2::float8[]) WITH ORDINALITY AS u(lat, lon, n) ORDER BY n",
+    )
+    .bind(&latitudes)
+    .bind(&longitudes)
+    .fetch_all(&app.locations_db)
+    .await
+    .unwrap();
+    for ((latitude, longitude), sql) in positions.into_iter().zip(from_sql) {
+        let position = udaconnect_domain::Coordinates::new(latitude, longitude).unwrap();
+        assert!(
+            cells::cells_near(position, 0.0).any(|cell| cell == sql),
+            "{latitude},{longitude}"
+        );
+    }
+}
