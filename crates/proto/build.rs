@@ -11,6 +11,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         proto_root.join("udaconnect/v1/events.proto"),
         proto_root.join("udaconnect/v1/ingest.proto"),
     ];
+    // The protos live outside this crate, where Cargo does not look for changes.
+    for proto in &protos {
+        println!("cargo:rerun-if-changed={}", proto.display());
+    }
     let well_known = protoc_bin_vendored::include_path()?;
     let descriptor = PathBuf::from(env::var("OUT_DIR")?).join("udaconnect_descriptor.bin");
 

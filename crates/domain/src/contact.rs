@@ -27,6 +27,9 @@ pub const DEFAULT_CONTACT_WINDOW: TimeDelta = TimeDelta::minutes(10);
 /// Longest time window of an encounter.
 pub const MAX_CONTACT_WINDOW: TimeDelta = TimeDelta::hours(1);
 
+/// Largest shortest-meeting filter: a day.
+pub const MAX_CONTACT_MIN_DURATION: TimeDelta = TimeDelta::days(1);
+
 /// Longest range of the subject's own pings one query may cover.
 pub const MAX_CONTACT_SPAN: TimeDelta = TimeDelta::days(31);
 
@@ -44,6 +47,7 @@ pub struct ContactQuery {
     end: DateTime<Utc>,
     distance_meters: f64,
     window: TimeDelta,
+    min_duration: TimeDelta,
     limit: u32,
     after: Option<ContactCursor>,
 }
@@ -61,6 +65,8 @@ pub struct ContactQueryParts<'a> {
     pub distance_meters: Option<f64>,
     /// Encounter time window.
     pub window: Option<TimeDelta>,
+    /// Shortest meeting to report.
+    pub min_duration: Option<TimeDelta>,
     /// Page size.
     pub limit: Option<u32>,
     /// Where the previous page ended.
@@ -69,7 +75,7 @@ pub struct ContactQueryParts<'a> {
 
 impl ContactQuery {
     /// Validates the parts, naming the offending one (`start`, `end`,
-    /// `distance`, `window`, `limit`, `cursor`) in the error.
+    /// `distance`, `window`, `min_duration`, `limit`, `cursor`) in the error.
     pub fn new(parts: ContactQueryParts<'_>) -> Result<Self, FieldError> {
         let person_id = check_id("person_id", parts.person_id)?;
         let start = parts
@@ -111,6 +117,16 @@ impl ContactQuery {
                 ),
             ));
         }
+        let min_duration = parts.min_duration.unwrap_or_default();
+        if min_duration < TimeDelta::zero() || min_duration > MAX_CONTACT_MIN_DURATION {
+            return Err(FieldError::new(
+                "min_duration",
+                format!(
+                    "must be between 0 and {} seconds",
+                    MAX_CONTACT_MIN_DURATION.num_seconds()
+                ),
+            ));
+        }
         let limit = parts.limit.unwrap_or(DEFAULT_CONTACTS_PAGE);
         if !(1..=MAX_CONTACTS_PAGE).contains(&limit) {
             return Err(FieldError::new(
@@ -125,6 +141,7 @@ impl ContactQuery {
             end,
             distance_meters,
             window,
+            min_duration,
             limit,
             after,
         })
@@ -155,6 +172,12 @@ impl ContactQuery {
     /// within a meeting.
     pub fn window(&self) -> TimeDelta {
         self.window
+    }
+
+    /// Shortest meeting reported; shorter ones (people passing by) are left
+    /// out, and so are contacts left with no meeting.
+    pub fn min_duration(&self) -> TimeDelta {
+        self.min_duration
     }
 
     /// Page size.
@@ -296,14 +319,24 @@ impl Contact {
 
 /// Joins encounters into meetings and meetings into contacts, ranked by total
 /// time together, then by the most recent meeting, then by person id.
-pub fn group_contacts(mut encounters: Vec<Encounter>, window: TimeDelta) -> Vec<Contact> {
+/// Meetings shorter than `min_duration` are left out, and so are contacts
+/// left with none.
+pub fn group_contacts(
+    mut encounters: Vec<Encounter>,
+    window: TimeDelta,
+    min_duration: TimeDelta,
+) -> Vec<Contact> {
     encounters.sort_by_key(|e| (e.person_id, e.start, e.end));
     let mut contacts: Vec<Contact> = encounters
         .chunk_by(|a, b| a.person_id == b.person_id)
         .map(|chunk| Contact {
             person_id: chunk[0].person_id,
-            meetings: meetings_of(chunk, window),
+            meetings: meetings_of(chunk, window)
+                .into_iter()
+                .filter(|meeting| meeting.duration() >= min_duration)
+                .collect(),
         })
+        .filter(|contact| !contact.meetings.is_empty())
         .collect();
     contacts.sort_by_cached_key(Contact::rank);
     contacts
@@ -449,7 +482,11 @@ mod tests {
 
     fn contacts(own: &[Sighting], others: &[Sighting], meters: f64, minutes: i64) -> Vec<Contact> {
         let window = TimeDelta::minutes(minutes);
-        group_contacts(find_encounters(own, others, meters, window), window)
+        group_contacts(
+            find_encounters(own, others, meters, window),
+            window,
+            TimeDelta::zero(),
+        )
     }
 
     #[test]
@@ -501,13 +538,20 @@ mod tests {
             encounter(4, 20, 22),
             encounter(5, 0, 10),
         ];
-        let ranked = group_contacts(encounters, TimeDelta::minutes(5));
+        let ranked = group_contacts(encounters.clone(), TimeDelta::minutes(5), TimeDelta::zero());
         let order: Vec<PersonId> = ranked.iter().map(|c| c.person_id).collect();
         // 10 minutes first; then three minutes each (person 4's in two
         // meetings, 19 minutes apart), the most recent first.
         assert_eq!(order, [5, 4, 3, 2]);
         assert_eq!(ranked[1].meetings.len(), 2);
         assert_eq!(ranked[1].total_time(), TimeDelta::minutes(3));
+        // Asking for meetings of two minutes or more drops person 4's
+        // one-minute meeting, which ranks person 4 last.
+        let long = group_contacts(encounters, TimeDelta::minutes(5), TimeDelta::minutes(2));
+        let order: Vec<PersonId> = long.iter().map(|c| c.person_id).collect();
+        assert_eq!(order, [5, 3, 2, 4]);
+        assert_eq!(long[3].meetings.len(), 1);
+        assert_eq!(long[3].total_time(), TimeDelta::minutes(2));
     }
 
     #[test]
@@ -547,7 +591,7 @@ mod tests {
         assert_eq!(query.distance_meters(), DEFAULT_CONTACT_DISTANCE_METERS);
         assert_eq!(query.window(), DEFAULT_CONTACT_WINDOW);
         assert_eq!(query.limit(), DEFAULT_CONTACTS_PAGE);
-        let cases: [(&str, ContactQueryParts); 9] = [
+        let cases = [
             (
                 "person_id",
                 ContactQueryParts {

@@ -16,8 +16,8 @@ pub use connection::{
 pub use contact::{
     Contact, ContactCursor, ContactQuery, ContactQueryParts, DEFAULT_CONTACT_DISTANCE_METERS,
     DEFAULT_CONTACT_WINDOW, DEFAULT_CONTACTS_PAGE, Encounter, MAX_CONTACT_DISTANCE_METERS,
-    MAX_CONTACT_SPAN, MAX_CONTACT_WINDOW, MAX_CONTACTS_PAGE, Meeting, Sighting, find_encounters,
-    group_contacts, page_of,
+    MAX_CONTACT_MIN_DURATION, MAX_CONTACT_SPAN, MAX_CONTACT_WINDOW, MAX_CONTACTS_PAGE, Meeting,
+    Sighting, find_encounters, group_contacts, page_of,
 };
 pub use field_error::FieldError;
 pub use location::{

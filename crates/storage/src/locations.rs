@@ -67,6 +67,9 @@ pub struct ContactSightings {
     pub candidates: Vec<Sighting>,
 }
 
+/// An inclusive range of observation times.
+type TimeRange = (DateTime<Utc>, DateTime<Utc>);
+
 /// Index probes of a contact search as parallel arrays: a grid cell and a
 /// time range, the ranges of one cell merged so no row is read twice.
 #[derive(Debug, Default)]
@@ -79,7 +82,7 @@ struct Probes {
 impl Probes {
     /// The probes around `own` (sorted by time) for `query`'s distance and window.
     fn around(own: &[Sighting], query: &ContactQuery) -> Self {
-        let mut ranges: HashMap<i64, Vec<(DateTime<Utc>, DateTime<Utc>)>> = HashMap::new();
+        let mut ranges: HashMap<i64, Vec<TimeRange>> = HashMap::new();
         for sighting in own {
             let (from, to) = (
                 sighting.time - query.window(),

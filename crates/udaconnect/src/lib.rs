@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod backoff;
 pub mod cli;
+pub mod conference;
 pub mod config;
 pub mod grpc;
 pub mod ingest;

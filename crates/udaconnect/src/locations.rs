@@ -131,6 +131,7 @@ impl Locations {
             )?),
             distance_meters: request.distance_meters,
             window: timedelta_from_duration("window", request.window.as_ref())?,
+            min_duration: timedelta_from_duration("min_duration", request.min_duration.as_ref())?,
             limit: (request.limit != 0).then_some(request.limit),
             cursor: (!request.cursor.is_empty()).then_some(request.cursor.as_str()),
         })?;
@@ -150,11 +151,15 @@ impl Locations {
         // Exact distances for every candidate: CPU work kept off the
         // request-serving threads.
         let ranked = {
-            let (distance, window) = (query.distance_meters(), query.window());
+            let (distance, window, min_duration) = (
+                query.distance_meters(),
+                query.window(),
+                query.min_duration(),
+            );
             tokio::task::spawn_blocking(move || {
                 let encounters =
                     find_encounters(&sightings.own, &sightings.candidates, distance, window);
-                group_contacts(encounters, window)
+                group_contacts(encounters, window, min_duration)
             })
             .await
             .map_err(|error| ServiceError::Internal(error.into()))?
@@ -189,6 +194,7 @@ impl Locations {
             next_cursor: next.map(|cursor| cursor.to_string()).unwrap_or_default(),
             distance_meters: query.distance_meters(),
             window: Some(duration_from_timedelta(query.window())),
+            min_duration: Some(duration_from_timedelta(query.min_duration())),
         })
     }
 }

@@ -16,7 +16,6 @@ use std::{
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use clap::Args;
 use futures::{StreamExt, TryStreamExt};
-use serde::Serialize;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
@@ -32,6 +31,7 @@ use uuid::Uuid;
 
 use crate::{
     backoff::Backoff,
+    conference::{self, Itinerary, Venue},
     config::{PersonsPeerArgs, parse_duration},
     grpc,
 };
@@ -82,153 +82,10 @@ pub struct SimulateArgs {
     pub seed: u64,
 }
 
-/// Metres per degree of latitude (and of longitude at the equator).
-const METRES_PER_DEGREE: f64 = 111_320.0;
-/// The venue's corner: the Moscone Center, San Francisco.
-const VENUE_ORIGIN: (f64, f64) = (37.784_000, -122.401_000);
-/// Walking speed between places, m/s.
-const WALKING_SPEED: f64 = 1.2;
-/// Share of visits that are talks rather than booths.
-const TALK_SHARE: f64 = 0.25;
 /// How many calls creating attendees run at once.
 const CREATE_CONCURRENCY: usize = 16;
 /// Failed stream calls are retried this often before the segment is given up.
 const SEGMENT_ATTEMPTS: u32 = 8;
-
-/// A booth or a talk room: a disc where attendees stand.
-#[derive(Debug, Clone)]
-struct Place {
-    name: String,
-    kind: &'static str,
-    /// Metres east and north of the venue's corner.
-    centre: (f64, f64),
-    radius: f64,
-}
-
-/// One stay of one attendee at one place.
-#[derive(Debug, Clone, Serialize)]
-struct Visit {
-    person_id: i64,
-    place: String,
-    kind: &'static str,
-    latitude: f64,
-    longitude: f64,
-    radius_m: f64,
-    arrive: DateTime<Utc>,
-    leave: DateTime<Utc>,
-}
-
-/// An attendee's day: stays at places, walking in between.
-#[derive(Debug)]
-struct Itinerary {
-    person_id: i64,
-    /// (place index, arrive, leave), in time order.
-    stays: Vec<(usize, DateTime<Utc>, DateTime<Utc>)>,
-}
-
-/// The venue: booths on a grid 15 m apart, talk rooms 40 m apart beyond them.
-fn venue(booths: u32, talks: u32) -> Vec<Place> {
-    let columns = f64::from(booths).sqrt().ceil().max(1.0) as u32;
-    let booths = (0..booths).map(|i| Place {
-        name: format!("booth-{:02}", i + 1),
-        kind: "booth",
-        centre: (f64::from(i % columns) * 15.0, f64::from(i / columns) * 15.0),
-        radius: 2.0,
-    });
-    let hall_depth = f64::from(columns) * 15.0 + 30.0;
-    let talks = (0..talks).map(|i| Place {
-        name: format!("talk-{}", i + 1),
-        kind: "talk",
-        centre: (f64::from(i) * 40.0, hall_depth),
-        radius: 6.0,
-    });
-    booths.chain(talks).collect()
-}
-
-fn to_degrees((east, north): (f64, f64)) -> (f64, f64) {
-    let latitude = VENUE_ORIGIN.0 + north / METRES_PER_DEGREE;
-    let longitude = VENUE_ORIGIN.1 + east / (METRES_PER_DEGREE * VENUE_ORIGIN.0.to_radians().cos());
-    (latitude, longitude)
-}
-
-fn plan(
-    person_id: i64,
-    places: &[Place],
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    rng: &mut fastrand::Rng,
-) -> Itinerary {
-    let booths: Vec<usize> = (0..places.len())
-        .filter(|&i| places[i].kind == "booth")
-        .collect();
-    let talks: Vec<usize> = (0..places.len())
-        .filter(|&i| places[i].kind == "talk")
-        .collect();
-    let mut stays = Vec::new();
-    let mut at = start;
-    let mut previous: Option<usize> = None;
-    while at < end {
-        let pool = if !talks.is_empty() && (booths.is_empty() || rng.f64() < TALK_SHARE) {
-            &talks
-        } else {
-            &booths
-        };
-        let place = pool[rng.usize(..pool.len())];
-        if let Some(from) = previous {
-            let (a, b) = (places[from].centre, places[place].centre);
-            let walk = ((a.0 - b.0).hypot(a.1 - b.1) / WALKING_SPEED).max(20.0);
-            at += TimeDelta::milliseconds((walk * 1000.0) as i64);
-        }
-        let dwell_minutes = match places[place].kind {
-            "talk" => 10.0 + rng.f64() * 10.0,
-            _ => 2.0 + rng.f64() * 6.0,
-        };
-        let leave = (at + TimeDelta::milliseconds((dwell_minutes * 60_000.0) as i64)).min(end);
-        if at < leave {
-            stays.push((place, at, leave));
-        }
-        previous = Some(place);
-        at = leave;
-    }
-    Itinerary { person_id, stays }
-}
-
-impl Itinerary {
-    /// Where the phone is at `time`, in venue metres: inside the place it
-    /// is visiting (GPS jitter within the place's radius), or on the way
-    /// between two places.
-    fn position(
-        &self,
-        places: &[Place],
-        time: DateTime<Utc>,
-        rng: &mut fastrand::Rng,
-    ) -> (f64, f64) {
-        let next = self.stays.partition_point(|(_, arrive, _)| *arrive <= time);
-        if next > 0 {
-            let (place, _, leave) = self.stays[next - 1];
-            if time < leave {
-                let place = &places[place];
-                let (angle, reach) = (
-                    rng.f64() * std::f64::consts::TAU,
-                    place.radius * rng.f64().sqrt(),
-                );
-                return (
-                    place.centre.0 + reach * angle.cos(),
-                    place.centre.1 + reach * angle.sin(),
-                );
-            }
-            if let Some(&(to, arrive, _)) = self.stays.get(next) {
-                let share = (time - leave).as_seconds_f64() / (arrive - leave).as_seconds_f64();
-                let (a, b) = (places[place].centre, places[to].centre);
-                return (a.0 + (b.0 - a.0) * share, a.1 + (b.1 - a.1) * share);
-            }
-            return places[place].centre;
-        }
-        self.stays
-            .first()
-            .map_or((0.0, 0.0), |(place, _, _)| places[*place].centre)
-    }
-}
 
 /// Running totals, shared by the streams and the progress display.
 #[derive(Debug, Default)]
@@ -263,17 +120,17 @@ pub async fn run(args: SimulateArgs, shutdown: CancellationToken) -> anyhow::Res
         None => (Utc::now() - span).duration_trunc(TimeDelta::minutes(1))?,
     };
     let end = start + span;
-    let places = Arc::new(venue(args.booths, args.talks));
+    let venue = Arc::new(Venue::new(args.booths, args.talks));
 
     eprintln!("creating {} attendees…", args.attendees);
     let person_ids = create_attendees(&args.persons.persons_url, args.attendees).await?;
     let mut rng = fastrand::Rng::with_seed(args.seed);
     let itineraries: Vec<Itinerary> = person_ids
         .iter()
-        .map(|&id| plan(id, &places, start, end, &mut rng))
+        .map(|&id| conference::plan(id, &venue, start, end, &mut rng))
         .collect();
     if let Some(path) = &args.ground_truth {
-        write_ground_truth(path, &itineraries, &places)?;
+        write_ground_truth(path, &itineraries, &venue)?;
     }
 
     let interval = TimeDelta::from_std(args.ping_interval)?;
@@ -293,7 +150,7 @@ pub async fn run(args: SimulateArgs, shutdown: CancellationToken) -> anyhow::Res
     for (index, share) in shares.into_iter().enumerate() {
         let plan = StreamPlan {
             itineraries: share,
-            places: Arc::clone(&places),
+            venue: Arc::clone(&venue),
             start,
             interval,
             steps,
@@ -385,23 +242,14 @@ pub async fn create_attendees(persons_url: &str, count: u32) -> anyhow::Result<V
 fn write_ground_truth(
     path: &std::path::Path,
     itineraries: &[Itinerary],
-    places: &[Place],
+    venue: &Venue,
 ) -> anyhow::Result<()> {
     let mut writer = csv::Writer::from_path(path)?;
-    for itinerary in itineraries {
-        for &(place, arrive, leave) in &itinerary.stays {
-            let (latitude, longitude) = to_degrees(places[place].centre);
-            writer.serialize(Visit {
-                person_id: itinerary.person_id,
-                place: places[place].name.clone(),
-                kind: places[place].kind,
-                latitude,
-                longitude,
-                radius_m: places[place].radius,
-                arrive,
-                leave,
-            })?;
-        }
+    for visit in itineraries
+        .iter()
+        .flat_map(|itinerary| itinerary.visits(venue))
+    {
+        writer.serialize(visit)?;
     }
     writer.flush()?;
     eprintln!("ground truth written to {}", path.display());
@@ -411,7 +259,7 @@ fn write_ground_truth(
 /// What one client stream sends.
 struct StreamPlan {
     itineraries: Vec<Itinerary>,
-    places: Arc<Vec<Place>>,
+    venue: Arc<Venue>,
     start: DateTime<Utc>,
     interval: TimeDelta,
     steps: u64,
@@ -441,8 +289,7 @@ async fn play(
         let tick = plan.start + plan.interval * step as i32;
         for (itinerary, phase) in plan.itineraries.iter().zip(&phases) {
             let time = tick + *phase;
-            let (latitude, longitude) =
-                to_degrees(itinerary.position(&plan.places, time, &mut rng));
+            let (latitude, longitude) = itinerary.position(&plan.venue, time, &mut rng);
             segment.push(v1::Ping {
                 // Time-ordered ids, as we recommend phones generate them.
                 event_id: Uuid::now_v7().to_string(),
@@ -576,45 +423,6 @@ async fn show_progress(totals: Arc<Totals>, total: u64, began: Instant) {
             let _ = std::io::stderr().flush();
         } else {
             eprintln!("{line}");
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn itineraries_cover_the_conference_without_overlap() {
-        let places = venue(9, 2);
-        let start = Utc::now();
-        let end = start + TimeDelta::minutes(60);
-        let mut rng = fastrand::Rng::with_seed(7);
-        for person in 0..50 {
-            let plan = plan(person, &places, start, end, &mut rng);
-            assert!(!plan.stays.is_empty());
-            for pair in plan.stays.windows(2) {
-                assert!(pair[0].2 <= pair[1].1, "stays overlap");
-            }
-            assert!(
-                plan.stays
-                    .iter()
-                    .all(|&(_, a, l)| start <= a && a < l && l <= end)
-            );
-        }
-    }
-
-    #[test]
-    fn pings_during_a_stay_fall_inside_the_place() {
-        let places = venue(4, 1);
-        let start = Utc::now();
-        let mut rng = fastrand::Rng::with_seed(3);
-        let plan = plan(1, &places, start, start + TimeDelta::minutes(30), &mut rng);
-        for &(place, arrive, leave) in &plan.stays {
-            let middle = arrive + (leave - arrive) / 2;
-            let (east, north) = plan.position(&places, middle, &mut rng);
-            let centre = places[place].centre;
-            assert!((east - centre.0).hypot(north - centre.1) <= places[place].radius + 1e-9);
         }
     }
 }

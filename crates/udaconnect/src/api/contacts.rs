@@ -26,6 +26,7 @@ pub struct ContactParams {
     end: Option<String>,
     distance: Option<String>,
     window: Option<String>,
+    min_duration: Option<String>,
     limit: Option<String>,
     cursor: Option<String>,
 }
@@ -48,7 +49,14 @@ impl ContactParams {
                     .map_err(|_| FieldError::new("distance", "must be a number of metres"))
             })
             .transpose()?;
-        let window = self.window.map(|text| parse_window(&text)).transpose()?;
+        let window = self
+            .window
+            .map(|text| parse_duration("window", &text))
+            .transpose()?;
+        let min_duration = self
+            .min_duration
+            .map(|text| parse_duration("min_duration", &text))
+            .transpose()?;
         let limit = self
             .limit
             .map(|text| {
@@ -63,6 +71,7 @@ impl ContactParams {
             end,
             distance_meters,
             window,
+            min_duration,
             limit,
             cursor: self.cursor.as_deref(),
         })
@@ -96,12 +105,12 @@ fn parse_instant(field: &str, text: &str, boundary: Boundary) -> Result<DateTime
     })
 }
 
-/// A window as whole seconds (`600`) or an ISO-8601 duration in hours,
+/// A duration as whole seconds (`600`) or an ISO-8601 duration in hours,
 /// minutes and seconds (`PT10M`, `PT1M30S`).
-fn parse_window(text: &str) -> Result<TimeDelta, FieldError> {
+fn parse_duration(field: &str, text: &str) -> Result<TimeDelta, FieldError> {
     let invalid = || {
         FieldError::new(
-            "window",
+            field,
             "must be whole seconds (600) or an ISO-8601 duration (PT10M)",
         )
     };
@@ -193,6 +202,8 @@ pub struct ContactsPageJson {
     pub distance: f64,
     /// The time window used, in seconds.
     pub window_seconds: f64,
+    /// The shortest meeting reported, in seconds.
+    pub min_duration_seconds: f64,
 }
 
 fn seconds(duration: Option<&udaconnect_proto::Duration>) -> f64 {
@@ -261,6 +272,7 @@ impl TryFrom<v1::Contact> for ContactJson {
         ("end" = String, Query, description = "End of the person's own pings, exclusive: an ISO-8601 date-time, or a date meaning the end of that day; at most 31 days after start", example = "2020-08-18"),
         ("distance" = Option<f64>, Query, description = "Encounter radius in metres, 0 to 50; default 10", example = 10),
         ("window" = Option<String>, Query, description = "Encounter window and largest gap within a meeting: whole seconds or an ISO-8601 duration (PT10M), at most 1 hour; default 600", example = "PT10M"),
+        ("min_duration" = Option<String>, Query, description = "Leave out meetings shorter than this (people merely passing by), and contacts left with none: whole seconds or an ISO-8601 duration, at most 1 day; default 0", example = "PT1M"),
         ("limit" = Option<u32>, Query, description = "Contacts per page, 1 to 100; default 20", example = 20),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
     ),
@@ -287,6 +299,7 @@ pub async fn find_contacts(
             end_time: Some(timestamp_from_datetime(query.end())),
             distance_meters: Some(query.distance_meters()),
             window: Some(duration_from_timedelta(query.window())),
+            min_duration: Some(duration_from_timedelta(query.min_duration())),
             limit: query.limit(),
             cursor: query.after().map(ToString::to_string).unwrap_or_default(),
         })
@@ -302,6 +315,7 @@ pub async fn find_contacts(
         next_cursor: (!page.next_cursor.is_empty()).then_some(page.next_cursor),
         distance: page.distance_meters,
         window_seconds: seconds(page.window.as_ref()),
+        min_duration_seconds: seconds(page.min_duration.as_ref()),
     }))
 }
 
@@ -319,7 +333,7 @@ mod tests {
             ("0", 0),
         ] {
             assert_eq!(
-                parse_window(text).unwrap(),
+                parse_duration("window", text).unwrap(),
                 TimeDelta::seconds(seconds),
                 "{text}"
             );
@@ -335,7 +349,11 @@ mod tests {
             "PT9999999M",
             "PTM",
         ] {
-            assert_eq!(parse_window(bad).unwrap_err().field, "window", "{bad:?}");
+            assert_eq!(
+                parse_duration("window", bad).unwrap_err().field,
+                "window",
+                "{bad:?}"
+            );
         }
     }
 

@@ -126,6 +126,11 @@ async fn nearness_in_time_and_space_decides_who_met() {
         met(&contacts(&app, pam, "&window=PT4M").await),
         [nine_meters_away]
     );
+    // The two pings at the same instant make a meeting of no length, which a
+    // shortest-meeting filter leaves out.
+    let long = contacts(&app, pam, "&min_duration=60").await;
+    assert_eq!(met(&long), [five_minutes_later]);
+    assert_eq!(long["min_duration_seconds"], 60.0);
 }
 
 #[tokio::test]
@@ -220,6 +225,14 @@ async fn bad_queries_are_refused_with_the_parameter_named() {
         ("start=2026-11-02&end=2026-11-02&distance=ten", "distance"),
         ("start=2026-11-02&end=2026-11-02&window=PT2H", "window"),
         ("start=2026-11-02&end=2026-11-02&window=soon", "window"),
+        (
+            "start=2026-11-02&end=2026-11-02&min_duration=P2D",
+            "min_duration",
+        ),
+        (
+            "start=2026-11-02&end=2026-11-02&min_duration=172800",
+            "min_duration",
+        ),
         ("start=2026-11-02&end=2026-11-02&limit=0", "limit"),
         ("start=2026-11-02&end=2026-11-02&limit=1000", "limit"),
         ("start=2026-11-02&end=2026-11-02&cursor=nope", "cursor"),
