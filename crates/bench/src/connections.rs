@@ -57,11 +57,7 @@ const END_PLUS_ONE: &str = "2020-07-10";
 
 pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
     let pool = if args.reuse {
-        let base = admin_url
-            .rsplit_once('/')
-            .map(|(b, _)| b)
-            .unwrap_or(admin_url);
-        PgPool::connect(&format!("{base}/udaconnect_bench_connections")).await?
+        database::connect(admin_url, "udaconnect_bench_connections").await?
     } else {
         let pool = database::recreate(admin_url, "udaconnect_bench_connections").await?;
         generate(&pool, &args).await?;

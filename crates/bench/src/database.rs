@@ -1,6 +1,15 @@
-//! Fresh benchmark databases on the local server.
+//! Benchmark databases on the local server.
 
 use sqlx::{Connection, PgConnection, PgPool};
+
+/// A pool to the existing database `name` on the server of `admin_url`.
+pub async fn connect(admin_url: &str, name: &str) -> anyhow::Result<PgPool> {
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(base, _)| base)
+        .unwrap_or(admin_url);
+    Ok(PgPool::connect(&format!("{base}/{name}")).await?)
+}
 
 /// Drops and recreates database `name`, returning a pool to it.
 pub async fn recreate(admin_url: &str, name: &str) -> anyhow::Result<PgPool> {
@@ -11,9 +20,5 @@ pub async fn recreate(admin_url: &str, name: &str) -> anyhow::Result<PgPool> {
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut admin)
         .await?;
-    let base = admin_url
-        .rsplit_once('/')
-        .map(|(base, _)| base)
-        .unwrap_or(admin_url);
-    Ok(PgPool::connect(&format!("{base}/{name}")).await?)
+    connect(admin_url, name).await
 }

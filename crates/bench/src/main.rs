@@ -3,12 +3,15 @@
 //!
 //! ```sh
 //! cargo run --release -p udaconnect-bench -- connections --rows 1000000
+//! cargo run --release -p udaconnect-bench -- contacts --attendees 10000 --pings 100
 //! cargo run --release -p udaconnect-bench -- write --batches 300 --batch-size 1000
 //! ./scripts/bench-ingest   # the whole pipeline, each service its own process
 //! ```
 
 mod connections;
+mod contacts;
 mod database;
+mod services;
 mod stats;
 mod unary;
 mod write;
@@ -38,6 +41,8 @@ enum Command {
     /// Connection search: the set-based query against the proof of concept's
     /// one-query-per-ping loop, on a synthetic conference.
     Connections(connections::Args),
+    /// Contact search (`FindContacts`) latency on a simulated conference.
+    Contacts(contacts::Args),
     /// Bulk `WriteLocations` over gRPC, in rows per second.
     Write(write::Args),
     /// One-ping-per-call ingest against a running stack: highest rate, then
@@ -50,6 +55,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Connections(args) => connections::run(&cli.admin_database_url, args).await,
+        Command::Contacts(args) => contacts::run(&cli.admin_database_url, args).await,
         Command::Write(args) => write::run(&cli.admin_database_url, args).await,
         Command::Unary(args) => unary::run(args).await,
     }

@@ -1,23 +1,19 @@
 //! Bulk `WriteLocations` throughput: the persons and locations services run
-//! in this process on loopback ports, exactly as `udaconnect all` runs them,
-//! and a client writes batches over real gRPC.
+//! in this process, and a client writes batches over real gRPC.
 
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
-use udaconnect::{grpc, locations, person_directory::PersonDirectory, persons};
-use udaconnect_domain::Person;
 use udaconnect_proto::{
     timestamp_from_datetime,
-    v1::{NewLocation, WriteLocationsRequest, location_service_client::LocationServiceClient},
+    v1::{NewLocation, WriteLocationsRequest},
 };
 use udaconnect_storage::{LocationStore, PersonStore};
 use uuid::Uuid;
 
 use crate::{
     database,
+    services::{self, Services},
     stats::{Summary, ms},
 };
 
@@ -48,37 +44,12 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
     person_store.migrate().await?;
     let location_store = LocationStore::new(locations_pool.clone());
     location_store.migrate().await?;
-    let attendees: Vec<Person> = (1..=args.persons)
-        .map(|id| Person {
-            id,
-            first_name: format!("Attendee {id}"),
-            last_name: "Bench".to_owned(),
-            company_name: "UdaConnect".to_owned(),
-        })
-        .collect();
-    person_store.import(&attendees).await?;
+    person_store
+        .import(&services::attendees(args.persons))
+        .await?;
 
-    let shutdown = CancellationToken::new();
-    let persons_listener = TcpListener::bind("127.0.0.1:0").await?;
-    let persons_url = format!("http://{}", persons_listener.local_addr()?);
-    tokio::spawn(persons::run(
-        person_store,
-        persons_listener,
-        None,
-        shutdown.clone(),
-    ));
-    let locations_listener = TcpListener::bind("127.0.0.1:0").await?;
-    let locations_url = format!("http://{}", locations_listener.local_addr()?);
-    tokio::spawn(locations::run(
-        location_store,
-        PersonDirectory::new(grpc::channel(&persons_url)?),
-        locations_listener,
-        None,
-        shutdown.clone(),
-    ));
-    let client = LocationServiceClient::new(grpc::channel(&locations_url)?)
-        .max_decoding_message_size(64 << 20)
-        .max_encoding_message_size(64 << 20);
+    let services = Services::start(person_store, location_store).await?;
+    let client = services.locations.clone();
 
     let mut rng = fastrand::Rng::with_seed(11);
     let batches: Vec<Vec<NewLocation>> = (0..args.batches)
@@ -131,7 +102,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
         latencies.append(&mut times);
     }
     let elapsed = started.elapsed();
-    shutdown.cancel();
+    drop(services);
 
     let rate = written as f64 / elapsed.as_secs_f64();
     let latency = Summary::of(&latencies);

@@ -1,0 +1,240 @@
+//! Contact search at scale: a conference of `--attendees` people pinging
+//! `--pings` times each over `--days` days is loaded in time order (as the
+//! pipeline would write it), then `FindContacts` is timed over real gRPC for
+//! random persons over the whole event, with the default distance and window.
+
+use std::time::Instant;
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use futures::{StreamExt, TryStreamExt};
+use udaconnect::conference::{self, Venue};
+use udaconnect_domain::{Coordinates, NewLocation};
+use udaconnect_proto::{timestamp_from_datetime, v1::FindContactsRequest};
+use udaconnect_storage::{LocationStore, PersonStore};
+use uuid::Uuid;
+
+use crate::{
+    database,
+    services::{self, Services},
+    stats::{Summary, ms},
+};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Attendees; the venue grows with them (a booth per 20, a talk room per 200).
+    #[arg(long, default_value_t = 10_000)]
+    attendees: u32,
+    /// Pings per attendee over the whole event.
+    #[arg(long, default_value_t = 100)]
+    pings: u32,
+    /// Conference days, 8 hours each.
+    #[arg(long, default_value_t = 3)]
+    days: u32,
+    /// Persons whose contacts are timed.
+    #[arg(long, default_value_t = 200)]
+    samples: usize,
+    /// Seed of the conference and of the choice of persons.
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// Reuse the data of an earlier run with the same parameters.
+    #[arg(long)]
+    reuse: bool,
+}
+
+/// Hours of each conference day.
+const HOURS_PER_DAY: i64 = 8;
+/// Rows per bulk insert while loading.
+const LOAD_BATCH: usize = 5_000;
+/// Concurrent bulk inserts while loading.
+const LOAD_CONCURRENCY: usize = 2;
+
+fn first_day() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
+}
+
+pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
+    let name = format!(
+        "udaconnect_bench_contacts_{}_{}_{}_{}",
+        args.attendees, args.pings, args.days, args.seed
+    );
+    let (persons_db, locations_db) = (format!("{name}_p"), format!("{name}_l"));
+    let (persons, locations) = if args.reuse {
+        (
+            PersonStore::new(database::connect(admin_url, &persons_db).await?),
+            LocationStore::new(database::connect(admin_url, &locations_db).await?),
+        )
+    } else {
+        let persons = PersonStore::new(database::recreate(admin_url, &persons_db).await?);
+        persons.migrate().await?;
+        persons
+            .import(&services::attendees(i64::from(args.attendees)))
+            .await?;
+        let locations = LocationStore::new(database::recreate(admin_url, &locations_db).await?);
+        locations.migrate().await?;
+        load(&locations, &args).await?;
+        sqlx::query("VACUUM ANALYZE location")
+            .execute(locations.pool())
+            .await?;
+        (persons, locations)
+    };
+    let (rows, table_bytes, index_bytes): (i64, i64, i64) = sqlx::query_as(
+        "SELECT count(*), pg_table_size('location'), pg_indexes_size('location') FROM location",
+    )
+    .fetch_one(locations.pool())
+    .await?;
+    let cell_index_bytes: i64 = sqlx::query_scalar("SELECT pg_relation_size('location_cell_time')")
+        .fetch_one(locations.pool())
+        .await?;
+
+    let services = Services::start(persons, locations).await?;
+    let mut rng = fastrand::Rng::with_seed(args.seed ^ 0x5eed);
+    let request = |person_id| FindContactsRequest {
+        person_id,
+        start_time: Some(timestamp_from_datetime(first_day())),
+        end_time: Some(timestamp_from_datetime(
+            first_day() + TimeDelta::days(i64::from(args.days)),
+        )),
+        ..Default::default()
+    };
+    // Warm-up: the persons cache, the connection pools, the index's pages.
+    for _ in 0..20 {
+        let person = 1 + i64::from(rng.u32(..args.attendees));
+        services
+            .locations
+            .clone()
+            .find_contacts(request(person))
+            .await?;
+    }
+    let mut latencies = Vec::with_capacity(args.samples);
+    let (mut contacts, mut meetings, mut encounters) = (0u64, 0u64, 0u64);
+    for _ in 0..args.samples {
+        let person = 1 + i64::from(rng.u32(..args.attendees));
+        let mut all = request(person);
+        all.limit = 100;
+        let started = Instant::now();
+        let page = services
+            .locations
+            .clone()
+            .find_contacts(request(person))
+            .await?
+            .into_inner();
+        latencies.push(started.elapsed());
+        // Untimed: the size of the whole answer, for the record.
+        let whole = services
+            .locations
+            .clone()
+            .find_contacts(all)
+            .await?
+            .into_inner();
+        contacts += whole.contacts.len() as u64;
+        meetings += whole
+            .contacts
+            .iter()
+            .map(|c| u64::from(c.meeting_count))
+            .sum::<u64>();
+        encounters += whole
+            .contacts
+            .iter()
+            .flat_map(|c| &c.meetings)
+            .map(|m| u64::from(m.encounters))
+            .sum::<u64>();
+        std::hint::black_box(page);
+    }
+    let latency = Summary::of(&latencies);
+    let per_person = |total: u64| total as f64 / args.samples as f64;
+    println!(
+        "contacts: {rows} rows ({} attendees × {} pings over {} days), table {:.0} MB, \
+         indexes {:.0} MB (cell index {:.0} MB)",
+        args.attendees,
+        args.pings,
+        args.days,
+        table_bytes as f64 / 1e6,
+        index_bytes as f64 / 1e6,
+        cell_index_bytes as f64 / 1e6,
+    );
+    println!(
+        "  FindContacts, first page, 10 m / 10 min: {latency}  p99 {:.2} ms",
+        ms(latency.p99)
+    );
+    println!(
+        "  per person: {:.1} contacts, {:.1} meetings, {:.0} encounters (first 100 contacts)",
+        per_person(contacts),
+        per_person(meetings),
+        per_person(encounters)
+    );
+    println!(
+        "{}",
+        serde_json::json!({
+            "benchmark": "find_contacts", "rows": rows, "attendees": args.attendees,
+            "pings_per_attendee": args.pings, "days": args.days, "latency": latency.to_json(),
+            "table_bytes": table_bytes, "index_bytes": index_bytes,
+            "cell_index_bytes": cell_index_bytes,
+            "contacts_per_person": per_person(contacts),
+            "meetings_per_person": per_person(meetings),
+            "encounters_per_person": per_person(encounters),
+        })
+    );
+    Ok(())
+}
+
+/// Plays the conference day by day and writes its pings in time order.
+async fn load(store: &LocationStore, args: &Args) -> anyhow::Result<()> {
+    let venue = Venue::new(args.attendees.div_ceil(20), args.attendees.div_ceil(200));
+    let mut rng = fastrand::Rng::with_seed(args.seed);
+    let day_length = TimeDelta::hours(HOURS_PER_DAY);
+    // Each phone pings at a steady interval with a phase of its own.
+    let interval = day_length * args.days as i32 / args.pings as i32;
+    let phases: Vec<TimeDelta> = (0..args.attendees)
+        .map(|_| TimeDelta::milliseconds(rng.i64(0..interval.num_milliseconds())))
+        .collect();
+    let started = Instant::now();
+    let mut written = 0u64;
+    for day in 0..args.days {
+        let opens = first_day() + TimeDelta::days(i64::from(day));
+        let itineraries: Vec<_> = (1..=i64::from(args.attendees))
+            .map(|person| conference::plan(person, &venue, opens, opens + day_length, &mut rng))
+            .collect();
+        let mut pings = Vec::new();
+        for (itinerary, phase) in itineraries.iter().zip(&phases) {
+            // Offsets into the event's open hours, laid end to end.
+            for k in 0..args.pings {
+                let offset = *phase + interval * k as i32;
+                let (ping_day, within) = (
+                    offset.num_milliseconds() / day_length.num_milliseconds(),
+                    TimeDelta::milliseconds(
+                        offset.num_milliseconds() % day_length.num_milliseconds(),
+                    ),
+                );
+                if ping_day != i64::from(day) {
+                    continue;
+                }
+                let time = opens + within;
+                let (latitude, longitude) = itinerary.position(&venue, time, &mut rng);
+                pings.push(NewLocation {
+                    event_id: Uuid::from_u64_pair(rng.u64(..), rng.u64(..)),
+                    person_id: itinerary.person_id,
+                    coordinates: Coordinates::new(latitude, longitude)?,
+                    creation_time: time,
+                });
+            }
+        }
+        pings.sort_by_key(|ping| ping.creation_time);
+        written += futures::stream::iter(pings.chunks(LOAD_BATCH))
+            .map(|batch| store.write(batch))
+            .buffered(LOAD_CONCURRENCY)
+            .try_fold(0, |sum, count| async move { Ok(sum + count) })
+            .await?;
+        eprintln!(
+            "  day {}: {written} rows loaded in {:.0} s",
+            day + 1,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "loaded {written} rows in {:.1} s ({:.0} rows/s, {LOAD_CONCURRENCY} writers of {LOAD_BATCH})",
+        elapsed.as_secs_f64(),
+        written as f64 / elapsed.as_secs_f64().max(1e-9)
+    );
+    Ok(())
+}
