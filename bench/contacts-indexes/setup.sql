@@ -37,6 +37,6 @@ RETURN ST_MakeLine(
 CREATE FUNCTION location_cell(coordinate geography) RETURNS bigint
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN
-    ((floor(6371000 * cosd(ST_Y(coordinate::geometry)) * cosd(ST_X(coordinate::geometry)) / 32)::bigint + 262144) << 38)
-  | ((floor(6371000 * cosd(ST_Y(coordinate::geometry)) * sind(ST_X(coordinate::geometry)) / 32)::bigint + 262144) << 19)
-  |  (floor(6371000 * sind(ST_Y(coordinate::geometry)) / 32)::bigint + 262144);
+    ((floor(6371000 * cosd(ST_Y(coordinate::geometry)) * cosd(ST_X(coordinate::geometry)) / 16)::bigint + 524288) << 40)
+  | ((floor(6371000 * cosd(ST_Y(coordinate::geometry)) * sind(ST_X(coordinate::geometry)) / 16)::bigint + 524288) << 20)
+  |  (floor(6371000 * sind(ST_Y(coordinate::geometry)) / 16)::bigint + 524288);

@@ -23,7 +23,8 @@ use crate::{
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Attendees; the venue grows with them (a booth per 20, a talk room per 200).
+    /// Attendees, 2,000 to a hall of 100 booths and 10 talk rooms; large
+    /// events fill more halls, side by side.
     #[arg(long, default_value_t = 10_000)]
     attendees: u32,
     /// Pings per attendee over the whole event.
@@ -45,6 +46,8 @@ pub struct Args {
 
 /// Hours of each conference day.
 const HOURS_PER_DAY: i64 = 8;
+/// Attendees per hall.
+const HALL_ATTENDEES: u32 = 2_000;
 /// Rows per bulk insert while loading.
 const LOAD_BATCH: usize = 5_000;
 /// Concurrent bulk inserts while loading.
@@ -212,7 +215,9 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
 
 /// Plays the conference day by day and writes its pings in time order.
 async fn load(store: &LocationStore, args: &Args) -> anyhow::Result<()> {
-    let venue = Venue::new(args.attendees.div_ceil(20), args.attendees.div_ceil(200));
+    let halls: Vec<Venue> = (0..args.attendees.div_ceil(HALL_ATTENDEES))
+        .map(|hall| Venue::new(100, 10).in_hall(hall))
+        .collect();
     let mut rng = fastrand::Rng::with_seed(args.seed);
     let day_length = TimeDelta::hours(HOURS_PER_DAY);
     // Each phone pings at a steady interval with a phase of its own.
@@ -224,8 +229,12 @@ async fn load(store: &LocationStore, args: &Args) -> anyhow::Result<()> {
     let mut written = 0u64;
     for day in 0..args.days {
         let opens = first_day() + TimeDelta::days(i64::from(day));
+        // Attendee n spends the event in hall n mod halls.
         let itineraries: Vec<_> = (1..=i64::from(args.attendees))
-            .map(|person| conference::plan(person, &venue, opens, opens + day_length, &mut rng))
+            .map(|person| {
+                let hall = &halls[person as usize % halls.len()];
+                conference::plan(person, hall, opens, opens + day_length, &mut rng)
+            })
             .collect();
         let mut pings = Vec::new();
         for (itinerary, phase) in itineraries.iter().zip(&phases) {
@@ -242,7 +251,8 @@ async fn load(store: &LocationStore, args: &Args) -> anyhow::Result<()> {
                     continue;
                 }
                 let time = opens + within;
-                let (latitude, longitude) = itinerary.position(&venue, time, &mut rng);
+                let hall = &halls[itinerary.person_id as usize % halls.len()];
+                let (latitude, longitude) = itinerary.position(hall, time, &mut rng);
                 pings.push(NewLocation {
                     event_id: Uuid::from_u64_pair(rng.u64(..), rng.u64(..)),
                     person_id: itinerary.person_id,

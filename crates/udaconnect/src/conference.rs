@@ -19,7 +19,9 @@ const BOOTH_RADIUS: f64 = 2.0;
 /// Where attendees sit around a talk room's centre, in metres.
 const TALK_RADIUS: f64 = 6.0;
 /// Distance between neighbouring talk rooms' centres, in metres.
-const TALK_SPACING: f64 = 40.0;
+const TALK_SPACING: f64 = 20.0;
+/// Distance between the corners of neighbouring halls, in metres.
+const HALL_SPACING: f64 = 1_000.0;
 /// Walking speed between places, m/s.
 const WALKING_SPEED: f64 = 1.2;
 /// Shortest walk between two stays.
@@ -115,6 +117,17 @@ impl Venue {
             talks: of_kind(PlaceKind::Talk),
             places,
         }
+    }
+
+    /// The same floor as hall number `hall` of a convention centre, halls
+    /// side by side, so a large event keeps each hall's density and walks.
+    pub fn in_hall(mut self, hall: u32) -> Self {
+        let east = f64::from(hall) * HALL_SPACING;
+        for place in &mut self.places {
+            place.centre.0 += east;
+            place.door.0 += east;
+        }
+        self
     }
 
     /// Every place, booths first.
