@@ -35,6 +35,9 @@ pub struct Args {
     /// time-ordered ones (UUIDv7, as the services assign and recommend).
     #[arg(long)]
     random_event_ids: bool,
+    /// Drop contact search's cell index first, to measure what it costs.
+    #[arg(long)]
+    without_contacts_index: bool,
 }
 
 pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
@@ -44,6 +47,11 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
     person_store.migrate().await?;
     let location_store = LocationStore::new(locations_pool.clone());
     location_store.migrate().await?;
+    if args.without_contacts_index {
+        sqlx::query("DROP INDEX location_cell_time")
+            .execute(&locations_pool)
+            .await?;
+    }
     person_store
         .import(&services::attendees(args.persons))
         .await?;
@@ -118,7 +126,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
         "{}",
         serde_json::json!({
             "benchmark": "write_locations", "rows": written, "batch_size": args.batch_size,
-            "concurrency": args.concurrency, "seconds": elapsed.as_secs_f64(), "rows_per_second": rate,
+            "concurrency": args.concurrency, "contacts_index": !args.without_contacts_index, "seconds": elapsed.as_secs_f64(), "rows_per_second": rate,
             "batch_latency": latency.to_json(), "elapsed_ms": ms(elapsed),
         })
     );
