@@ -32,11 +32,3 @@ RETURN ST_MakeLine(
                ST_Z(spacetime(c, t0)) - m * 1.006 - 0.5, ST_M(spacetime(c, t0))),
   ST_MakePoint(ST_X(spacetime(c, t1)) + m * 1.006 + 0.5, ST_Y(spacetime(c, t1)) + m * 1.006 + 0.5,
                ST_Z(spacetime(c, t1)) + m * 1.006 + 0.5, ST_M(spacetime(c, t1))));
-
--- Variant "cell": what the locations schema does (migration 20261128000001).
-CREATE FUNCTION location_cell(coordinate geography) RETURNS bigint
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN
-    ((floor(6371000 * cosd(ST_Y(coordinate::geometry)) * cosd(ST_X(coordinate::geometry)) / 16)::bigint + 524288) << 40)
-  | ((floor(6371000 * cosd(ST_Y(coordinate::geometry)) * sind(ST_X(coordinate::geometry)) / 16)::bigint + 524288) << 20)
-  |  (floor(6371000 * sind(ST_Y(coordinate::geometry)) / 16)::bigint + 524288);

@@ -23,9 +23,19 @@ struct Visit {
     leave: DateTime<Utc>,
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_simulated_conference_is_stored_and_its_meetings_are_found() {
-    let app = TestApp::spawn().await;
+/// A conference's size, as the two tests play it.
+struct Conference {
+    attendees: u32,
+    minutes: u32,
+    booths: u32,
+    talks: u32,
+    seed: u64,
+}
+
+/// Plays `conference` through the app's ingest service (a ping every 10 s,
+/// starting two hours ago), checks that every ping is stored exactly once,
+/// and returns the simulator's ground truth and the start time.
+async fn play(app: &TestApp, conference: Conference) -> (Vec<Visit>, DateTime<Utc>) {
     let truth = std::env::temp_dir().join(format!("udc-truth-{}.csv", uuid::Uuid::new_v4()));
     let start = Utc::now() - TimeDelta::hours(2);
     simulate::run(
@@ -34,32 +44,47 @@ async fn a_simulated_conference_is_stored_and_its_meetings_are_found() {
             persons: PersonsPeerArgs {
                 persons_url: app.persons_url.clone(),
             },
-            attendees: 30,
-            minutes: 20,
+            attendees: conference.attendees,
+            minutes: conference.minutes,
             ping_interval: std::time::Duration::from_secs(10),
             start: Some(start),
-            booths: 4,
-            talks: 1,
+            booths: conference.booths,
+            talks: conference.talks,
             rate: 0.0,
-            streams: 2,
-            segment: 1000,
+            streams: 4,
+            segment: 5_000,
             ground_truth: Some(truth.clone()),
-            seed: 7,
+            seed: conference.seed,
         },
         CancellationToken::new(),
     )
     .await
     .unwrap();
-
-    // 30 attendees × 120 pings, all acknowledged and stored once.
-    assert_eq!(app.settled_locations(3600).await, 3600);
-
-    let visits: Vec<Visit> = csv::Reader::from_path(&truth)
+    let pings = i64::from(conference.attendees * conference.minutes * 6);
+    assert_eq!(app.settled_locations(pings).await, pings);
+    let visits = csv::Reader::from_path(&truth)
         .unwrap()
         .deserialize()
         .collect::<Result<_, _>>()
         .unwrap();
     std::fs::remove_file(&truth).unwrap();
+    (visits, start)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_simulated_conference_is_stored_and_its_meetings_are_found() {
+    let app = TestApp::spawn().await;
+    let (visits, start) = play(
+        &app,
+        Conference {
+            attendees: 30,
+            minutes: 20,
+            booths: 4,
+            talks: 1,
+            seed: 7,
+        },
+    )
+    .await;
     // Two attendees at one booth together for a minute both pinged there
     // (every 10 s), and a booth is 4 m across, so the 5 m search finds them.
     let (a, b) = visits
@@ -150,39 +175,17 @@ fn shared_stays(visits: &[Visit], window: TimeDelta) -> HashMap<(i64, i64), Vec<
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn contacts_match_the_simulated_ground_truth() {
     let app = TestApp::spawn().await;
-    let truth = std::env::temp_dir().join(format!("udc-truth-{}.csv", uuid::Uuid::new_v4()));
-    let start = Utc::now() - TimeDelta::hours(2);
-    let (attendees, minutes) = (300, 30);
-    simulate::run(
-        SimulateArgs {
-            ingest_url: app.ingest_url.clone(),
-            persons: PersonsPeerArgs {
-                persons_url: app.persons_url.clone(),
-            },
-            attendees,
-            minutes,
-            ping_interval: std::time::Duration::from_secs(10),
-            start: Some(start),
+    let (visits, start) = play(
+        &app,
+        Conference {
+            attendees: 300,
+            minutes: 30,
             booths: 24,
             talks: 4,
-            rate: 0.0,
-            streams: 4,
-            segment: 10_000,
-            ground_truth: Some(truth.clone()),
             seed: 42,
         },
-        CancellationToken::new(),
     )
-    .await
-    .unwrap();
-    let expected = i64::from(attendees * minutes * 6);
-    assert_eq!(app.settled_locations(expected).await, expected);
-    let visits: Vec<Visit> = csv::Reader::from_path(&truth)
-        .unwrap()
-        .deserialize()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    std::fs::remove_file(&truth).unwrap();
+    .await;
     // The query fits the simulated phones and floor: pings every 10 s, so
     // a 15 s window joins each ping to the other phone's nearest ones
     // without joining people who merely walk the same aisle a little later;
