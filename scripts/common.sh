@@ -119,3 +119,22 @@ stop_broker() {
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+# A Python environment of the project's own, outside the clone, with the
+# document and manifest validators (kubernetes-validate, openapi-spec-validator).
+PYTHON_TOOLS="${PYTHON_TOOLS:-$HOME/.cache/udaconnect/python-tools}"
+ensure_python_tools() {
+  if [ ! -x "$PYTHON_TOOLS/bin/kubernetes-validate" ] || [ ! -x "$PYTHON_TOOLS/bin/openapi-spec-validator" ]; then
+    python3 -m venv --help >/dev/null 2>&1 && python3 -c "import ensurepip" 2>/dev/null ||
+      apt_install python3-venv
+    log "installing kubernetes-validate and openapi-spec-validator into $PYTHON_TOOLS"
+    python3 -m venv "$PYTHON_TOOLS"
+    "$PYTHON_TOOLS/bin/pip" install -q kubernetes-validate openapi-spec-validator
+  fi
+}
+
+# kubectl renders kustomize overlays offline.
+ensure_kubectl() {
+  command -v kubectl >/dev/null || apt_install kubectl ||
+    die "kubectl is missing (https://kubernetes.io/docs/tasks/tools/)"
+}
