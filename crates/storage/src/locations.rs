@@ -15,15 +15,24 @@ type LocationRow = (i64, Uuid, i64, f64, f64, DateTime<Utc>);
 /// The own location's id, then a [`LocationRow`].
 type ConnectionRow = (i64, i64, Uuid, i64, f64, f64, DateTime<Utc>);
 
+/// Coordinates read back from a row; out-of-range values mean the row is
+/// corrupt, and `row` names it in the error.
+fn stored_coordinates(
+    latitude: f64,
+    longitude: f64,
+    row: impl FnOnce() -> String,
+) -> Result<Coordinates, StorageError> {
+    Coordinates::new(latitude, longitude).map_err(|error| StorageError::CorruptRow {
+        table: "location",
+        row: row(),
+        reason: error.to_string(),
+    })
+}
+
 fn location_from_row(
     (id, event_id, person_id, latitude, longitude, creation_time): LocationRow,
 ) -> Result<Location, StorageError> {
-    let coordinates =
-        Coordinates::new(latitude, longitude).map_err(|error| StorageError::CorruptRow {
-            table: "location",
-            row: format!("id {id}"),
-            reason: error.to_string(),
-        })?;
+    let coordinates = stored_coordinates(latitude, longitude, || format!("id {id}"))?;
     Ok(Location {
         id,
         event_id,
@@ -43,12 +52,9 @@ type SightingRow = (PersonId, f64, f64, DateTime<Utc>);
 fn sighting_from_row(
     (person_id, latitude, longitude, time): SightingRow,
 ) -> Result<Sighting, StorageError> {
-    let position =
-        Coordinates::new(latitude, longitude).map_err(|error| StorageError::CorruptRow {
-            table: "location",
-            row: format!("person {person_id} at {time}"),
-            reason: error.to_string(),
-        })?;
+    let position = stored_coordinates(latitude, longitude, || {
+        format!("person {person_id} at {time}")
+    })?;
     Ok(Sighting {
         person_id,
         position,
