@@ -1,5 +1,5 @@
 //! The `udaconnect` command line: one subcommand per service, plus the
-//! operational tasks (migrate, seed, openapi). Every flag can also be set by
+//! operational tasks (migrate, seed, openapi, call). Every flag can also be set by
 //! the environment variable shown in `--help`.
 
 use std::path::PathBuf;
@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use udaconnect_storage::{LocationStore, PersonStore};
 
 use crate::{
-    api,
+    api, call,
     config::{
         ApiServerArgs, CommonArgs, ConsumerArgs, IngestServerArgs, KafkaArgs,
         LocationsDatabaseArgs, LocationsPeerArgs, LocationsServerArgs, PersonsDatabaseArgs,
@@ -110,6 +110,9 @@ enum Command {
     },
     /// Print the REST API's OpenAPI document (YAML) and exit.
     Openapi,
+    /// Call a method of a running service with a JSON request and print the
+    /// JSON response; without a method, list every service and method.
+    Call(call::CallArgs),
 }
 
 /// Settings of `udaconnect all`: every server, both databases and Kafka. Services
@@ -233,6 +236,7 @@ pub async fn run() -> anyhow::Result<()> {
             print!("{}", api::openapi_yaml());
             Ok(())
         }
+        Command::Call(args) => call::run(args).await,
     }
 }
 

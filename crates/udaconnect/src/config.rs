@@ -63,6 +63,14 @@ pub struct LocationsPeerArgs {
     pub locations_url: String,
 }
 
+/// Where the ingest service answers gRPC.
+#[derive(Debug, Clone, Args)]
+pub struct IngestPeerArgs {
+    /// gRPC URL of the ingest service.
+    #[arg(long, env = "INGEST_URL", default_value = "http://127.0.0.1:30002")]
+    pub ingest_url: String,
+}
+
 /// Where the persons service listens.
 #[derive(Debug, Clone, Args)]
 pub struct PersonsServerArgs {

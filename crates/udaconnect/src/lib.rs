@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod api;
 pub mod backoff;
+pub mod call;
 pub mod cli;
 pub mod conference;
 pub mod config;

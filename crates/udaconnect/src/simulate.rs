@@ -32,16 +32,16 @@ use uuid::Uuid;
 use crate::{
     backoff::Backoff,
     conference::{self, Itinerary, Venue},
-    config::{PersonsPeerArgs, parse_duration},
+    config::{IngestPeerArgs, PersonsPeerArgs, parse_duration},
     grpc,
 };
 
 /// Settings of a simulated conference.
 #[derive(Debug, Clone, Args)]
 pub struct SimulateArgs {
-    /// gRPC URL of the ingest service.
-    #[arg(long, env = "INGEST_URL", default_value = "http://127.0.0.1:30002")]
-    pub ingest_url: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub ingest: IngestPeerArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub persons: PersonsPeerArgs,
@@ -137,7 +137,7 @@ pub async fn run(args: SimulateArgs, shutdown: CancellationToken) -> anyhow::Res
     let steps = (span.num_milliseconds() / interval.num_milliseconds()).max(1) as u64;
     let total = steps * u64::from(args.attendees);
     let totals = Arc::new(Totals::default());
-    let ingest = grpc::channel(&args.ingest_url)?;
+    let ingest = grpc::channel(&args.ingest.ingest_url)?;
 
     // Attendee i is served by stream i % streams.
     let mut shares: Vec<Vec<Itinerary>> = (0..streams).map(|_| Vec::new()).collect();

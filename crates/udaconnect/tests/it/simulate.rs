@@ -9,7 +9,7 @@ use futures::StreamExt;
 use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 use udaconnect::{
-    config::PersonsPeerArgs,
+    config::{IngestPeerArgs, PersonsPeerArgs},
     simulate::{self, SimulateArgs},
 };
 
@@ -40,7 +40,9 @@ async fn play(app: &TestApp, conference: Conference) -> (Vec<Visit>, DateTime<Ut
     let start = Utc::now() - TimeDelta::hours(2);
     simulate::run(
         SimulateArgs {
-            ingest_url: app.ingest_url.clone(),
+            ingest: IngestPeerArgs {
+                ingest_url: app.ingest_url.clone(),
+            },
             persons: PersonsPeerArgs {
                 persons_url: app.persons_url.clone(),
             },
