@@ -26,6 +26,19 @@ use crate::{
     person_directory::PersonDirectory,
 };
 
+/// The queries name their fields as the REST API's parameters; a gRPC
+/// client is told the request's own field names instead.
+fn named_as_on_the_wire(mut error: FieldError) -> FieldError {
+    error.field = match error.field.as_str() {
+        "start" | "start_date" => "start_time",
+        "end" | "end_date" => "end_time",
+        "distance" => "distance_meters",
+        other => other,
+    }
+    .to_owned();
+    error
+}
+
 /// Most pings one `WriteLocations` call may carry.
 pub const MAX_WRITE_BATCH: usize = 10_000;
 
@@ -107,7 +120,8 @@ impl Locations {
             datetime_from_timestamp("start_time", request.start_time.as_ref())?,
             datetime_from_timestamp("end_time", request.end_time.as_ref())?,
             request.distance_meters,
-        )?;
+        )
+        .map_err(named_as_on_the_wire)?;
         let connections = self.store.find_connections(&query).await?;
         Ok(v1::FindConnectionsResponse {
             connections: connections.into_iter().map(Into::into).collect(),
@@ -134,7 +148,8 @@ impl Locations {
             min_duration: timedelta_from_duration("min_duration", request.min_duration.as_ref())?,
             limit: (request.limit != 0).then_some(request.limit),
             cursor: (!request.cursor.is_empty()).then_some(request.cursor.as_str()),
-        })?;
+        })
+        .map_err(named_as_on_the_wire)?;
         let persons = self
             .persons
             .existing([query.person_id()])

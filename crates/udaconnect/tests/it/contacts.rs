@@ -263,7 +263,7 @@ async fn bad_queries_are_refused_with_the_parameter_named() {
         .unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     assert!(
-        status.message().starts_with("distance"),
+        status.message().starts_with("distance_meters: "),
         "{}",
         status.message()
     );

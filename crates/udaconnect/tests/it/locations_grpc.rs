@@ -1,4 +1,4 @@
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 use tonic::Code;
 use udaconnect_proto::{
@@ -225,6 +225,23 @@ async fn grpc_errors_use_the_documented_codes() {
     assert_eq!(invalid.code(), Code::InvalidArgument);
     assert!(
         invalid.message().starts_with("start_time:"),
+        "{}",
+        invalid.message()
+    );
+
+    // The query's own checks name the request's fields, not REST parameters.
+    let invalid = locations
+        .find_connections(FindConnectionsRequest {
+            person_id: 1,
+            start_time: Some(timestamp_from_datetime(Utc::now())),
+            end_time: Some(timestamp_from_datetime(Utc::now() - TimeDelta::days(1))),
+            distance_meters: 5.0,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(invalid.code(), Code::InvalidArgument);
+    assert!(
+        invalid.message().starts_with("end_time:"),
         "{}",
         invalid.message()
     );
