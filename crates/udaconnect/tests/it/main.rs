@@ -7,6 +7,7 @@ mod api_connections;
 mod api_persons;
 mod broker;
 mod contacts;
+mod grpc_docs;
 mod ingest_pipeline;
 mod locations_grpc;
 mod openapi;

@@ -151,7 +151,7 @@ pub struct TestApp {
     pub dlq_topic: String,
     pub group: String,
     locations_addr: SocketAddr,
-    locations_url: String,
+    pub locations_url: String,
     persons_channel: Channel,
     locations: Option<Task>,
     consumer: Option<(CancellationToken, std::thread::JoinHandle<()>)>,
