@@ -65,11 +65,33 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         )));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let field = if path == "." { "body".to_owned() } else { path };
-        ApiError::InvalidBody(FieldError::new(field, error.into_inner().to_string()))
-    })
+    serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|error| ApiError::InvalidBody(field_error(error, "body")))
+}
+
+/// A deserialization error as a problem with the field it concerns: the
+/// path where it happened, or the missing field itself, or else `whole`
+/// (the body or the query string).
+fn field_error<E: std::fmt::Display>(
+    error: serde_path_to_error::Error<E>,
+    whole: &str,
+) -> FieldError {
+    let path = error.path().to_string();
+    let message = error.into_inner().to_string();
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(name, _)| name);
+    let field = match (path.as_str(), missing) {
+        (".", Some(missing)) => missing.to_owned(),
+        (".", None) => whole.to_owned(),
+        (path, Some(missing)) => format!("{path}.{missing}"),
+        (path, None) => path.to_owned(),
+    };
+    match missing {
+        Some(_) => FieldError::new(field, "is required"),
+        None => FieldError::new(field, message),
+    }
 }
 
 /// Query parameters deserialized strictly (unknown parameters are errors).
@@ -85,15 +107,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
             serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(deserializer)
             .map(QueryParams)
-            .map_err(|error| {
-                let path = error.path().to_string();
-                let field = if path == "." {
-                    "query".to_owned()
-                } else {
-                    path
-                };
-                ApiError::InvalidParameter(FieldError::new(field, error.into_inner().to_string()))
-            })
+            .map_err(|error| ApiError::InvalidParameter(field_error(error, "query")))
     }
 }
 

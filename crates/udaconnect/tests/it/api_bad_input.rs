@@ -81,7 +81,7 @@ async fn bad_person_bodies_are_rejected_and_nothing_is_stored() {
             json!({"first_name": "A", "last_name": "B", "company_name": "C".repeat(201)}),
             "company_name",
         ),
-        (json!({"first_name": "A", "last_name": "B"}), "body"),
+        (json!({"first_name": "A", "last_name": "B"}), "company_name"),
         (
             json!({"first_name": 5, "last_name": "B", "company_name": "C"}),
             "first_name",

@@ -339,8 +339,8 @@ async fn invalid_pings_are_rejected_and_nothing_of_them_is_stored() {
         ),
         (
             json!({"person_id": person, "latitude": 1, "longitude": 0}),
-            "body",
             "creation_time",
+            "is required",
         ),
         (
             json!({"person_id": person, "latitude": 1, "longitude": 0, "creation_time": time, "altitude": 3}),
