@@ -138,3 +138,61 @@ ensure_kubectl() {
   command -v kubectl >/dev/null || apt_install kubectl ||
     die "kubectl is missing (https://kubernetes.io/docs/tasks/tools/)"
 }
+
+# Node.js and npm, for the tools of the browser and API tests.
+ensure_node() {
+  command -v npm >/dev/null || apt_install nodejs npm
+}
+
+# start_test_stack: the whole stack (`udaconnect all`, debug build) on free
+# ports, against fresh databases holding the starter data and an in-memory
+# broker of its own, for the tests that drive it from outside like a user
+# (newman, the browser). Sets STACK_API_URL. stop_test_stack stops it and
+# drops the databases. Needs ensure_postgres and ensure_tansu first.
+start_test_stack() {
+  local bin="$CARGO_TARGET_DIR/debug/udaconnect" kafka_port api_port
+  command -v curl >/dev/null || apt_install curl
+  cargo build --locked -q -p udaconnect
+  STACK_DATABASES="udc_test_stack_persons_$$ udc_test_stack_locations_$$"
+  for name in $STACK_DATABASES; do createdb "$name"; done
+  kafka_port="$(free_port)"
+  start_broker "$kafka_port" "memory://tansu/"
+  api_port="$(free_port)"
+  STACK_API_URL="http://127.0.0.1:$api_port"
+  STACK_LOG="$(mktemp --suffix=.log)"
+  local databases=(
+    PERSONS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_persons_$$"
+    LOCATIONS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_locations_$$"
+  )
+  env "${databases[@]}" "$bin" migrate >>"$STACK_LOG" 2>&1
+  env "${databases[@]}" "$bin" seed --data-dir "$ROOT/data/starter" >>"$STACK_LOG" 2>&1
+  env "${databases[@]}" KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$kafka_port" \
+    API_LISTEN="127.0.0.1:$api_port" \
+    PERSONS_LISTEN="127.0.0.1:$(free_port)" PERSONS_ADMIN_LISTEN="127.0.0.1:$(free_port)" \
+    LOCATIONS_LISTEN="127.0.0.1:$(free_port)" LOCATIONS_ADMIN_LISTEN="127.0.0.1:$(free_port)" \
+    INGEST_LISTEN="127.0.0.1:$(free_port)" INGEST_ADMIN_LISTEN="127.0.0.1:$(free_port)" \
+    CONSUMER_ADMIN_LISTEN="127.0.0.1:$(free_port)" \
+    "$bin" all >>"$STACK_LOG" 2>&1 &
+  STACK_PID=$!
+  for _ in $(seq 1 150); do
+    if ! kill -0 "$STACK_PID" 2>/dev/null; then
+      cat "$STACK_LOG" >&2
+      die "the test stack stopped during startup"
+    fi
+    curl -fsS "$STACK_API_URL/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  cat "$STACK_LOG" >&2
+  die "the test stack did not become ready within 30 s"
+}
+
+stop_test_stack() {
+  if [ -n "${STACK_PID:-}" ]; then
+    kill -TERM "$STACK_PID" 2>/dev/null || true
+    wait "$STACK_PID" 2>/dev/null || true
+    STACK_PID=""
+  fi
+  stop_broker
+  for name in ${STACK_DATABASES:-}; do dropdb --if-exists "$name"; done
+  STACK_DATABASES=""
+}
