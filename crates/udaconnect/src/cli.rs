@@ -300,4 +300,36 @@ mod tests {
             );
         }
     }
+
+    /// Every environment variable an argument of `command` or of its
+    /// subcommands reads.
+    fn environment_variables(command: &clap::Command, found: &mut Vec<String>) {
+        for argument in command.get_arguments() {
+            if let Some(name) = argument.get_env() {
+                found.push(name.to_string_lossy().into_owned());
+            }
+        }
+        for subcommand in command.get_subcommands() {
+            environment_variables(subcommand, found);
+        }
+    }
+
+    #[test]
+    fn the_readme_documents_every_environment_variable() {
+        let readme = include_str!("../../../README.md");
+        let configuration = &readme[readme
+            .find("## Configuration")
+            .expect("the README has a configuration reference")..];
+        let mut names = Vec::new();
+        environment_variables(&Cli::command(), &mut names);
+        assert!(names.len() > 20, "the variables are found: {names:?}");
+        let missing: Vec<_> = names
+            .iter()
+            .filter(|name| !configuration.contains(&format!("`{name}`")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "README's configuration reference lacks {missing:?}"
+        );
+    }
 }
