@@ -12,9 +12,9 @@ use crate::{
     config::{
         ApiServerArgs, CommonArgs, ConsumerArgs, IngestServerArgs, KafkaArgs,
         LocationsDatabaseArgs, LocationsPeerArgs, LocationsServerArgs, PersonsDatabaseArgs,
-        PersonsPeerArgs, PersonsServerArgs,
+        PersonsPeerArgs, PersonsServerArgs, WebServerArgs,
     },
-    ingest, location_consumer, locations, persons, seed, shutdown, simulate, stack, topics,
+    ingest, location_consumer, locations, persons, seed, shutdown, simulate, stack, topics, web,
 };
 
 #[derive(Debug, Parser)]
@@ -78,6 +78,11 @@ enum Command {
         #[command(flatten)]
         kafka: KafkaArgs,
     },
+    /// Serve the web page (the built `web/` app) and its run-time configuration.
+    Web {
+        #[command(flatten)]
+        server: WebServerArgs,
+    },
     /// Create the Kafka topics if they are missing, and exit.
     Topics {
         #[command(flatten)]
@@ -134,6 +139,9 @@ pub struct AllArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub consumer: ConsumerArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub web: WebServerArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub kafka: KafkaArgs,
@@ -210,6 +218,7 @@ pub async fn run() -> anyhow::Result<()> {
             )
             .await
         }
+        Command::Web { server } => web::start(&server, shutdown::on_signal()).await,
         Command::Topics { kafka } => {
             topics::ensure(&kafka.settings(), &kafka.topics(), &shutdown::on_signal()).await
         }
@@ -293,6 +302,7 @@ mod tests {
             "ingest",
             "location-consumer",
             "simulate",
+            "web",
         ] {
             assert!(
                 Cli::try_parse_from(["udaconnect", command]).is_ok(),

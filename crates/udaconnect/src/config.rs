@@ -1,7 +1,7 @@
 //! Command-line and environment configuration, grouped so that each service
 //! takes exactly the settings it needs and `all` takes their union.
 
-use std::{net::SocketAddr, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::Args;
 use udaconnect_messaging::{KafkaSettings, TopicSpec};
@@ -127,6 +127,27 @@ pub struct ApiServerArgs {
     /// Longest time a request may take before it is answered 503.
     #[arg(long, env = "API_REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub request_timeout: Duration,
+}
+
+/// Where the web page is served from, and which API it talks to.
+#[derive(Debug, Clone, Args)]
+pub struct WebServerArgs {
+    /// Address of the web page's HTTP endpoint (also serves /config.json,
+    /// /healthz, /readyz, /metrics).
+    #[arg(
+        id = "web-listen",
+        long = "web-listen",
+        env = "WEB_LISTEN",
+        default_value = "0.0.0.0:30000"
+    )]
+    pub listen: SocketAddr,
+    /// Folder holding the built page (`npm run build` in `web/`).
+    #[arg(long, env = "WEB_ASSETS_DIR", default_value = "web/dist")]
+    pub assets_dir: PathBuf,
+    /// Base URL of the REST API as the browser reaches it. Unset: the page's
+    /// own host on port 30001.
+    #[arg(long, env = "WEB_API_URL")]
+    pub api_url: Option<String>,
 }
 
 /// Where the ingest service listens.

@@ -20,3 +20,4 @@ pub mod shutdown;
 pub mod simulate;
 pub mod stack;
 pub mod topics;
+pub mod web;

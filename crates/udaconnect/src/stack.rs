@@ -9,7 +9,7 @@ use crate::{
     api,
     cli::{AllArgs, MigrateTarget},
     config::local_url,
-    ingest, location_consumer, locations, persons,
+    ingest, location_consumer, locations, persons, web,
 };
 
 /// Migrates both databases and creates the topics, then runs every service
@@ -61,6 +61,15 @@ pub async fn run(args: AllArgs, shutdown: CancellationToken) -> anyhow::Result<(
         services.spawn(async move {
             location_consumer::start(&consumer, &kafka, &locations_url, token).await
         });
+    }
+
+    // The page is optional here: without a build of it the rest still runs.
+    match web::check_assets(&args.web.assets_dir) {
+        Ok(()) => {
+            let (server, token) = (args.web.clone(), shutdown.clone());
+            services.spawn(async move { web::start(&server, token).await });
+        }
+        Err(error) => tracing::warn!(%error, "the web page is not served"),
     }
 
     let mut outcome = Ok(());

@@ -13,3 +13,4 @@ mod locations_grpc;
 mod openapi;
 mod simulate;
 mod support;
+mod web;
