@@ -1,9 +1,19 @@
 # syntax=docker/dockerfile:1.7
 #
-# One image for every UdaConnect service: the Deployment's args pick the
-# subcommand (`udaconnect persons`, `udaconnect api`, ...).
+# One image for every UdaConnect service, the web page included: the
+# Deployment's args pick the subcommand (`udaconnect persons`, `udaconnect
+# api`, `udaconnect web`, ...).
 #
 #   DOCKER_BUILDKIT=1 docker build -t udaconnect:latest .
+
+# The web page: static files, built once, served by `udaconnect web`.
+FROM node:20-bookworm-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN --mount=type=cache,id=udaconnect-npm,target=/root/.npm \
+    npm ci --no-audit --no-fund
+COPY web ./
+RUN npm run build
 
 FROM rust:1-bookworm AS builder
 
@@ -45,14 +55,16 @@ RUN apt-get update \
 
 COPY --from=builder /out/udaconnect /usr/local/bin/udaconnect
 COPY data/starter /usr/share/udaconnect/starter
-ENV SEED_DATA_DIR=/usr/share/udaconnect/starter
+COPY --from=web /web/dist /usr/share/udaconnect/web
+ENV SEED_DATA_DIR=/usr/share/udaconnect/starter \
+    WEB_ASSETS_DIR=/usr/share/udaconnect/web
 
 # Numeric, so Kubernetes' runAsNonRoot can verify it without /etc/passwd.
 USER 10001:10001
 
-# gRPC: persons 50051, locations 50052, ingest 30002; REST: api 30001;
-# admin HTTP (/healthz, /readyz, /metrics): 9101-9104.
-EXPOSE 50051 50052 30001 30002 9101 9102 9103 9104
+# gRPC: persons 50051, locations 50052, ingest 30002; REST: api 30001; the
+# page: web 30000; admin HTTP (/healthz, /readyz, /metrics): 9101-9104.
+EXPOSE 50051 50052 30000 30001 30002 9101 9102 9103 9104
 
 ENTRYPOINT ["udaconnect"]
 CMD ["--help"]

@@ -147,10 +147,11 @@ ensure_node() {
 # start_test_stack: the whole stack (`udaconnect all`, debug build) on free
 # ports, against fresh databases holding the starter data and an in-memory
 # broker of its own, for the tests that drive it from outside like a user
-# (newman, the browser). Sets STACK_API_URL. stop_test_stack stops it and
-# drops the databases. Needs ensure_postgres and ensure_tansu first.
+# (newman, the browser). Sets STACK_API_URL and STACK_WEB_URL (the page is
+# served when web/dist is built). stop_test_stack stops it and drops the
+# databases. Needs ensure_postgres and ensure_tansu first.
 start_test_stack() {
-  local bin="$CARGO_TARGET_DIR/debug/udaconnect" kafka_port api_port
+  local bin="$CARGO_TARGET_DIR/debug/udaconnect" kafka_port api_port web_port
   command -v curl >/dev/null || apt_install curl
   cargo build --locked -q -p udaconnect
   STACK_DATABASES="udc_test_stack_persons_$$ udc_test_stack_locations_$$"
@@ -159,6 +160,8 @@ start_test_stack() {
   start_broker "$kafka_port" "memory://tansu/"
   api_port="$(free_port)"
   STACK_API_URL="http://127.0.0.1:$api_port"
+  web_port="$(free_port)"
+  STACK_WEB_URL="http://127.0.0.1:$web_port"
   STACK_LOG="$(mktemp --suffix=.log)"
   local databases=(
     PERSONS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_persons_$$"
@@ -168,6 +171,7 @@ start_test_stack() {
   env "${databases[@]}" "$bin" seed --data-dir "$ROOT/data/starter" >>"$STACK_LOG" 2>&1
   env "${databases[@]}" KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$kafka_port" \
     API_LISTEN="127.0.0.1:$api_port" \
+    WEB_LISTEN="127.0.0.1:$web_port" WEB_API_URL="$STACK_API_URL" \
     PERSONS_LISTEN="127.0.0.1:$(free_port)" PERSONS_ADMIN_LISTEN="127.0.0.1:$(free_port)" \
     LOCATIONS_LISTEN="127.0.0.1:$(free_port)" LOCATIONS_ADMIN_LISTEN="127.0.0.1:$(free_port)" \
     INGEST_LISTEN="127.0.0.1:$(free_port)" INGEST_ADMIN_LISTEN="127.0.0.1:$(free_port)" \
