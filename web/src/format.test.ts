@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { formatDate, formatDuration, formatMeters, formatTimeRange, formatUtc, parseApiTime } from './format';
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0 s'],
+    [0.4, '0 s'],
+    [45, '45 s'],
+    [59.6, '1 min'],
+    [60, '1 min'],
+    [125, '2 min 5 s'],
+    [3600, '1 h'],
+    [7500, '2 h 5 min'],
+    [7559, '2 h 5 min'],
+    [86_400, '1 d'],
+    [90_000, '1 d 1 h'],
+  ])('%s s reads "%s"', (seconds, text) => {
+    expect(formatDuration(seconds)).toBe(text);
+  });
+});
+
+describe('times', () => {
+  it('reads naive API times as UTC', () => {
+    expect(parseApiTime('2020-08-15T10:37:06').toISOString()).toBe('2020-08-15T10:37:06.000Z');
+    expect(parseApiTime('2020-08-15T10:37:06Z').toISOString()).toBe('2020-08-15T10:37:06.000Z');
+    expect(parseApiTime('2020-08-15T12:37:06+02:00').toISOString()).toBe('2020-08-15T10:37:06.000Z');
+  });
+
+  it('gives the exact UTC time for tooltips', () => {
+    expect(formatUtc('2020-07-07T10:37:06Z')).toBe('2020-07-07 10:37:06 UTC');
+  });
+
+  it('formats in the given zone and locale', () => {
+    const options = { locale: 'en-GB', timeZone: 'UTC' };
+    expect(formatTimeRange('2020-07-07T10:37:06Z', '2020-07-07T10:37:06Z', options)).toBe('7 Jul 2020, 10:37');
+    expect(formatTimeRange('2020-07-07T10:37:06Z', '2020-07-07T11:02:00Z', options)).toMatch(
+      /^7 Jul 2020, 10:37\s*–\s*11:02$/,
+    );
+    expect(formatTimeRange('2020-07-07T10:37:06Z', '2020-07-07T10:37:06Z', { locale: 'en-GB', timeZone: 'Europe/Berlin' })).toBe(
+      '7 Jul 2020, 12:37',
+    );
+  });
+
+  it('formats a calendar date without shifting it', () => {
+    expect(formatDate('2020-07-07', { locale: 'en-GB' })).toBe('7 Jul 2020');
+  });
+});
+
+describe('formatMeters', () => {
+  it('reads in metres, then kilometres', () => {
+    expect(formatMeters(0, 'en')).toBe('0 m');
+    expect(formatMeters(3.24, 'en')).toBe('3.2 m');
+    expect(formatMeters(1500, 'en')).toBe('1.5 km');
+  });
+});
