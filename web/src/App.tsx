@@ -35,6 +35,14 @@ export function App({ api }: { api: ApiClient }) {
     setView(next);
   }, []);
 
+  // An address that leaves settings out (or holds invalid ones) is rewritten
+  // to name the view it shows, so that it can be shared as it stands.
+  useEffect(() => {
+    if (view.person === null) return;
+    const search = `?${serializeViewState(view)}`;
+    if (search !== window.location.search) window.history.replaceState(null, '', search);
+  }, [view]);
+
   const persons = useRequest((signal) => api.listPersons(signal), 'persons');
   const select = (id: number) => {
     setPicked(true);
