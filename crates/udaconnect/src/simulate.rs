@@ -70,10 +70,13 @@ pub struct SimulateArgs {
     /// Concurrent client streams (each serves a share of the attendees).
     #[arg(long, default_value_t = 4)]
     pub streams: u32,
-    /// Pings per `StreamPings` call; a failed call is retried with the same
-    /// event ids.
-    #[arg(long, default_value_t = 10_000)]
-    pub segment: usize,
+    /// Pings per call; a failed call is retried with the same event ids.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub segment: u32,
+    /// Send each segment as one `SendPings` batch instead of a
+    /// `StreamPings` stream.
+    #[arg(long)]
+    pub batched: bool,
     /// Where to write the ground truth (CSV: who was at which place when).
     #[arg(long)]
     pub ground_truth: Option<PathBuf>,
@@ -154,7 +157,8 @@ pub async fn run(args: SimulateArgs, shutdown: CancellationToken) -> anyhow::Res
             start,
             interval,
             steps,
-            segment: args.segment,
+            segment: args.segment as usize,
+            batched: args.batched,
             rate: args.rate / f64::from(streams),
             seed: args.seed.wrapping_add(index as u64 + 1),
         };
@@ -264,6 +268,8 @@ struct StreamPlan {
     interval: TimeDelta,
     steps: u64,
     segment: usize,
+    /// Segments go as `SendPings` batches rather than streams.
+    batched: bool,
     /// Pings per second for this stream; 0 for unlimited.
     rate: f64,
     seed: u64,
@@ -301,6 +307,7 @@ async fn play(
             if segment.len() == plan.segment {
                 send_segment(
                     &client,
+                    plan.batched,
                     std::mem::take(&mut segment),
                     &mut pacer,
                     &totals,
@@ -311,15 +318,25 @@ async fn play(
         }
     }
     if !segment.is_empty() {
-        send_segment(&client, segment, &mut pacer, &totals, &shutdown).await?;
+        send_segment(
+            &client,
+            plan.batched,
+            segment,
+            &mut pacer,
+            &totals,
+            &shutdown,
+        )
+        .await?;
     }
     Ok(())
 }
 
-/// Streams one segment, retrying the whole call (same event ids, so nothing
-/// is stored twice) while the service is unavailable.
+/// Sends one segment, as a stream or as a batch, retrying the whole call
+/// (same event ids, so nothing is stored twice) while the service is
+/// unavailable.
 async fn send_segment(
     client: &IngestServiceClient<Channel>,
+    batched: bool,
     pings: Vec<v1::Ping>,
     pacer: &mut Pacer,
     totals: &Totals,
@@ -327,44 +344,92 @@ async fn send_segment(
 ) -> anyhow::Result<()> {
     let mut backoff = Backoff::new();
     for attempt in 1..=SEGMENT_ATTEMPTS {
-        let (sender, receiver) = mpsc::channel(1024);
-        let mut client = client.clone();
-        let call = client.stream_pings(ReceiverStream::new(receiver));
-        let feed = async {
-            for ping in &pings {
-                pacer.wait().await;
-                if sender.send(ping.clone()).await.is_err() {
-                    break;
-                }
-            }
-            drop(sender);
+        let outcome = if batched {
+            batch_segment(client, &pings, pacer).await
+        } else {
+            stream_segment(client, &pings, pacer).await
         };
-        let (outcome, ()) = tokio::join!(call, feed);
         match outcome {
-            Ok(summary) => {
-                let summary = summary.into_inner();
+            Ok(answer) => {
                 totals.sent.fetch_add(pings.len() as u64, Ordering::Relaxed);
                 totals
                     .accepted
-                    .fetch_add(summary.accepted, Ordering::Relaxed);
+                    .fetch_add(answer.accepted, Ordering::Relaxed);
                 totals
                     .rejected
-                    .fetch_add(summary.rejected_total, Ordering::Relaxed);
-                if let Some(first) = summary.rejected.first() {
-                    tracing::warn!(reason = %first.reason, count = summary.rejected_total, "pings rejected");
+                    .fetch_add(answer.rejected, Ordering::Relaxed);
+                if let Some(reason) = answer.first_rejection {
+                    tracing::warn!(%reason, count = answer.rejected, "pings rejected");
                 }
                 return Ok(());
             }
             Err(status) if status.code() == Code::Unavailable && attempt < SEGMENT_ATTEMPTS => {
-                tracing::warn!(%status, attempt, "stream failed; retrying the segment");
+                tracing::warn!(%status, attempt, "call failed; retrying the segment");
                 if !backoff.wait(shutdown).await {
                     anyhow::bail!("stopped");
                 }
             }
-            Err(status) => anyhow::bail!("stream failed: {status}"),
+            Err(status) => anyhow::bail!("call failed: {status}"),
         }
     }
     unreachable!("the last attempt returns")
+}
+
+/// What the ingest service answered for one segment.
+struct SegmentAnswer {
+    accepted: u64,
+    rejected: u64,
+    first_rejection: Option<String>,
+}
+
+/// One segment as a `StreamPings` call, each ping fed as its time comes.
+async fn stream_segment(
+    client: &IngestServiceClient<Channel>,
+    pings: &[v1::Ping],
+    pacer: &mut Pacer,
+) -> Result<SegmentAnswer, tonic::Status> {
+    let (sender, receiver) = mpsc::channel(1024);
+    let mut client = client.clone();
+    let call = client.stream_pings(ReceiverStream::new(receiver));
+    let feed = async {
+        for ping in pings {
+            pacer.wait().await;
+            if sender.send(ping.clone()).await.is_err() {
+                break;
+            }
+        }
+        drop(sender);
+    };
+    let (outcome, ()) = tokio::join!(call, feed);
+    let summary = outcome?.into_inner();
+    Ok(SegmentAnswer {
+        accepted: summary.accepted,
+        rejected: summary.rejected_total,
+        first_rejection: summary.rejected.into_iter().next().map(|r| r.reason),
+    })
+}
+
+/// One segment as a `SendPings` call, sent once all its pings are due.
+async fn batch_segment(
+    client: &IngestServiceClient<Channel>,
+    pings: &[v1::Ping],
+    pacer: &mut Pacer,
+) -> Result<SegmentAnswer, tonic::Status> {
+    for _ in pings {
+        pacer.wait().await;
+    }
+    let ack = client
+        .clone()
+        .send_pings(v1::PingBatch {
+            pings: pings.to_vec(),
+        })
+        .await?
+        .into_inner();
+    Ok(SegmentAnswer {
+        accepted: ack.accepted_event_ids.len() as u64,
+        rejected: ack.rejected.len() as u64,
+        first_rejection: ack.rejected.into_iter().next().map(|r| r.reason),
+    })
 }
 
 /// Holds a stream to its share of `--rate`.

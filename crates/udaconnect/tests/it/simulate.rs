@@ -30,6 +30,8 @@ struct Conference {
     booths: u32,
     talks: u32,
     seed: u64,
+    /// Pings go as `SendPings` batches rather than streams.
+    batched: bool,
 }
 
 /// Plays `conference` through the app's ingest service (a ping every 10 s,
@@ -55,6 +57,7 @@ async fn play(app: &TestApp, conference: Conference) -> (Vec<Visit>, DateTime<Ut
             rate: 0.0,
             streams: 4,
             segment: 5_000,
+            batched: conference.batched,
             ground_truth: Some(truth.clone()),
             seed: conference.seed,
         },
@@ -84,6 +87,7 @@ async fn a_simulated_conference_is_stored_and_its_meetings_are_found() {
             booths: 4,
             talks: 1,
             seed: 7,
+            batched: true,
         },
     )
     .await;
@@ -185,6 +189,7 @@ async fn contacts_match_the_simulated_ground_truth() {
             booths: 24,
             talks: 4,
             seed: 42,
+            batched: false,
         },
     )
     .await;
