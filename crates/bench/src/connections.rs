@@ -55,7 +55,7 @@ const START: &str = "2020-07-06";
 const END: &str = "2020-07-09";
 const END_PLUS_ONE: &str = "2020-07-10";
 
-pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
+pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Value> {
     let pool = if args.reuse {
         database::connect(admin_url, "udaconnect_bench_connections").await?
     } else {
@@ -127,8 +127,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
         );
         json["loop_poc_schema"] = loop_poc.to_json();
     }
-    println!("{json}");
-    Ok(())
+    Ok(json)
 }
 
 /// The proof of concept's algorithm: its person's pings, then one query each.

@@ -57,7 +57,7 @@ fn first_day() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
 }
 
-pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
+pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Value> {
     let name = format!(
         "udaconnect_bench_contacts_{}_{}_{}_{}",
         args.attendees, args.pings, args.days, args.seed
@@ -195,22 +195,18 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
         per_person(meetings),
         per_person(encounters)
     );
-    println!(
-        "{}",
-        serde_json::json!({
-            "benchmark": "find_contacts", "rows": rows, "attendees": args.attendees,
-            "pings_per_attendee": args.pings, "days": args.days, "latency": latency.to_json(),
-            "table_bytes": table_bytes, "index_bytes": index_bytes,
-            "cell_index_bytes": cell_index_bytes,
-            "contacts_per_person": per_person(contacts),
-            "meetings_per_person": per_person(meetings),
-            "encounters_per_person": per_person(encounters),
-            "candidates_per_person": per_person(candidates),
-            "reading_candidates": Summary::of(&fetching).to_json(),
-            "matching": Summary::of(&matching).to_json(),
-        })
-    );
-    Ok(())
+    Ok(serde_json::json!({
+        "benchmark": "find_contacts", "rows": rows, "attendees": args.attendees,
+        "pings_per_attendee": args.pings, "days": args.days, "latency": latency.to_json(),
+        "table_bytes": table_bytes, "index_bytes": index_bytes,
+        "cell_index_bytes": cell_index_bytes,
+        "contacts_per_person": per_person(contacts),
+        "meetings_per_person": per_person(meetings),
+        "encounters_per_person": per_person(encounters),
+        "candidates_per_person": per_person(candidates),
+        "reading_candidates": Summary::of(&fetching).to_json(),
+        "matching": Summary::of(&matching).to_json(),
+    }))
 }
 
 /// Plays the conference day by day and writes its pings in time order.

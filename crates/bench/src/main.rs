@@ -5,8 +5,11 @@
 //! cargo run --release -p udaconnect-bench -- connections --rows 1000000
 //! cargo run --release -p udaconnect-bench -- contacts --attendees 10000 --pings 100
 //! cargo run --release -p udaconnect-bench -- write --batches 300 --batch-size 1000
-//! ./scripts/bench-ingest   # the whole pipeline, each service its own process
+//! ./scripts/bench           # the whole suite, written to docs/benchmarks.md
 //! ```
+//!
+//! Each benchmark prints its figures and ends with one JSON object of them,
+//! printed and, with `--out FILE`, appended to FILE as a line.
 
 mod connections;
 mod contacts;
@@ -15,6 +18,8 @@ mod services;
 mod stats;
 mod unary;
 mod write;
+
+use std::{fs::OpenOptions, io::Write, path::PathBuf};
 
 use clap::{Parser, Subcommand};
 
@@ -32,6 +37,9 @@ struct Cli {
         global = true
     )]
     admin_database_url: String,
+    /// Append the result, one JSON object, as a line to this file.
+    #[arg(long, global = true)]
+    out: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -45,18 +53,24 @@ enum Command {
     Contacts(contacts::Args),
     /// Bulk `WriteLocations` over gRPC, in rows per second.
     Write(write::Args),
-    /// One-ping-per-call ingest against a running stack: highest rate, then
-    /// acknowledgement latency at half of it.
+    /// One-ping-per-call ingest (gRPC or REST) against a running stack:
+    /// highest rate, then acknowledgement latency and freshness at half of it.
     Unary(unary::Args),
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Connections(args) => connections::run(&cli.admin_database_url, args).await,
-        Command::Contacts(args) => contacts::run(&cli.admin_database_url, args).await,
-        Command::Write(args) => write::run(&cli.admin_database_url, args).await,
-        Command::Unary(args) => unary::run(args).await,
+    let result = match cli.command {
+        Command::Connections(args) => connections::run(&cli.admin_database_url, args).await?,
+        Command::Contacts(args) => contacts::run(&cli.admin_database_url, args).await?,
+        Command::Write(args) => write::run(&cli.admin_database_url, args).await?,
+        Command::Unary(args) => unary::run(args).await?,
+    };
+    println!("{result}");
+    if let Some(path) = cli.out {
+        let mut file = OpenOptions::new().create(true).append(true).open(&path)?;
+        writeln!(file, "{result}")?;
     }
+    Ok(())
 }

@@ -1,15 +1,19 @@
-//! One-ping-per-call ingest against a running stack: the highest rate that
-//! concurrent `SendPing` callers reach, then the acknowledgement latency of
-//! an open-loop load at half that rate (each call is sent on schedule,
-//! whether or not earlier ones have returned, as phones would).
+//! One ping per call against a running stack, through the ingest service's
+//! `SendPing` (gRPC) or the REST API's `POST /api/locations`: the highest
+//! rate that concurrent callers reach (closed loop), then, at half that rate
+//! (open loop: each call is sent on schedule, whether or not earlier ones
+//! have returned, as phones would), the acknowledgement latency and the
+//! freshness: how long after its acknowledgement a ping is stored, and so
+//! found by the contact search, which reads the stored rows.
 
 use std::{
-    sync::Arc,
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
-use chrono::{TimeDelta, Utc};
-use tokio::sync::Mutex;
+use chrono::{SecondsFormat, TimeDelta, Utc};
+use sqlx::PgPool;
+use tonic::transport::Channel;
 use udaconnect::{grpc, simulate};
 use udaconnect_proto::{
     timestamp_from_datetime,
@@ -17,16 +21,34 @@ use udaconnect_proto::{
 };
 use uuid::Uuid;
 
-use crate::stats::Summary;
+use crate::stats::{Summary, ms};
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Via {
+    /// `IngestService.SendPing`, as phones send.
+    Grpc,
+    /// `POST /api/locations`, the proof of concept's route.
+    Rest,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// gRPC URL of the ingest service.
+    /// The entry point measured.
+    #[arg(long, value_enum, default_value = "grpc")]
+    via: Via,
+    /// gRPC URL of the ingest service (with `--via grpc`).
     #[arg(long, default_value = "http://127.0.0.1:30002")]
     ingest_url: String,
+    /// Base URL of the REST API (with `--via rest`).
+    #[arg(long, default_value = "http://127.0.0.1:30001")]
+    api_url: String,
     /// gRPC URL of the persons service (to create the phones' owners).
     #[arg(long, default_value = "http://127.0.0.1:50051")]
     persons_url: String,
+    /// The locations database, watched for the followed pings; without it
+    /// freshness is not measured.
+    #[arg(long, env = "LOCATIONS_DATABASE_URL")]
+    locations_database_url: Option<String>,
     /// Concurrent callers while measuring the highest rate.
     #[arg(long, default_value_t = 64)]
     concurrency: usize,
@@ -36,24 +58,89 @@ pub struct Args {
     /// Attendees the pings belong to.
     #[arg(long, default_value_t = 100)]
     attendees: u32,
+    /// One ping in this many is followed until it is stored.
+    #[arg(long, default_value_t = 50)]
+    follow_every: usize,
 }
 
-pub async fn run(args: Args) -> anyhow::Result<()> {
-    let channel = grpc::channel(&args.ingest_url)?;
-    let client = IngestServiceClient::new(channel);
+/// How often a followed ping is looked for, which bounds the resolution of
+/// the freshness figures.
+const FOLLOW_POLL: Duration = Duration::from_millis(10);
+/// A followed ping not stored by then counts as lost.
+const FOLLOW_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Sends one ping per call through the chosen entry point.
+#[derive(Clone)]
+enum Sender {
+    Grpc(IngestServiceClient<Channel>),
+    Rest {
+        client: reqwest::Client,
+        url: String,
+    },
+}
+
+impl Sender {
+    fn new(args: &Args) -> anyhow::Result<Self> {
+        Ok(match args.via {
+            Via::Grpc => Self::Grpc(IngestServiceClient::new(grpc::channel(&args.ingest_url)?)),
+            Via::Rest => Self::Rest {
+                client: reqwest::Client::builder().tcp_nodelay(true).build()?,
+                url: format!("{}/api/locations", args.api_url.trim_end_matches('/')),
+            },
+        })
+    }
+
+    async fn send(&mut self, ping: Ping) -> anyhow::Result<()> {
+        match self {
+            Self::Grpc(client) => {
+                client.send_ping(ping).await?;
+            }
+            Self::Rest { client, url } => {
+                let time = ping
+                    .creation_time
+                    .and_then(|t| chrono::DateTime::from_timestamp(t.seconds, t.nanos as u32))
+                    .ok_or_else(|| anyhow::anyhow!("a ping without a time"))?;
+                let response = client
+                    .post(url.as_str())
+                    .json(&serde_json::json!({
+                        "event_id": ping.event_id, "person_id": ping.person_id,
+                        "latitude": ping.latitude, "longitude": ping.longitude,
+                        "creation_time": time.to_rfc3339_opts(SecondsFormat::Millis, true),
+                    }))
+                    .send()
+                    .await?;
+                anyhow::ensure!(
+                    response.status() == reqwest::StatusCode::ACCEPTED,
+                    "POST /api/locations answered {}: {}",
+                    response.status(),
+                    response.text().await.unwrap_or_default()
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+pub async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
+    let sender = Sender::new(&args)?;
     let persons = simulate::create_attendees(&args.persons_url, args.attendees).await?;
+    let stored = match &args.locations_database_url {
+        Some(url) => Some(PgPool::connect(url).await?),
+        None => None,
+    };
     let phase = Duration::from_secs(args.seconds);
+    let via = format!("{:?}", args.via).to_lowercase();
 
     // Phase 1: closed loop, as fast as the callers are answered.
     let began = Instant::now();
     let mut callers = tokio::task::JoinSet::new();
     for caller in 0..args.concurrency {
-        let (mut client, persons) = (client.clone(), persons.clone());
+        let (mut sender, persons) = (sender.clone(), persons.clone());
         callers.spawn(async move {
             let mut sent = 0u64;
             while began.elapsed() < phase {
                 let person = persons[(caller + sent as usize) % persons.len()];
-                client.send_ping(ping(person)).await?;
+                sender.send(ping(person)).await?;
                 sent += 1;
             }
             anyhow::Ok(sent)
@@ -65,15 +152,17 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     }
     let max_rate = acknowledged as f64 / began.elapsed().as_secs_f64();
     println!(
-        "unary, closed loop   {acknowledged} pings acknowledged, {max_rate:.0} pings/s with {} concurrent callers",
+        "one ping per call ({via}), closed loop: {acknowledged} pings acknowledged, {max_rate:.0} pings/s with {} concurrent callers",
         args.concurrency
     );
 
-    // Phase 2: open loop at half that rate, timing every acknowledgement.
+    // Phase 2: open loop at half that rate, timing every acknowledgement and
+    // following some pings until they are stored.
     let rate = max_rate / 2.0;
     let interval = Duration::from_secs_f64(1.0 / rate);
     let latencies = Arc::new(Mutex::new(Vec::new()));
-    let failures = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let freshness = Arc::new(Mutex::new(Vec::new()));
+    let (mut failures, mut lost) = (0u64, 0u64);
     let mut calls = tokio::task::JoinSet::new();
     let began = Instant::now();
     let mut next = began;
@@ -81,35 +170,90 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     while began.elapsed() < phase {
         tokio::time::sleep_until(next.into()).await;
         next += interval;
-        let (mut client, latencies, failures) =
-            (client.clone(), latencies.clone(), failures.clone());
-        let person = persons[n % persons.len()];
+        let (mut sender, latencies, freshness) =
+            (sender.clone(), latencies.clone(), freshness.clone());
+        let follow = stored
+            .clone()
+            .filter(|_| n.is_multiple_of(args.follow_every));
+        let ping = ping(persons[n % persons.len()]);
         n += 1;
         calls.spawn(async move {
+            let event_id = Uuid::parse_str(&ping.event_id)?;
             let sent = Instant::now();
-            match client.send_ping(ping(person)).await {
-                Ok(_) => latencies.lock().await.push(sent.elapsed()),
-                Err(_) => {
-                    failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                }
+            sender.send(ping).await?;
+            let acknowledged = Instant::now();
+            latencies.lock().unwrap().push(acknowledged - sent);
+            if let Some(pool) = follow {
+                let stored_after = wait_until_stored(&pool, event_id, acknowledged).await?;
+                freshness.lock().unwrap().push(stored_after);
             }
+            anyhow::Ok(())
         });
     }
-    while calls.join_next().await.is_some() {}
-    let latencies = latencies.lock().await;
-    let summary = Summary::of(&latencies);
+    while let Some(call) = calls.join_next().await {
+        match call? {
+            Ok(()) => {}
+            Err(error) if error.is::<NotStored>() => lost += 1,
+            Err(_) => failures += 1,
+        }
+    }
+    let latency = Summary::of(&latencies.lock().unwrap());
     println!(
-        "unary, open loop     {} pings at {rate:.0}/s (half the closed-loop rate), {} failed",
-        latencies.len(),
-        failures.load(std::sync::atomic::Ordering::Relaxed)
+        "one ping per call ({via}), open loop: {} pings at {rate:.0}/s (half the closed-loop rate), {failures} failed",
+        latency.samples
     );
     println!(
-        "  ack latency        p50 {:.2} ms   p99 {:.2} ms   max {:.2} ms",
-        crate::stats::ms(summary.median),
-        crate::stats::ms(summary.p99),
-        crate::stats::ms(summary.max)
+        "  acknowledgement   p50 {:.2} ms   p99 {:.2} ms   max {:.2} ms",
+        ms(latency.median),
+        ms(latency.p99),
+        ms(latency.max)
     );
-    Ok(())
+    let mut result = serde_json::json!({
+        "benchmark": "unary", "via": via, "concurrency": args.concurrency, "seconds": args.seconds,
+        "closed_loop_pings_per_second": max_rate, "open_loop_pings_per_second": rate,
+        "failed": failures, "acknowledgement": latency.to_json(),
+    });
+    let freshness = freshness.lock().unwrap();
+    if !freshness.is_empty() {
+        let summary = Summary::of(&freshness);
+        println!(
+            "  stored after ack  p50 {:.0} ms   p99 {:.0} ms   max {:.0} ms   ({} followed, {lost} never stored)",
+            ms(summary.median),
+            ms(summary.p99),
+            ms(summary.max),
+            summary.samples
+        );
+        result["freshness"] = summary.to_json();
+        result["followed_never_stored"] = lost.into();
+    }
+    Ok(result)
+}
+
+/// A followed ping was not stored within [`FOLLOW_TIMEOUT`].
+#[derive(Debug, thiserror::Error)]
+#[error("ping {0} was not stored within {FOLLOW_TIMEOUT:?} of its acknowledgement")]
+struct NotStored(Uuid);
+
+/// Time from `acknowledged` until the ping is readable in the locations table.
+async fn wait_until_stored(
+    pool: &PgPool,
+    event_id: Uuid,
+    acknowledged: Instant,
+) -> anyhow::Result<Duration> {
+    loop {
+        let found: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM location WHERE event_id = $1)")
+                .bind(event_id)
+                .fetch_one(pool)
+                .await?;
+        if found {
+            return Ok(acknowledged.elapsed());
+        }
+        if acknowledged.elapsed() > FOLLOW_TIMEOUT {
+            return Err(NotStored(event_id).into());
+        }
+        tokio::time::sleep(FOLLOW_POLL).await;
+    }
 }
 
 fn ping(person_id: i64) -> Ping {

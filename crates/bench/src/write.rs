@@ -1,5 +1,7 @@
 //! Bulk `WriteLocations` throughput: the persons and locations services run
-//! in this process, and a client writes batches over real gRPC.
+//! in this process, and a client writes batches over real gRPC. The
+//! baseline, on the same table in the same run: one `INSERT` and commit per
+//! ping, as the proof of concept stored each `POST`.
 
 use std::time::{Duration, Instant};
 
@@ -38,9 +40,12 @@ pub struct Args {
     /// Drop contact search's cell index first, to measure what it costs.
     #[arg(long)]
     without_contacts_index: bool,
+    /// Pings stored one `INSERT` at a time for the baseline (0: none).
+    #[arg(long, default_value_t = 5_000)]
+    baseline_pings: usize,
 }
 
-pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
+pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Value> {
     let persons_pool = database::recreate(admin_url, "udaconnect_bench_persons").await?;
     let locations_pool = database::recreate(admin_url, "udaconnect_bench_locations").await?;
     let person_store = PersonStore::new(persons_pool);
@@ -122,14 +127,53 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<()> {
         elapsed.as_secs_f64()
     );
     println!("  per-batch latency {latency}");
-    println!(
-        "{}",
-        serde_json::json!({
-            "benchmark": "write_locations", "rows": written, "batch_size": args.batch_size,
-            "concurrency": args.concurrency, "contacts_index": !args.without_contacts_index, "seconds": elapsed.as_secs_f64(), "rows_per_second": rate,
-            "batch_latency": latency.to_json(), "elapsed_ms": ms(elapsed),
-        })
-    );
+    let mut result = serde_json::json!({
+        "benchmark": "write_locations", "rows": written, "batch_size": args.batch_size,
+        "concurrency": args.concurrency, "contacts_index": !args.without_contacts_index,
+        "seconds": elapsed.as_secs_f64(), "rows_per_second": rate,
+        "batch_latency": latency.to_json(), "elapsed_ms": ms(elapsed),
+    });
+    if args.baseline_pings > 0 {
+        let pings: Vec<NewLocation> = (0..args.baseline_pings)
+            .map(|_| random_ping(&mut rng, args.persons, args.random_event_ids))
+            .collect();
+        let started = Instant::now();
+        for ping in &pings {
+            insert_one(&locations_pool, ping).await?;
+        }
+        let elapsed = started.elapsed();
+        let baseline = pings.len() as f64 / elapsed.as_secs_f64();
+        println!(
+            "  baseline: one INSERT per ping: {} rows in {:.2} s: {baseline:.0} rows/s ({:.0}x slower)",
+            pings.len(),
+            elapsed.as_secs_f64(),
+            rate / baseline
+        );
+        result["baseline_single_insert"] = serde_json::json!({
+            "rows": pings.len(), "seconds": elapsed.as_secs_f64(), "rows_per_second": baseline,
+        });
+    }
+    Ok(result)
+}
+
+/// The proof of concept's way to store a ping: its own statement, committed
+/// alone, before the next one is sent.
+async fn insert_one(pool: &sqlx::PgPool, ping: &NewLocation) -> anyhow::Result<()> {
+    let time = ping
+        .creation_time
+        .and_then(|t| chrono::DateTime::from_timestamp(t.seconds, t.nanos as u32))
+        .ok_or_else(|| anyhow::anyhow!("a ping without a time"))?;
+    sqlx::query(
+        "INSERT INTO location (event_id, person_id, coordinate, creation_time)
+         VALUES ($1, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography, $5)",
+    )
+    .bind(Uuid::parse_str(&ping.event_id)?)
+    .bind(ping.person_id)
+    .bind(ping.longitude)
+    .bind(ping.latitude)
+    .bind(time)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
