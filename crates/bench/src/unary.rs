@@ -59,8 +59,11 @@ pub struct Args {
     #[arg(long, default_value_t = 100)]
     attendees: u32,
     /// One ping in this many is followed until it is stored.
-    #[arg(long, default_value_t = 50)]
-    follow_every: usize,
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+    follow_every: u32,
+    /// A name for the conditions of the run, kept with its result.
+    #[arg(long, default_value = "")]
+    label: String,
 }
 
 /// How often a followed ping is looked for, which bounds the resolution of
@@ -174,7 +177,7 @@ pub async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
             (sender.clone(), latencies.clone(), freshness.clone());
         let follow = stored
             .clone()
-            .filter(|_| n.is_multiple_of(args.follow_every));
+            .filter(|_| n.is_multiple_of(args.follow_every as usize));
         let ping = ping(persons[n % persons.len()]);
         n += 1;
         calls.spawn(async move {
@@ -209,7 +212,7 @@ pub async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
         ms(latency.max)
     );
     let mut result = serde_json::json!({
-        "benchmark": "unary", "via": via, "concurrency": args.concurrency, "seconds": args.seconds,
+        "benchmark": "unary", "via": via, "label": args.label, "concurrency": args.concurrency, "seconds": args.seconds,
         "closed_loop_pings_per_second": max_rate, "open_loop_pings_per_second": rate,
         "failed": failures, "acknowledgement": latency.to_json(),
     });
