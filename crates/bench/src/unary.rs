@@ -16,7 +16,7 @@ use sqlx::PgPool;
 use tonic::transport::Channel;
 use udaconnect::{grpc, simulate};
 use udaconnect_proto::{
-    timestamp_from_datetime,
+    datetime_from_timestamp, timestamp_from_datetime,
     v1::{Ping, ingest_service_client::IngestServiceClient},
 };
 use uuid::Uuid;
@@ -99,10 +99,7 @@ impl Sender {
                 client.send_ping(ping).await?;
             }
             Self::Rest { client, url } => {
-                let time = ping
-                    .creation_time
-                    .and_then(|t| chrono::DateTime::from_timestamp(t.seconds, t.nanos as u32))
-                    .ok_or_else(|| anyhow::anyhow!("a ping without a time"))?;
+                let time = datetime_from_timestamp("creation_time", ping.creation_time.as_ref())?;
                 let response = client
                     .post(url.as_str())
                     .json(&serde_json::json!({

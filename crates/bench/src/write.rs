@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
 use udaconnect_proto::{
-    timestamp_from_datetime,
+    datetime_from_timestamp, timestamp_from_datetime,
     v1::{NewLocation, WriteLocationsRequest},
 };
 use udaconnect_storage::{LocationStore, PersonStore};
@@ -159,10 +159,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
 /// The proof of concept's way to store a ping: its own statement, committed
 /// alone, before the next one is sent.
 async fn insert_one(pool: &sqlx::PgPool, ping: &NewLocation) -> anyhow::Result<()> {
-    let time = ping
-        .creation_time
-        .and_then(|t| chrono::DateTime::from_timestamp(t.seconds, t.nanos as u32))
-        .ok_or_else(|| anyhow::anyhow!("a ping without a time"))?;
+    let time = datetime_from_timestamp("creation_time", ping.creation_time.as_ref())?;
     sqlx::query(
         "INSERT INTO location (event_id, person_id, coordinate, creation_time)
          VALUES ($1, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography, $5)",
