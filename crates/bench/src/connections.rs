@@ -1,14 +1,25 @@
-//! The connection search at scale: the production set-based query against
-//! the proof of concept's loop of one `ST_DWithin` query per own ping.
+//! The connection search at scale: `GET /api/persons/{id}/connection`
+//! through the REST API (and its set-based query alone, in the storage
+//! layer) against the proof of concept's loop of one `ST_DWithin` query per
+//! own ping, on the same data and server.
 
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use sqlx::PgPool;
 use udaconnect_domain::ConnectionQuery;
-use udaconnect_storage::{LOCATIONS_MIGRATOR, LocationStore};
+use udaconnect_storage::{LOCATIONS_MIGRATOR, LocationStore, PersonStore};
 
-use crate::{database, stats::Summary};
+use crate::{
+    database,
+    services::{self, Services},
+    stats::Summary,
+};
+
+/// The synthetic conference's pings, in our schema and the proof of concept's.
+const LOCATIONS_DATABASE: &str = "udaconnect_bench_connections";
+/// Its attendees, for the REST API's answers.
+const PERSONS_DATABASE: &str = "udaconnect_bench_connections_persons";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -24,7 +35,8 @@ pub struct Args {
     /// Connection radius, in metres.
     #[arg(long, default_value_t = 5.0)]
     distance: f64,
-    /// Persons timed with the set-based query and the loop on our schema.
+    /// Persons timed through REST, with the set-based query alone and with
+    /// the loop on our schema.
     #[arg(long, default_value_t = 20)]
     samples: usize,
     /// Persons timed with the loop on the proof of concept's own schema
@@ -56,29 +68,71 @@ const END: &str = "2020-07-09";
 const END_PLUS_ONE: &str = "2020-07-10";
 
 pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Value> {
-    let pool = if args.reuse {
-        database::connect(admin_url, "udaconnect_bench_connections").await?
+    let (pool, attendees) = if args.reuse {
+        (
+            database::connect(admin_url, LOCATIONS_DATABASE).await?,
+            PersonStore::new(database::connect(admin_url, PERSONS_DATABASE).await?),
+        )
     } else {
-        let pool = database::recreate(admin_url, "udaconnect_bench_connections").await?;
+        let pool = database::recreate(admin_url, LOCATIONS_DATABASE).await?;
         generate(&pool, &args).await?;
-        pool
+        let attendees = PersonStore::new(database::recreate(admin_url, PERSONS_DATABASE).await?);
+        attendees.migrate().await?;
+        attendees
+            .import(&services::attendees(args.persons as i64))
+            .await?;
+        (pool, attendees)
     };
     let store = LocationStore::new(pool.clone());
+    let services = Services::start(attendees, store.clone()).await?;
+    let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
+    let rest = |person: i64| {
+        let request = http
+            .get(format!(
+                "{}/api/persons/{person}/connection",
+                services.api_url
+            ))
+            .query(&[
+                ("start_date", START),
+                ("end_date", END),
+                ("distance", &args.distance.to_string()),
+            ]);
+        async move {
+            let started = Instant::now();
+            let response = request.send().await?.error_for_status()?;
+            let body = response.bytes().await?;
+            let elapsed = started.elapsed();
+            let rows: Vec<serde_json::Value> = serde_json::from_slice(&body)?;
+            anyhow::Ok((elapsed, rows.len(), body.len()))
+        }
+    };
     let mut rng = fastrand::Rng::with_seed(args.seed);
     let persons: Vec<i64> = (0..args.samples)
         .map(|_| 1 + rng.u64(..args.persons) as i64)
         .collect();
     let date = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d");
+    // Warm-up: the connection pools and the persons service's cache.
+    rest(persons[0]).await?;
 
+    let mut through_rest = Vec::new();
     let mut set_based = Vec::new();
     let mut loop_ours = Vec::new();
     let mut loop_poc = Vec::new();
     let mut rows_per_person = Vec::new();
+    let mut answer_bytes = 0;
     for &person in &persons {
+        let (elapsed, rows, bytes) = rest(person).await?;
+        through_rest.push(elapsed);
+        answer_bytes += bytes;
+
         let query = ConnectionQuery::from_dates(person, date(START)?, date(END)?, args.distance)?;
         let started = Instant::now();
-        let rows = store.find_connections(&query).await?.len();
+        let query_rows = store.find_connections(&query).await?.len();
         set_based.push(started.elapsed());
+        anyhow::ensure!(
+            query_rows == rows,
+            "the query found {query_rows} rows, the REST API answered {rows}"
+        );
 
         let (elapsed, loop_rows) = poc_loop(&pool, "location", person, args.distance).await?;
         anyhow::ensure!(
@@ -99,31 +153,40 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         loop_poc.push(elapsed);
     }
 
+    let through_rest = Summary::of(&through_rest);
     let set_based = Summary::of(&set_based);
     let loop_ours = Summary::of(&loop_ours);
     let mean_rows = rows_per_person.iter().sum::<usize>() as f64 / rows_per_person.len() as f64;
+    let mean_answer_bytes = answer_bytes as f64 / persons.len() as f64;
     println!(
-        "connections: {} rows, {} persons, venue {} m, distance {} m, {START}..{END}; {:.0} result rows per person on average",
-        args.rows, args.persons, args.venue_meters, args.distance, mean_rows
+        "connections: {} rows, {} persons, venue {} m, distance {} m, {START}..{END}; {:.0} result rows ({:.1} MB of JSON) per person on average",
+        args.rows,
+        args.persons,
+        args.venue_meters,
+        args.distance,
+        mean_rows,
+        mean_answer_bytes / 1e6
     );
-    println!("  set-based query (GiST)          {set_based}");
+    println!("  GET …/connection (REST)         {through_rest}");
+    println!("  set-based query alone (GiST)    {set_based}");
     println!("  N+1 loop, our schema (GiST)     {loop_ours}");
-    let ratio = |loop_time: Duration| loop_time.as_secs_f64() / set_based.median.as_secs_f64();
+    let ratio = |loop_time: Duration| loop_time.as_secs_f64() / through_rest.median.as_secs_f64();
     println!(
-        "  ratio loop/set-based, our schema: {:.1}x",
+        "  ratio loop/REST, our schema: {:.1}x",
         ratio(loop_ours.median)
     );
     let mut json = serde_json::json!({
         "benchmark": "connections",
         "rows": args.rows, "persons": args.persons, "venue_meters": args.venue_meters,
         "distance": args.distance, "mean_result_rows": mean_rows,
+        "mean_answer_bytes": mean_answer_bytes, "rest": through_rest.to_json(),
         "set_based": set_based.to_json(), "loop_our_schema": loop_ours.to_json(),
     });
     if !loop_poc.is_empty() {
         let loop_poc = Summary::of(&loop_poc);
         println!("  N+1 loop, PoC schema (B-tree)   {loop_poc}");
         println!(
-            "  ratio loop/set-based, PoC schema: {:.0}x",
+            "  ratio loop/REST, PoC schema: {:.0}x",
             ratio(loop_poc.median)
         );
         json["loop_poc_schema"] = loop_poc.to_json();

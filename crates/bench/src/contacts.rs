@@ -1,11 +1,12 @@
 //! Contact search at scale: a conference of `--attendees` people pinging
 //! `--pings` times each over `--days` days is loaded in time order (as the
-//! pipeline would write it), then `FindContacts` is timed over real gRPC for
+//! pipeline would write it), then `GET /api/persons/{id}/contacts` (and the
+//! locations service's `FindContacts` behind it, over gRPC) is timed for
 //! random persons over the whole event, with the default distance and window.
 
 use std::time::Instant;
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, SecondsFormat, TimeDelta, TimeZone, Utc};
 use futures::{StreamExt, TryStreamExt};
 use udaconnect::conference::{self, Venue};
 use udaconnect_domain::{
@@ -101,22 +102,40 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         )),
         ..Default::default()
     };
+    let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
+    let period = [
+        ("start", first_day()),
+        ("end", first_day() + TimeDelta::days(i64::from(args.days))),
+    ]
+    .map(|(name, time)| (name, time.to_rfc3339_opts(SecondsFormat::Secs, true)));
+    let rest = |person: i64| {
+        let request = http
+            .get(format!(
+                "{}/api/persons/{person}/contacts",
+                services.api_url
+            ))
+            .query(&period);
+        async move {
+            let started = Instant::now();
+            let body = request.send().await?.error_for_status()?.bytes().await?;
+            let elapsed = started.elapsed();
+            std::hint::black_box(body);
+            anyhow::Ok(elapsed)
+        }
+    };
     // Warm-up: the persons cache, the connection pools, the index's pages.
     for _ in 0..20 {
-        let person = 1 + i64::from(rng.u32(..args.attendees));
-        services
-            .locations
-            .clone()
-            .find_contacts(request(person))
-            .await?;
+        rest(1 + i64::from(rng.u32(..args.attendees))).await?;
     }
     let mut latencies = Vec::with_capacity(args.samples);
+    let mut grpc_latencies = Vec::with_capacity(args.samples);
     let (mut fetching, mut matching) = (Vec::new(), Vec::new());
     let (mut contacts, mut meetings, mut encounters, mut candidates) = (0u64, 0u64, 0u64, 0u64);
     for _ in 0..args.samples {
         let person = 1 + i64::from(rng.u32(..args.attendees));
         let mut all = request(person);
         all.limit = 100;
+        latencies.push(rest(person).await?);
         let started = Instant::now();
         let page = services
             .locations
@@ -124,7 +143,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
             .find_contacts(request(person))
             .await?
             .into_inner();
-        latencies.push(started.elapsed());
+        grpc_latencies.push(started.elapsed());
         // Untimed: the size of the whole answer, for the record.
         let whole = services
             .locations
@@ -168,6 +187,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         matching.push(started.elapsed());
     }
     let latency = Summary::of(&latencies);
+    let grpc_latency = Summary::of(&grpc_latencies);
     let per_person = |total: u64| total as f64 / args.samples as f64;
     println!(
         "contacts: {rows} rows ({} attendees × {} pings over {} days), table {:.0} MB, \
@@ -180,8 +200,12 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         cell_index_bytes as f64 / 1e6,
     );
     println!(
-        "  FindContacts, first page, 10 m / 10 min: {latency}  p99 {:.2} ms",
+        "  GET …/contacts, first page, 10 m / 10 min: {latency}  p99 {:.2} ms",
         ms(latency.p99)
+    );
+    println!(
+        "  FindContacts alone (gRPC):                {grpc_latency}  p99 {:.2} ms",
+        ms(grpc_latency.p99)
     );
     println!(
         "  stages: reading candidates {}\n          exact distances and meetings {}",
@@ -198,6 +222,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     Ok(serde_json::json!({
         "benchmark": "find_contacts", "rows": rows, "attendees": args.attendees,
         "pings_per_attendee": args.pings, "days": args.days, "latency": latency.to_json(),
+        "grpc_latency": grpc_latency.to_json(),
         "table_bytes": table_bytes, "index_bytes": index_bytes,
         "cell_index_bytes": cell_index_bytes,
         "contacts_per_person": per_person(contacts),

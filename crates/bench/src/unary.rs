@@ -4,7 +4,10 @@
 //! (open loop: each call is sent on schedule, whether or not earlier ones
 //! have returned, as phones would), the acknowledgement latency and the
 //! freshness: how long after its acknowledgement a ping is stored, and so
-//! found by the contact search, which reads the stored rows.
+//! found by the contact search, which reads the stored rows. Each phase
+//! starts once every ping acknowledged before it is stored: a phase that
+//! inherited the previous one's backlog would time the consumers catching
+//! up, not the load it offers.
 
 use std::{
     sync::{Arc, Mutex},
@@ -45,8 +48,10 @@ pub struct Args {
     /// gRPC URL of the persons service (to create the phones' owners).
     #[arg(long, default_value = "http://127.0.0.1:50051")]
     persons_url: String,
-    /// The locations database, watched for the followed pings; without it
-    /// freshness is not measured.
+    /// The locations database. After each phase the benchmark waits until
+    /// every acknowledged ping is stored, so that no phase (and no later
+    /// run) pays for an earlier one's backlog, and followed pings are looked
+    /// for there. Without it neither happens: freshness is not measured.
     #[arg(long, env = "LOCATIONS_DATABASE_URL")]
     locations_database_url: Option<String>,
     /// Concurrent callers while measuring the highest rate.
@@ -58,8 +63,9 @@ pub struct Args {
     /// Attendees the pings belong to.
     #[arg(long, default_value_t = 100)]
     attendees: u32,
-    /// One ping in this many is followed until it is stored.
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+    /// One ping in this many is followed until it is stored; 0 follows none,
+    /// so nothing polls the database while acknowledgements are timed.
+    #[arg(long, default_value_t = 50)]
     follow_every: u32,
     /// A name for the conditions of the run, kept with its result.
     #[arg(long, default_value = "")]
@@ -71,6 +77,10 @@ pub struct Args {
 const FOLLOW_POLL: Duration = Duration::from_millis(10);
 /// A followed ping not stored by then counts as lost.
 const FOLLOW_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often the stored rows are counted while waiting for the backlog.
+const DRAIN_POLL: Duration = Duration::from_millis(200);
+/// A backlog whose count stops growing for this long will not drain.
+const DRAIN_STALL: Duration = Duration::from_secs(60);
 
 /// Sends one ping per call through the chosen entry point.
 #[derive(Clone)]
@@ -128,6 +138,10 @@ pub async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
         Some(url) => Some(PgPool::connect(url).await?),
         None => None,
     };
+    let rows_before = match &stored {
+        Some(pool) => stored_rows(pool).await?,
+        None => 0,
+    };
     let phase = Duration::from_secs(args.seconds);
     let via = format!("{:?}", args.via).to_lowercase();
 
@@ -155,6 +169,15 @@ pub async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
         "one ping per call ({via}), closed loop: {acknowledged} pings acknowledged, {max_rate:.0} pings/s with {} concurrent callers",
         args.concurrency
     );
+    let mut drained = serde_json::Map::new();
+    if let Some(pool) = &stored {
+        let waited = wait_until_drained(pool, rows_before + acknowledged as i64).await?;
+        println!(
+            "  its backlog was stored {:.1} s after the loop ended",
+            waited.as_secs_f64()
+        );
+        drained.insert("closed_loop".into(), waited.as_secs_f64().into());
+    }
 
     // Phase 2: open loop at half that rate, timing every acknowledgement and
     // following some pings until they are stored.
@@ -174,7 +197,7 @@ pub async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
             (sender.clone(), latencies.clone(), freshness.clone());
         let follow = stored
             .clone()
-            .filter(|_| n.is_multiple_of(args.follow_every as usize));
+            .filter(|_| args.follow_every > 0 && n.is_multiple_of(args.follow_every as usize));
         let ping = ping(persons[n % persons.len()]);
         n += 1;
         calls.spawn(async move {
@@ -198,6 +221,11 @@ pub async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
         }
     }
     let latency = Summary::of(&latencies.lock().unwrap());
+    if let Some(pool) = &stored {
+        let all = rows_before + acknowledged as i64 + latency.samples as i64;
+        let waited = wait_until_drained(pool, all).await?;
+        drained.insert("open_loop".into(), waited.as_secs_f64().into());
+    }
     println!(
         "one ping per call ({via}), open loop: {} pings at {rate:.0}/s (half the closed-loop rate), {failures} failed",
         latency.samples
@@ -212,6 +240,7 @@ pub async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
         "benchmark": "unary", "via": via, "label": args.label, "concurrency": args.concurrency, "seconds": args.seconds,
         "closed_loop_pings_per_second": max_rate, "open_loop_pings_per_second": rate,
         "failed": failures, "acknowledgement": latency.to_json(),
+        "backlog_stored_after_seconds": drained,
     });
     let freshness = freshness.lock().unwrap();
     if !freshness.is_empty() {
@@ -253,6 +282,34 @@ async fn wait_until_stored(
             return Err(NotStored(event_id).into());
         }
         tokio::time::sleep(FOLLOW_POLL).await;
+    }
+}
+
+async fn stored_rows(pool: &PgPool) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM location")
+        .fetch_one(pool)
+        .await
+}
+
+/// Waits until the locations table holds `rows` rows, that is until the
+/// consumers have stored every acknowledged ping; returns how long it took.
+async fn wait_until_drained(pool: &PgPool, rows: i64) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    let (mut last, mut last_change) = (-1, Instant::now());
+    loop {
+        let now = stored_rows(pool).await?;
+        if now >= rows {
+            return Ok(started.elapsed());
+        }
+        if now != last {
+            (last, last_change) = (now, Instant::now());
+        } else if last_change.elapsed() > DRAIN_STALL {
+            anyhow::bail!(
+                "{} acknowledged pings were not stored (the count stalled at {now} for {DRAIN_STALL:?})",
+                rows - now
+            );
+        }
+        tokio::time::sleep(DRAIN_POLL).await;
     }
 }
 
