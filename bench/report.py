@@ -386,6 +386,12 @@ def main():
             "its share of the two cores is used. The prod overlay runs four, one per partition.")
         say("")
 
+    # Findings and before/after figures of the profiling, kept by hand.
+    profile = Path(__file__).with_name("profile.md")
+    if profile.exists():
+        say(profile.read_text().rstrip("\n"))
+        say("")
+
     sys.stdout.write("\n".join(out))
 
 
