@@ -204,10 +204,11 @@ def main():
                 f"The peak rises from {spread(unfollowed, 'closed_loop_pings_per_second')} to "
                 f"{spread(paused, 'closed_loop_pings_per_second')} pings/s and the p99 acknowledgement "
                 f"falls from {spread(unfollowed, 'acknowledgement.p99_ms', 1)} to "
-                f"{spread(paused, 'acknowledgement.p99_ms', 1)} ms: the tail comes from sharing two "
-                "cores with the storing side (which takes most of the CPU, below), not from the ingest "
-                "path, which waits only for Kafka's acknowledgement. Where ingest has cores of its own "
-                "(its own pods, as in Kubernetes) the ingest-alone figure is the one that applies.")
+                f"{spread(paused, 'acknowledgement.p99_ms', 1)} ms: the tail comes from the storing "
+                "side running beside the ingest path (PostgreSQL, which takes most of the CPU, below, "
+                "and the broker serving the consumers' fetches; §7 says what was tried), not from the "
+                "ingest path, which waits only for Kafka's acknowledgement. Where ingest has cores of "
+                "its own (its own pods, as in Kubernetes) the ingest-alone figure is the one that applies.")
             say("")
         say("Where the CPU goes while the streamed conference is ingested (CPU seconds per process, "
             "median over the runs; the machine has "
