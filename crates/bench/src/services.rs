@@ -48,16 +48,14 @@ impl Services {
     /// Starts both services over the given stores, and the REST API.
     pub async fn start(persons: PersonStore, locations: LocationStore) -> anyhow::Result<Self> {
         let shutdown = CancellationToken::new();
-        let persons_listener = TcpListener::bind("127.0.0.1:0").await?;
-        let persons_url = format!("http://{}", persons_listener.local_addr()?);
+        let (persons_listener, persons_url) = loopback_listener().await?;
         tokio::spawn(persons::run(
             persons,
             persons_listener,
             None,
             shutdown.clone(),
         ));
-        let locations_listener = TcpListener::bind("127.0.0.1:0").await?;
-        let locations_url = format!("http://{}", locations_listener.local_addr()?);
+        let (locations_listener, locations_url) = loopback_listener().await?;
         tokio::spawn(locations::run(
             locations,
             PersonDirectory::new(grpc::channel(&persons_url)?),
@@ -81,8 +79,7 @@ impl Services {
             grpc::channel(&locations_url)?,
             LocationPublisher::new(producer, "unused"),
         );
-        let api_listener = TcpListener::bind("127.0.0.1:0").await?;
-        let api_url = format!("http://{}", api_listener.local_addr()?);
+        let (api_listener, api_url) = loopback_listener().await?;
         tokio::spawn(api::run(
             state,
             API_REQUEST_TIMEOUT,
@@ -95,6 +92,13 @@ impl Services {
             shutdown,
         })
     }
+}
+
+/// A listener on a free loopback port, and the URL that reaches it.
+async fn loopback_listener() -> std::io::Result<(TcpListener, String)> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    Ok((listener, url))
 }
 
 impl Drop for Services {
