@@ -68,11 +68,8 @@ const END: &str = "2020-07-09";
 const END_PLUS_ONE: &str = "2020-07-10";
 
 pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Value> {
-    let (pool, attendees) = if args.reuse {
-        (
-            database::connect(admin_url, LOCATIONS_DATABASE).await?,
-            PersonStore::new(database::connect(admin_url, PERSONS_DATABASE).await?),
-        )
+    let pool = if args.reuse {
+        database::connect(admin_url, LOCATIONS_DATABASE).await?
     } else {
         let pool = database::recreate(admin_url, LOCATIONS_DATABASE).await?;
         generate(&pool, &args).await?;
@@ -81,10 +78,14 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         attendees
             .import(&services::attendees(args.persons as i64))
             .await?;
-        (pool, attendees)
+        pool
     };
     let store = LocationStore::new(pool.clone());
-    let services = Services::start(attendees, store.clone()).await?;
+    let services = Services::start(
+        &database::url(admin_url, PERSONS_DATABASE),
+        &database::url(admin_url, LOCATIONS_DATABASE),
+    )
+    .await?;
     let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
     let rest = |person: i64| {
         let request = http

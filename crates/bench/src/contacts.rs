@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, TimeZone, Utc};
 use futures::{StreamExt, TryStreamExt};
-use udaconnect::conference::{self, Venue};
+use udaconnect_devtools::conference::{self, Venue};
 use udaconnect_domain::{
     ContactQuery, ContactQueryParts, Coordinates, NewLocation, find_encounters, group_contacts,
 };
@@ -64,11 +64,8 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         args.attendees, args.pings, args.days, args.seed
     );
     let (persons_db, locations_db) = (format!("{name}_p"), format!("{name}_l"));
-    let (persons, locations) = if args.reuse {
-        (
-            PersonStore::new(database::connect(admin_url, &persons_db).await?),
-            LocationStore::new(database::connect(admin_url, &locations_db).await?),
-        )
+    let locations = if args.reuse {
+        LocationStore::new(database::connect(admin_url, &locations_db).await?)
     } else {
         let persons = PersonStore::new(database::recreate(admin_url, &persons_db).await?);
         persons.migrate().await?;
@@ -81,7 +78,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         sqlx::query("VACUUM ANALYZE location")
             .execute(locations.pool())
             .await?;
-        (persons, locations)
+        locations
     };
     let (rows, table_bytes, index_bytes): (i64, i64, i64) = sqlx::query_as(
         "SELECT count(*), pg_table_size('location'), pg_indexes_size('location') FROM location",
@@ -92,7 +89,11 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         .fetch_one(locations.pool())
         .await?;
 
-    let services = Services::start(persons, locations.clone()).await?;
+    let services = Services::start(
+        &database::url(admin_url, &persons_db),
+        &database::url(admin_url, &locations_db),
+    )
+    .await?;
     let mut rng = fastrand::Rng::with_seed(args.seed ^ 0x5eed);
     let request = |person_id| FindContactsRequest {
         person_id,

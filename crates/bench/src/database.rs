@@ -2,13 +2,18 @@
 
 use sqlx::{Connection, PgConnection, PgPool};
 
-/// A pool to the existing database `name` on the server of `admin_url`.
-pub async fn connect(admin_url: &str, name: &str) -> anyhow::Result<PgPool> {
+/// The URL of database `name` on the server of `admin_url`.
+pub fn url(admin_url: &str, name: &str) -> String {
     let base = admin_url
         .rsplit_once('/')
         .map(|(base, _)| base)
         .unwrap_or(admin_url);
-    Ok(PgPool::connect(&format!("{base}/{name}")).await?)
+    format!("{base}/{name}")
+}
+
+/// A pool to the existing database `name` on the server of `admin_url`.
+pub async fn connect(admin_url: &str, name: &str) -> anyhow::Result<PgPool> {
+    Ok(PgPool::connect(&url(admin_url, name)).await?)
 }
 
 /// Drops and recreates database `name`, returning a pool to it.

@@ -1,23 +1,21 @@
 //! The persons and locations services and the REST API in this process on
-//! loopback ports, exactly as `udaconnect all` runs them, for benchmarks that
-//! call them over real gRPC and HTTP.
+//! loopback ports, started through the same builders as `udaconnect all`,
+//! for benchmarks that call them over real gRPC and HTTP.
 
-use std::time::Duration;
+use std::{net::SocketAddr, time::Duration};
 
-use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
-use udaconnect::{
-    api::{self, ApiState},
-    grpc, locations,
-    person_directory::PersonDirectory,
-    persons,
-    publisher::LocationPublisher,
-};
+use udaconnect_api::{ApiConfig, ApiServer};
 use udaconnect_domain::Person;
-use udaconnect_messaging::{EventProducer, KafkaSettings};
+use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsServer};
+use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs, PersonsServer};
 use udaconnect_proto::v1::location_service_client::LocationServiceClient;
-use udaconnect_storage::{LocationStore, PersonStore};
+use udaconnect_runtime::{
+    Service,
+    config::{KafkaArgs, local_url},
+    grpc,
+};
 
 /// Persons `1..=count`, for benchmark data to refer to.
 pub fn attendees(count: i64) -> Vec<Person> {
@@ -45,60 +43,67 @@ pub struct Services {
 }
 
 impl Services {
-    /// Starts both services over the given stores, and the REST API.
-    pub async fn start(persons: PersonStore, locations: LocationStore) -> anyhow::Result<Self> {
-        let shutdown = CancellationToken::new();
-        let (persons_listener, persons_url) = loopback_listener().await?;
-        tokio::spawn(persons::run(
-            persons,
-            persons_listener,
-            None,
-            shutdown.clone(),
-        ));
-        let (locations_listener, locations_url) = loopback_listener().await?;
-        tokio::spawn(locations::run(
-            locations,
-            PersonDirectory::new(grpc::channel(&persons_url)?),
-            locations_listener,
-            None,
-            shutdown.clone(),
-        ));
-        let client = LocationServiceClient::new(grpc::channel(&locations_url)?)
-            .max_decoding_message_size(64 << 20)
-            .max_encoding_message_size(64 << 20);
-
+    /// Starts both services over the given databases, and the REST API.
+    pub async fn start(persons_database: &str, locations_database: &str) -> anyhow::Result<Self> {
+        let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+        let persons = PersonsServer::build(&PersonsConfig {
+            listen: loopback,
+            admin_listen: loopback,
+            database: PersonsDatabaseArgs {
+                persons_database_url: persons_database.to_owned(),
+            },
+        })
+        .await?;
+        let persons_url = local_url(persons.grpc_address());
+        let locations = LocationsServer::build(
+            &LocationsConfig {
+                listen: loopback,
+                admin_listen: loopback,
+                database: LocationsDatabaseArgs {
+                    locations_database_url: locations_database.to_owned(),
+                },
+            },
+            &persons_url,
+        )
+        .await?;
+        let locations_url = local_url(locations.grpc_address());
         // The benchmarks only read, and the API serves reads without Kafka,
         // so its producer points at a closed port instead of a broker.
-        let producer = EventProducer::new(&KafkaSettings {
-            bootstrap_servers: "127.0.0.1:9".to_owned(),
+        let kafka = KafkaArgs {
+            kafka_bootstrap_servers: "127.0.0.1:9".to_owned(),
+            locations_topic: "unused".to_owned(),
+            dlq_topic: "unused.dlq".to_owned(),
+            topic_partitions: 1,
+            replication_factor: 1,
             produce_timeout: Duration::from_secs(1),
             idempotent_producer: true,
-        })?;
-        let state = ApiState::new(
-            grpc::channel(&persons_url)?,
-            grpc::channel(&locations_url)?,
-            LocationPublisher::new(producer, "unused"),
-        );
-        let (api_listener, api_url) = loopback_listener().await?;
-        tokio::spawn(api::run(
-            state,
-            API_REQUEST_TIMEOUT,
-            api_listener,
-            shutdown.clone(),
-        ));
+        };
+        let api = ApiServer::build(
+            &ApiConfig {
+                listen: loopback,
+                request_timeout: API_REQUEST_TIMEOUT,
+            },
+            &kafka,
+            &persons_url,
+            &locations_url,
+        )
+        .await?;
+        let api_url = local_url(api.address());
+
+        let shutdown = CancellationToken::new();
+        let services: [Box<dyn Service>; 3] =
+            [Box::new(persons), Box::new(locations), Box::new(api)];
+        for service in services {
+            tokio::spawn(service.run_until_stopped(shutdown.clone()));
+        }
         Ok(Self {
-            locations: client,
+            locations: LocationServiceClient::new(grpc::channel(&locations_url)?)
+                .max_decoding_message_size(64 << 20)
+                .max_encoding_message_size(64 << 20),
             api_url,
             shutdown,
         })
     }
-}
-
-/// A listener on a free loopback port, and the URL that reaches it.
-async fn loopback_listener() -> std::io::Result<(TcpListener, String)> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    Ok((listener, url))
 }
 
 impl Drop for Services {

@@ -17,11 +17,12 @@ use std::{
 use chrono::{SecondsFormat, TimeDelta, Utc};
 use sqlx::PgPool;
 use tonic::transport::Channel;
-use udaconnect::{grpc, simulate};
+use udaconnect_devtools::simulate;
 use udaconnect_proto::{
     datetime_from_timestamp, timestamp_from_datetime,
     v1::{Ping, ingest_service_client::IngestServiceClient},
 };
+use udaconnect_runtime::grpc;
 use uuid::Uuid;
 
 use crate::stats::{Summary, ms};

@@ -69,7 +69,11 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         .import(&services::attendees(args.persons))
         .await?;
 
-    let services = Services::start(person_store, location_store).await?;
+    let services = Services::start(
+        &database::url(admin_url, "udaconnect_bench_persons"),
+        &database::url(admin_url, "udaconnect_bench_locations"),
+    )
+    .await?;
     let client = services.locations.clone();
 
     let mut rng = fastrand::Rng::with_seed(11);

@@ -11,6 +11,8 @@ pub const LOCATION_EVENT_CONTENT_TYPE: &str =
 pub const TRACEPARENT_HEADER: &str = "traceparent";
 /// Why a record was moved to the dead-letter topic.
 pub const DLQ_REASON_HEADER: &str = "dlq-reason";
+/// Where a dead-lettered record came from (`topic/partition/offset`).
+pub const DLQ_ORIGIN_HEADER: &str = "dlq-origin";
 
 /// The payload bytes of a location event.
 pub fn encode_location_event(event: &LocationEvent) -> Vec<u8> {

@@ -1,18 +1,22 @@
 //! Kafka plumbing for UdaConnect: topic creation, the location event format
-//! and its headers, and producer and consumer settings chosen for "an
-//! acknowledged ping is never lost" (idempotent producer, `acks=all`, manual
-//! offset commits after the write).
+//! and its headers, the publisher of accepted pings, and a producer and a
+//! batching consumer chosen for "an acknowledged ping is never lost"
+//! (idempotent producer, `acks=all`, offsets committed after the write).
 
+mod consumer;
 mod event;
 mod producer;
+mod publisher;
 mod topics;
 
+pub use consumer::{EventConsumer, Offsets, Record};
 pub use event::{
-    CONTENT_TYPE_HEADER, DLQ_REASON_HEADER, DecodeError, LOCATION_EVENT_CONTENT_TYPE,
-    TRACEPARENT_HEADER, decode_location_event, encode_location_event, header,
+    CONTENT_TYPE_HEADER, DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER, DecodeError,
+    LOCATION_EVENT_CONTENT_TYPE, TRACEPARENT_HEADER, decode_location_event, encode_location_event,
+    header,
 };
 pub use producer::{EventProducer, Outgoing, PendingDelivery, ProduceError};
-pub use rdkafka;
+pub use publisher::{LocationPublisher, Source, traceparent};
 pub use topics::{TopicSpec, ensure_topics};
 
 use std::time::Duration;

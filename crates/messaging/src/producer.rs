@@ -188,9 +188,14 @@ impl EventProducer {
     }
 
     /// Waits until every queued record is acknowledged or `timeout` passes.
-    pub fn flush(&self, timeout: Duration) {
-        if let Err(error) = self.shared.client().flush(timeout) {
-            tracing::warn!(%error, "records still unacknowledged at shutdown");
+    /// librdkafka's flush blocks its thread, so it runs off the async workers.
+    pub async fn flush(&self, timeout: Duration) {
+        let producer = self.shared.client();
+        let flushed = tokio::task::spawn_blocking(move || producer.flush(timeout)).await;
+        match flushed {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::warn!(%error, "records still unacknowledged at shutdown"),
+            Err(error) => tracing::warn!(%error, "the flush did not finish"),
         }
     }
 }

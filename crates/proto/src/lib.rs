@@ -13,6 +13,18 @@ pub mod v1 {
 /// Encoded descriptors of every UdaConnect proto, for gRPC server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("udaconnect_descriptor");
 
+/// Limits of the gRPC contract that both sides of a call must know: a
+/// caller splits its work to stay within them, a server refuses more with
+/// `INVALID_ARGUMENT`.
+pub mod limits {
+    /// Most ids one `PersonService.BatchGetPersons` call may ask for.
+    pub const MAX_BATCH_GET_PERSONS: usize = 10_000;
+    /// Most pings one `LocationService.WriteLocations` call may carry.
+    pub const MAX_WRITE_LOCATIONS: usize = 10_000;
+    /// Most pings one `IngestService.SendPings` call may carry.
+    pub const MAX_PINGS_PER_BATCH: usize = 10_000;
+}
+
 pub use convert::{
     datetime_from_timestamp, duration_from_timedelta, location_event, new_location_from_event,
     new_location_from_ping, new_location_from_wire, timedelta_from_duration,

@@ -1,20 +1,28 @@
 //! The `udaconnect` command line: one subcommand per service, plus the
-//! operational tasks (migrate, seed, openapi, call). Every flag can also be set by
-//! the environment variable shown in `--help`.
+//! operational tasks (migrate, seed, openapi, call). Every flag can also be
+//! set by the environment variable shown in `--help`. Each service command
+//! only parses, builds the service and runs it.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use udaconnect_storage::{LocationStore, PersonStore};
+use clap::{Args, Parser, Subcommand};
+use udaconnect_api::{ApiConfig, ApiServer};
+use udaconnect_devtools::{call, seed, simulate};
+use udaconnect_ingest::{IngestConfig, IngestServer};
+use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
+use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsServer};
+use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs, PersonsServer};
+use udaconnect_runtime::{
+    Service,
+    config::{KafkaArgs, LocationsPeerArgs, PersonsPeerArgs},
+    shutdown, topics, write_addresses,
+};
+use udaconnect_telemetry::LogFormat;
+use udaconnect_web::{WebConfig, WebServer};
 
 use crate::{
-    api, call,
-    config::{
-        ApiServerArgs, CommonArgs, ConsumerArgs, IngestServerArgs, KafkaArgs,
-        LocationsDatabaseArgs, LocationsPeerArgs, LocationsServerArgs, PersonsDatabaseArgs,
-        PersonsPeerArgs, PersonsServerArgs, WebServerArgs,
-    },
-    ingest, location_consumer, locations, persons, seed, shutdown, simulate, stack, topics, web,
+    migrate::{MigrateTarget, migrate, stores},
+    stack::{Stack, StackConfig},
 };
 
 #[derive(Debug, Parser)]
@@ -30,21 +38,35 @@ struct Cli {
     command: Command,
 }
 
+/// Settings of every command.
+#[derive(Debug, Clone, Args)]
+struct CommonArgs {
+    /// Log line format: `text` for a terminal, `json` for a collector.
+    #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = parse_log_format, global = true)]
+    log_format: LogFormat,
+    /// Once a service's listeners are bound, write their addresses to this
+    /// file as one JSON object (`{"persons": "127.0.0.1:50051", …}`), so that
+    /// whoever started it with port 0 learns the real ports.
+    #[arg(long, env = "ADDRESSES_FILE", global = true)]
+    addresses_file: Option<PathBuf>,
+}
+
+fn parse_log_format(value: &str) -> Result<LogFormat, String> {
+    match value {
+        "text" => Ok(LogFormat::Text),
+        "json" => Ok(LogFormat::Json),
+        other => Err(format!("unknown log format {other:?}: use text or json")),
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the persons service (gRPC; owns attendee records).
-    Persons {
-        #[command(flatten)]
-        server: PersonsServerArgs,
-        #[command(flatten)]
-        database: PersonsDatabaseArgs,
-    },
+    Persons(PersonsConfig),
     /// Run the locations service (gRPC; owns location pings and spatial queries).
     Locations {
         #[command(flatten)]
-        server: LocationsServerArgs,
-        #[command(flatten)]
-        database: LocationsDatabaseArgs,
+        config: LocationsConfig,
         #[command(flatten)]
         persons: PersonsPeerArgs,
     },
@@ -52,7 +74,7 @@ enum Command {
     /// publishes new pings to Kafka).
     Api {
         #[command(flatten)]
-        server: ApiServerArgs,
+        config: ApiConfig,
         #[command(flatten)]
         persons: PersonsPeerArgs,
         #[command(flatten)]
@@ -63,7 +85,7 @@ enum Command {
     /// Run the ingest service (gRPC for phones; publishes pings to Kafka).
     Ingest {
         #[command(flatten)]
-        server: IngestServerArgs,
+        config: IngestConfig,
         #[command(flatten)]
         persons: PersonsPeerArgs,
         #[command(flatten)]
@@ -72,17 +94,14 @@ enum Command {
     /// Run the location consumer (Kafka → locations service, in batches).
     LocationConsumer {
         #[command(flatten)]
-        consumer: ConsumerArgs,
+        config: LocationConsumerConfig,
         #[command(flatten)]
         locations: LocationsPeerArgs,
         #[command(flatten)]
         kafka: KafkaArgs,
     },
     /// Serve the web page (the built `web/` app) and its run-time configuration.
-    Web {
-        #[command(flatten)]
-        server: WebServerArgs,
-    },
+    Web(WebConfig),
     /// Create the Kafka topics if they are missing, and exit.
     Topics {
         #[command(flatten)]
@@ -91,8 +110,9 @@ enum Command {
     /// Play a conference: attendees wander between booths and talks and
     /// their phones stream pings through the ingest service.
     Simulate(simulate::SimulateArgs),
-    /// Run every service of the local stack in one process (migrates first).
-    All(Box<AllArgs>),
+    /// Run every service of the local stack in one process (migrates first,
+    /// and seeds with `--seed DIR`).
+    All(Box<StackConfig>),
     /// Apply database migrations and exit.
     Migrate {
         /// Which service's database to migrate.
@@ -120,167 +140,79 @@ enum Command {
     Call(call::CallArgs),
 }
 
-/// Settings of `udaconnect all`: every server, both databases and Kafka. Services
-/// reach each other on 127.0.0.1 at the ports they listen on.
-#[derive(Debug, Clone, Args)]
-pub struct AllArgs {
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub persons: PersonsServerArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub locations: LocationsServerArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub api: ApiServerArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub ingest: IngestServerArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub consumer: ConsumerArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub web: WebServerArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub kafka: KafkaArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub persons_database: PersonsDatabaseArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub locations_database: LocationsDatabaseArgs,
-}
-
-/// Whose schema `udaconnect migrate` brings up to date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MigrateTarget {
-    /// Only the persons database.
-    Persons,
-    /// Only the locations database.
-    Locations,
-    /// Both.
-    All,
-}
-
 /// Parses the command line and runs the chosen command to completion.
 pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     udaconnect_telemetry::init_logging(cli.common.log_format);
-    match cli.command {
-        Command::Persons { server, database } => {
-            persons::start(&server, &database, shutdown::on_signal()).await
-        }
-        Command::Locations {
-            server,
-            database,
-            persons,
-        } => {
-            locations::start(
-                &server,
-                &database,
-                &persons.persons_url,
-                shutdown::on_signal(),
-            )
-            .await
+    let shutdown = shutdown::on_signal();
+    let service: Box<dyn Service> = match cli.command {
+        Command::Persons(config) => Box::new(PersonsServer::build(&config).await?),
+        Command::Locations { config, persons } => {
+            Box::new(LocationsServer::build(&config, &persons.persons_url).await?)
         }
         Command::Api {
-            server,
+            config,
             persons,
             locations,
             kafka,
-        } => {
-            api::start(
-                &server,
+        } => Box::new(
+            ApiServer::build(
+                &config,
                 &kafka,
                 &persons.persons_url,
                 &locations.locations_url,
-                shutdown::on_signal(),
             )
-            .await
-        }
+            .await?,
+        ),
         Command::Ingest {
-            server,
+            config,
             persons,
             kafka,
-        } => ingest::start(&server, &kafka, &persons.persons_url, shutdown::on_signal()).await,
+        } => Box::new(IngestServer::build(&config, &kafka, &persons.persons_url, &shutdown).await?),
         Command::LocationConsumer {
-            consumer,
+            config,
             locations,
             kafka,
-        } => {
-            location_consumer::start(
-                &consumer,
-                &kafka,
-                &locations.locations_url,
-                shutdown::on_signal(),
-            )
-            .await
-        }
-        Command::Web { server } => web::start(&server, shutdown::on_signal()).await,
+        } => Box::new(
+            LocationConsumer::build(&config, &kafka, &locations.locations_url, &shutdown).await?,
+        ),
+        Command::Web(config) => Box::new(WebServer::build(&config).await?),
+        Command::All(config) => Box::new(Stack::build(&config, &shutdown).await?),
         Command::Topics { kafka } => {
-            topics::ensure(&kafka.settings(), &kafka.topics(), &shutdown::on_signal()).await
+            return topics::ensure(&kafka.settings(), &kafka.topics(), &shutdown).await;
         }
-        Command::Simulate(args) => simulate::run(args, shutdown::on_signal()).await,
-        Command::All(args) => stack::run(*args, shutdown::on_signal()).await,
+        Command::Simulate(args) => return simulate::run(args, shutdown).await,
         Command::Migrate {
             target,
             persons,
             locations,
-        } => migrate(target, &persons, &locations).await,
+        } => {
+            let (persons, locations) = stores(&persons, &locations)?;
+            return migrate(target, &persons, &locations).await;
+        }
         Command::Seed {
             data_dir,
             persons,
             locations,
         } => {
             let data = seed::read(&data_dir)?;
-            let (persons_store, locations_store) = stores(&persons, &locations)?;
-            let (new_persons, new_locations) =
-                seed::load(&data, &persons_store, &locations_store).await?;
+            let (persons, locations) = stores(&persons, &locations)?;
+            let (new_persons, new_locations) = seed::load(&data, &persons, &locations).await?;
             tracing::info!(new_persons, new_locations, "seed data loaded");
-            Ok(())
+            return Ok(());
         }
         Command::Openapi => {
-            print!("{}", api::openapi_yaml());
-            Ok(())
+            print!("{}", udaconnect_api::openapi_yaml());
+            return Ok(());
         }
-        Command::Call(args) => call::run(args).await,
+        Command::Call(args) => return call::run(args).await,
+    };
+    let addresses = service.addresses();
+    if let Some(path) = &cli.common.addresses_file {
+        write_addresses(path, &addresses)?;
     }
-}
-
-fn stores(
-    persons: &PersonsDatabaseArgs,
-    locations: &LocationsDatabaseArgs,
-) -> anyhow::Result<(PersonStore, LocationStore)> {
-    Ok((
-        PersonStore::new(udaconnect_storage::connect_lazy(
-            &persons.persons_database_url,
-            2,
-        )?),
-        LocationStore::new(udaconnect_storage::connect_lazy(
-            &locations.locations_database_url,
-            2,
-        )?),
-    ))
-}
-
-/// Applies the migrations of `target`'s databases.
-pub async fn migrate(
-    target: MigrateTarget,
-    persons: &PersonsDatabaseArgs,
-    locations: &LocationsDatabaseArgs,
-) -> anyhow::Result<()> {
-    let (persons_store, locations_store) = stores(persons, locations)?;
-    if matches!(target, MigrateTarget::Persons | MigrateTarget::All) {
-        persons_store.migrate().await?;
-        tracing::info!("persons database migrated");
-    }
-    if matches!(target, MigrateTarget::Locations | MigrateTarget::All) {
-        locations_store.migrate().await?;
-        tracing::info!("locations database migrated");
-    }
-    Ok(())
+    tracing::info!(?addresses, "listening");
+    service.run_until_stopped(shutdown).await
 }
 
 #[cfg(test)]

@@ -1,89 +1,142 @@
 //! `udaconnect all`: the whole local stack in one process, each service on
-//! its own port exactly as it runs alone, talking to the others over gRPC
-//! and through Kafka.
+//! its own ports exactly as it runs alone, talking to the others over gRPC
+//! and through Kafka. Every listener is bound before any service runs, and
+//! the services are handed each other's real addresses, so every port may
+//! be 0.
 
+use std::path::PathBuf;
+
+use clap::Args;
+use futures::{FutureExt, future::BoxFuture};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
+use udaconnect_api::{ApiConfig, ApiServer};
+use udaconnect_devtools::seed;
+use udaconnect_ingest::{IngestConfig, IngestServer};
+use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
+use udaconnect_locations::{LocationsConfig, LocationsServer};
+use udaconnect_persons::{PersonsConfig, PersonsServer};
+use udaconnect_runtime::{BoundAddresses, Service, config::KafkaArgs, config::local_url, topics};
+use udaconnect_web::{WebConfig, WebServer};
 
-use crate::{
-    api,
-    cli::{AllArgs, MigrateTarget},
-    config::local_url,
-    ingest, location_consumer, locations, persons, web,
-};
+use crate::migrate::{MigrateTarget, migrate, stores};
 
-/// Migrates both databases and creates the topics, then runs every service
-/// until `shutdown` or until one of them fails (which stops the others).
-pub async fn run(args: AllArgs, shutdown: CancellationToken) -> anyhow::Result<()> {
-    crate::cli::migrate(
-        MigrateTarget::All,
-        &args.persons_database,
-        &args.locations_database,
-    )
-    .await?;
-    crate::topics::ensure(&args.kafka.settings(), &args.kafka.topics(), &shutdown).await?;
+/// Settings of `udaconnect all`: every service's, Kafka's, and what to load
+/// first.
+#[derive(Debug, Clone, Args)]
+pub struct StackConfig {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub persons: PersonsConfig,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub locations: LocationsConfig,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub api: ApiConfig,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub ingest: IngestConfig,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub consumer: LocationConsumerConfig,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub web: WebConfig,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub kafka: KafkaArgs,
+    /// Load the data set in this folder (persons.csv, locations.csv) after
+    /// migrating; rows already there are kept.
+    #[arg(long = "seed", value_name = "DIR")]
+    pub seed_data_dir: Option<PathBuf>,
+}
 
-    let persons_url = local_url(args.persons.listen);
-    let locations_url = local_url(args.locations.listen);
-    let mut services = JoinSet::new();
-    {
-        let (server, database, token) = (
-            args.persons.clone(),
-            args.persons_database.clone(),
-            shutdown.clone(),
-        );
-        services.spawn(async move { persons::start(&server, &database, token).await });
-    }
-    {
-        let (server, database, token) = (
-            args.locations.clone(),
-            args.locations_database.clone(),
-            shutdown.clone(),
-        );
-        let persons_url = persons_url.clone();
-        services
-            .spawn(async move { locations::start(&server, &database, &persons_url, token).await });
-    }
-    {
-        let (server, kafka, token) = (args.api.clone(), args.kafka.clone(), shutdown.clone());
-        let (persons_url, locations_url) = (persons_url.clone(), locations_url.clone());
-        services.spawn(async move {
-            api::start(&server, &kafka, &persons_url, &locations_url, token).await
-        });
-    }
-    {
-        let (server, kafka, token) = (args.ingest.clone(), args.kafka.clone(), shutdown.clone());
-        services.spawn(async move { ingest::start(&server, &kafka, &persons_url, token).await });
-    }
-    {
-        let (consumer, kafka, token) =
-            (args.consumer.clone(), args.kafka.clone(), shutdown.clone());
-        services.spawn(async move {
-            location_consumer::start(&consumer, &kafka, &locations_url, token).await
-        });
-    }
+/// Every service of the stack, bound.
+pub struct Stack {
+    services: Vec<Box<dyn Service>>,
+}
 
-    // The page is optional here: without a build of it the rest still runs.
-    match web::check_assets(&args.web.assets_dir) {
-        Ok(()) => {
-            let (server, token) = (args.web.clone(), shutdown.clone());
-            services.spawn(async move { web::start(&server, token).await });
+impl Stack {
+    /// Migrates both databases (and seeds them when asked), creates the
+    /// topics, and binds every service, each knowing where its peers
+    /// really listen. The web page is served only when it is built.
+    pub async fn build(config: &StackConfig, shutdown: &CancellationToken) -> anyhow::Result<Self> {
+        let (persons_store, locations_store) =
+            stores(&config.persons.database, &config.locations.database)?;
+        migrate(MigrateTarget::All, &persons_store, &locations_store).await?;
+        if let Some(dir) = &config.seed_data_dir {
+            let (persons, locations) =
+                seed::load(&seed::read(dir)?, &persons_store, &locations_store).await?;
+            tracing::info!(
+                new_persons = persons,
+                new_locations = locations,
+                "data set loaded"
+            );
         }
-        Err(error) => tracing::warn!(%error, "the web page is not served"),
+        topics::ensure(&config.kafka.settings(), &config.kafka.topics(), shutdown).await?;
+
+        let persons = PersonsServer::build(&config.persons).await?;
+        let persons_url = local_url(persons.grpc_address());
+        let locations = LocationsServer::build(&config.locations, &persons_url).await?;
+        let locations_url = local_url(locations.grpc_address());
+        let api =
+            ApiServer::build(&config.api, &config.kafka, &persons_url, &locations_url).await?;
+        let ingest =
+            IngestServer::build(&config.ingest, &config.kafka, &persons_url, shutdown).await?;
+        let consumer =
+            LocationConsumer::build(&config.consumer, &config.kafka, &locations_url, shutdown)
+                .await?;
+        let mut services: Vec<Box<dyn Service>> = vec![
+            Box::new(persons),
+            Box::new(locations),
+            Box::new(api),
+            Box::new(ingest),
+            Box::new(consumer),
+        ];
+        // Without a build of the page the rest still runs.
+        match udaconnect_web::check_assets(&config.web.assets_dir) {
+            Ok(()) => services.push(Box::new(WebServer::build(&config.web).await?)),
+            Err(error) => tracing::warn!(%error, "the web page is not served"),
+        }
+        Ok(Self { services })
+    }
+}
+
+impl Service for Stack {
+    fn addresses(&self) -> BoundAddresses {
+        self.services
+            .iter()
+            .flat_map(|service| service.addresses())
+            .collect()
     }
 
-    let mut outcome = Ok(());
-    while let Some(finished) = services.join_next().await {
-        let result = finished
-            .map_err(anyhow::Error::from)
-            .and_then(|result| result);
-        if let Err(error) = result {
-            tracing::error!(%error, "a service failed; stopping the stack");
-            shutdown.cancel();
-            if outcome.is_ok() {
-                outcome = Err(error);
+    /// Runs every service until `shutdown` or until one of them fails
+    /// (which stops the others).
+    fn run_until_stopped(
+        self: Box<Self>,
+        shutdown: CancellationToken,
+    ) -> BoxFuture<'static, anyhow::Result<()>> {
+        async move {
+            let mut running = JoinSet::new();
+            for service in self.services {
+                running.spawn(service.run_until_stopped(shutdown.clone()));
             }
+            let mut outcome = Ok(());
+            while let Some(finished) = running.join_next().await {
+                let result = finished
+                    .map_err(anyhow::Error::from)
+                    .and_then(|result| result);
+                if let Err(error) = result {
+                    tracing::error!(%error, "a service failed; stopping the stack");
+                    shutdown.cancel();
+                    if outcome.is_ok() {
+                        outcome = Err(error);
+                    }
+                }
+            }
+            outcome
         }
+        .boxed()
     }
-    outcome
 }

@@ -5,14 +5,14 @@
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
+use rdkafka::{
+    Offset, TopicPartitionList,
+    consumer::{Consumer, StreamConsumer},
+};
 use serde_json::json;
 use tonic::Code;
 use udaconnect_messaging::{
     DLQ_REASON_HEADER, EventProducer, Outgoing, encode_location_event, header,
-    rdkafka::{
-        Offset, TopicPartitionList,
-        consumer::{Consumer, StreamConsumer},
-    },
 };
 use udaconnect_proto::{
     timestamp_from_datetime,
@@ -367,10 +367,10 @@ async fn invalid_pings_are_rejected_and_nothing_of_them_is_stored() {
 /// The offsets the consumer group has committed on the app's topic.
 fn committed_offsets(app: &TestApp) -> i64 {
     // Not subscribed, so it reads the group's offsets without joining it.
-    let consumer: StreamConsumer = app.kafka.consumer(&app.group).unwrap();
+    let consumer: StreamConsumer = app.kafka.settings().consumer(&app.group).unwrap();
     let mut partitions = TopicPartitionList::new();
     for partition in 0..4 {
-        partitions.add_partition(&app.topic, partition);
+        partitions.add_partition(&app.kafka.locations_topic, partition);
     }
     consumer
         .committed_offsets(partitions, Duration::from_secs(10))
@@ -537,10 +537,10 @@ async fn with_the_broker_stopped_ingest_answers_unavailable_then_recovers() {
 async fn poison_records_go_to_the_dead_letter_topic_and_the_rest_is_stored() {
     let app = TestApp::spawn().await;
     let person = create_person(&app).await;
-    let producer = EventProducer::new(&app.kafka).unwrap();
+    let producer = EventProducer::new(&app.kafka.settings()).unwrap();
     let key = person.to_string();
     let garbage = Outgoing {
-        topic: &app.topic,
+        topic: &app.kafka.locations_topic,
         key: key.as_bytes(),
         payload: &[0xff, 0xff, 0xff, 0xff, 0x0f],
         headers: &[],
@@ -574,9 +574,10 @@ async fn poison_records_go_to_the_dead_letter_topic_and_the_rest_is_stored() {
 
     let dead: StreamConsumer = app
         .kafka
+        .settings()
         .consumer(&format!("{}-dlq-reader", app.group))
         .unwrap();
-    dead.subscribe(&[&app.dlq_topic]).unwrap();
+    dead.subscribe(&[&app.kafka.dlq_topic]).unwrap();
     let mut reasons = Vec::new();
     for _ in 0..3 {
         let record = tokio::time::timeout(Duration::from_secs(30), dead.recv())

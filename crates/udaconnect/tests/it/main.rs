@@ -12,5 +12,6 @@ mod ingest_pipeline;
 mod locations_grpc;
 mod openapi;
 mod simulate;
+mod stack;
 mod support;
 mod web;

@@ -13,7 +13,7 @@ fn committed_openapi_matches_the_code() {
     )
     .expect("docs/openapi.yaml exists");
     assert!(
-        committed == udaconnect::api::openapi_yaml(),
+        committed == udaconnect_api::openapi_yaml(),
         "docs/openapi.yaml is stale: run `cargo run -q -p udaconnect -- openapi > docs/openapi.yaml`"
     );
 }
@@ -79,7 +79,7 @@ fn the_postman_collection_covers_every_route() {
     let mut requested = BTreeSet::new();
     postman_requests(&collection["item"], &mut requested);
 
-    let spec = serde_json::to_value(udaconnect::api::ApiDoc::openapi()).unwrap();
+    let spec = serde_json::to_value(udaconnect_api::ApiDoc::openapi()).unwrap();
     let routes: BTreeSet<String> = spec["paths"]
         .as_object()
         .unwrap()

@@ -8,10 +8,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use futures::StreamExt;
 use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
-use udaconnect::{
-    config::{IngestPeerArgs, PersonsPeerArgs},
-    simulate::{self, SimulateArgs},
-};
+use udaconnect_devtools::simulate::{self, SimulateArgs};
+use udaconnect_runtime::config::{IngestPeerArgs, PersonsPeerArgs};
 
 use crate::support::TestApp;
 

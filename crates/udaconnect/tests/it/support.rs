@@ -6,22 +6,23 @@ use std::{
 };
 
 use sqlx::{Connection, PgConnection, PgPool, migrate::Migrator};
-use tokio::{net::TcpListener, task::JoinHandle};
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
-use udaconnect::{
-    api, grpc, ingest,
-    location_consumer::{self, ConsumerSettings, LocationConsumer},
-    locations,
-    person_directory::PersonDirectory,
-    persons,
-    publisher::LocationPublisher,
-    seed,
-};
-use udaconnect_messaging::{EventProducer, KafkaSettings, TopicSpec, ensure_topics};
+use udaconnect_api::{ApiConfig, ApiServer};
+use udaconnect_devtools::seed;
+use udaconnect_ingest::{IngestConfig, IngestServer};
+use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
+use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsServer};
+use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs, PersonsServer};
 use udaconnect_proto::v1::{
     ingest_service_client::IngestServiceClient, location_service_client::LocationServiceClient,
     person_service_client::PersonServiceClient,
+};
+use udaconnect_runtime::{
+    Service,
+    config::{KafkaArgs, local_url},
+    grpc,
 };
 use udaconnect_storage::{LOCATIONS_MIGRATOR, LocationStore, PERSONS_MIGRATOR, PersonStore};
 use uuid::Uuid;
@@ -93,6 +94,19 @@ async fn fresh_database(kind: &str, migrator: &Migrator) -> String {
     database_url(&name)
 }
 
+/// An empty database, for a test of what migrates it.
+pub async fn empty_database(kind: &str) -> String {
+    let name = format!("udc_test_{kind}_{}", Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(&admin_url())
+        .await
+        .expect("connect to PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    database_url(&name)
+}
+
 /// How a test wants its stack.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -102,7 +116,7 @@ pub struct Options {
     pub consumer: bool,
     /// How long a ping waits for Kafka before it is answered UNAVAILABLE.
     pub produce_timeout: Duration,
-    /// Whether the producers are idempotent (see [`KafkaSettings`]).
+    /// Whether the producers are idempotent (see [`KafkaArgs`]).
     pub idempotent_producer: bool,
 }
 
@@ -117,13 +131,23 @@ impl Default for Options {
     }
 }
 
-/// A service task that can be stopped and started again on the same port.
+/// A free port on loopback, as the services' configurations take it.
+pub fn any_port() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 0))
+}
+
+/// A running service that can be stopped (and started again).
 struct Task {
     token: CancellationToken,
     handle: JoinHandle<anyhow::Result<()>>,
 }
 
 impl Task {
+    fn spawn(service: impl Service, token: CancellationToken) -> Self {
+        let handle = tokio::spawn(Box::new(service).run_until_stopped(token.clone()));
+        Self { token, handle }
+    }
+
     async fn stop(self) {
         self.token.cancel();
         self.handle
@@ -133,12 +157,14 @@ impl Task {
     }
 }
 
-/// Every service of the stack, running on ephemeral ports against fresh
-/// databases and a broker of its own. Dropping it stops the services.
+/// Every service of the stack, started through the builders that the binary
+/// uses, on ephemeral ports against fresh databases and a broker of its own.
+/// Dropping it stops the services.
 pub struct TestApp {
     pub api_url: String,
     pub persons_url: String,
     pub ingest_url: String,
+    pub locations_url: String,
     pub persons_grpc: PersonServiceClient<Channel>,
     pub locations_grpc: LocationServiceClient<Channel>,
     pub ingest_grpc: IngestServiceClient<Channel>,
@@ -146,13 +172,9 @@ pub struct TestApp {
     pub persons_store: PersonStore,
     pub http: reqwest::Client,
     pub broker: Broker,
-    pub kafka: KafkaSettings,
-    pub topic: String,
-    pub dlq_topic: String,
+    pub kafka: KafkaArgs,
     pub group: String,
-    locations_addr: SocketAddr,
-    pub locations_url: String,
-    persons_channel: Channel,
+    locations_config: LocationsConfig,
     locations: Option<Task>,
     consumer: Option<(CancellationToken, std::thread::JoinHandle<()>)>,
     shutdown: CancellationToken,
@@ -170,106 +192,100 @@ impl TestApp {
         if std::env::var_os("RUST_LOG").is_some() {
             udaconnect_telemetry::init_logging(udaconnect_telemetry::LogFormat::Text);
         }
-        let persons_db = PgPool::connect(&fresh_database("persons", &PERSONS_MIGRATOR).await)
-            .await
-            .unwrap();
-        let locations_db = PgPool::connect(&fresh_database("locations", &LOCATIONS_MIGRATOR).await)
-            .await
-            .unwrap();
+        let persons_database = fresh_database("persons", &PERSONS_MIGRATOR).await;
+        let locations_database = fresh_database("locations", &LOCATIONS_MIGRATOR).await;
         let broker = Broker::start(options.storage).await;
-        let kafka = KafkaSettings {
-            bootstrap_servers: broker.bootstrap(),
+        let suffix = Uuid::new_v4().simple().to_string();
+        let kafka = KafkaArgs {
+            kafka_bootstrap_servers: broker.bootstrap(),
+            locations_topic: format!("locations-{suffix}"),
+            dlq_topic: format!("dlq-{suffix}"),
+            topic_partitions: 4,
+            replication_factor: 1,
             produce_timeout: options.produce_timeout,
             idempotent_producer: options.idempotent_producer,
         };
-        let suffix = Uuid::new_v4().simple().to_string();
-        let (topic, dlq_topic) = (format!("locations-{suffix}"), format!("dlq-{suffix}"));
-        let topics: Vec<TopicSpec> = [&topic, &dlq_topic]
-            .into_iter()
-            .map(|name| TopicSpec {
-                name: name.clone(),
-                partitions: 4,
-                replication_factor: 1,
-            })
-            .collect();
-        ensure_topics(&kafka, &topics)
-            .await
-            .expect("topics are created");
         let shutdown = CancellationToken::new();
 
-        let (persons_listener, persons_addr) = listener().await;
-        tokio::spawn(persons::run(
-            PersonStore::new(persons_db.clone()),
-            persons_listener,
-            None,
-            shutdown.clone(),
-        ));
-        let persons_channel = grpc::channel(&url(persons_addr)).unwrap();
+        let persons = PersonsServer::build(&PersonsConfig {
+            listen: any_port(),
+            admin_listen: any_port(),
+            database: PersonsDatabaseArgs {
+                persons_database_url: persons_database.clone(),
+            },
+        })
+        .await
+        .unwrap();
+        let persons_url = local_url(persons.grpc_address());
+        Task::spawn(persons, shutdown.clone());
 
-        let (locations_listener, locations_addr) = listener().await;
-        let locations_channel = grpc::channel(&url(locations_addr)).unwrap();
+        let mut locations_config = LocationsConfig {
+            listen: any_port(),
+            admin_listen: any_port(),
+            database: LocationsDatabaseArgs {
+                locations_database_url: locations_database.clone(),
+            },
+        };
+        let locations = LocationsServer::build(&locations_config, &persons_url)
+            .await
+            .unwrap();
+        // A restarted locations service comes back on the same port.
+        locations_config.listen = locations.grpc_address();
+        let locations_url = local_url(locations.grpc_address());
+        let locations = Task::spawn(locations, shutdown.child_token());
 
-        let (api_listener, api_addr) = listener().await;
-        let publisher = LocationPublisher::new(EventProducer::new(&kafka).unwrap(), &topic);
-        tokio::spawn(api::run(
-            api::ApiState::new(
-                persons_channel.clone(),
-                locations_channel.clone(),
-                publisher,
-            ),
-            Duration::from_secs(30),
-            api_listener,
-            shutdown.clone(),
-        ));
+        let api = ApiServer::build(
+            &ApiConfig {
+                listen: any_port(),
+                request_timeout: Duration::from_secs(30),
+            },
+            &kafka,
+            &persons_url,
+            &locations_url,
+        )
+        .await
+        .unwrap();
+        let api_url = local_url(api.address());
+        Task::spawn(api, shutdown.clone());
 
-        let (ingest_listener, ingest_addr) = listener().await;
-        tokio::spawn(ingest::run(
-            LocationPublisher::new(EventProducer::new(&kafka).unwrap(), &topic),
-            PersonDirectory::new(persons_channel.clone()),
-            ingest_listener,
-            None,
-            shutdown.clone(),
-        ));
+        let ingest = IngestServer::build(
+            &IngestConfig {
+                listen: any_port(),
+                admin_listen: any_port(),
+            },
+            &kafka,
+            &persons_url,
+            &shutdown,
+        )
+        .await
+        .unwrap();
+        let ingest_url = local_url(ingest.grpc_address());
+        Task::spawn(ingest, shutdown.clone());
 
+        let persons_channel = grpc::channel(&persons_url).unwrap();
         let mut app = Self {
-            api_url: url(api_addr),
-            persons_url: url(persons_addr),
-            ingest_url: url(ingest_addr),
-            persons_grpc: PersonServiceClient::new(persons_channel.clone()),
-            locations_grpc: LocationServiceClient::new(locations_channel),
-            ingest_grpc: IngestServiceClient::new(grpc::channel(&url(ingest_addr)).unwrap()),
-            locations_db,
+            persons_grpc: PersonServiceClient::new(persons_channel),
+            locations_grpc: LocationServiceClient::new(grpc::channel(&locations_url).unwrap()),
+            ingest_grpc: IngestServiceClient::new(grpc::channel(&ingest_url).unwrap()),
+            locations_db: PgPool::connect(&locations_database).await.unwrap(),
+            persons_store: PersonStore::new(PgPool::connect(&persons_database).await.unwrap()),
             http: reqwest::Client::new(),
-            persons_store: PersonStore::new(persons_db),
             broker,
             kafka,
-            topic,
-            dlq_topic,
             group: format!("consumer-{suffix}"),
-            locations_addr,
-            locations_url: url(locations_addr),
-            persons_channel,
-            locations: None,
+            api_url,
+            persons_url,
+            ingest_url,
+            locations_url,
+            locations_config,
+            locations: Some(locations),
             consumer: None,
             shutdown,
         };
-        app.start_locations_on(locations_listener);
         if options.consumer {
             app.start_consumer();
         }
         app
-    }
-
-    fn start_locations_on(&mut self, listener: TcpListener) {
-        let token = self.shutdown.child_token();
-        let handle = tokio::spawn(locations::run(
-            LocationStore::new(self.locations_db.clone()),
-            PersonDirectory::new(self.persons_channel.clone()),
-            listener,
-            None,
-            token.clone(),
-        ));
-        self.locations = Some(Task { token, handle });
     }
 
     /// Stops the locations service (it drains and closes its port).
@@ -281,8 +297,20 @@ impl TestApp {
 
     /// Starts the locations service again on its old port.
     pub async fn start_locations(&mut self) {
-        let listener = TcpListener::bind(self.locations_addr).await.unwrap();
-        self.start_locations_on(listener);
+        let locations = LocationsServer::build(&self.locations_config, &self.persons_url)
+            .await
+            .unwrap();
+        self.locations = Some(Task::spawn(locations, self.shutdown.child_token()));
+    }
+
+    /// The location consumer's settings, as the tests run it.
+    fn consumer_config(&self) -> LocationConsumerConfig {
+        LocationConsumerConfig {
+            consumer_group: self.group.clone(),
+            batch_size: 500,
+            batch_linger: Duration::from_millis(20),
+            admin_listen: any_port(),
+        }
     }
 
     /// Starts a location consumer inside the test process, on a thread and
@@ -290,26 +318,23 @@ impl TestApp {
     /// the group before the broker goes away.
     pub fn start_consumer(&mut self) {
         let token = self.shutdown.child_token();
-        let channel = grpc::channel(&self.locations_url).unwrap();
-        let consumer = LocationConsumer::new(
-            self.kafka.consumer(&self.group).unwrap(),
-            channel.clone(),
-            EventProducer::new(&self.kafka).unwrap(),
-            ConsumerSettings {
-                topic: self.topic.clone(),
-                dlq_topic: self.dlq_topic.clone(),
-                batch_size: 500,
-                batch_linger: Duration::from_millis(20),
-            },
-        )
-        .unwrap();
+        let (config, kafka, locations_url) = (
+            self.consumer_config(),
+            self.kafka.clone(),
+            self.locations_url.clone(),
+        );
         let stop = token.clone();
         let thread = std::thread::spawn(move || {
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .unwrap()
-                .block_on(location_consumer::run(consumer, channel, None, stop))
+                .block_on(async move {
+                    let consumer = LocationConsumer::build(&config, &kafka, &locations_url, &stop)
+                        .await
+                        .expect("the consumer joins its group");
+                    Box::new(consumer).run_until_stopped(stop).await
+                })
                 .expect("the consumer stops cleanly");
         });
         self.consumer = Some((token, thread));
@@ -318,15 +343,19 @@ impl TestApp {
     /// A location consumer as a separate `udaconnect` process, which the
     /// test may kill as abruptly as it likes.
     pub fn consumer_process(&self) -> std::process::Child {
+        let config = self.consumer_config();
         std::process::Command::new(env!("CARGO_BIN_EXE_udaconnect"))
             .arg("location-consumer")
-            .env("KAFKA_BOOTSTRAP_SERVERS", &self.kafka.bootstrap_servers)
-            .env("KAFKA_LOCATIONS_TOPIC", &self.topic)
-            .env("KAFKA_DLQ_TOPIC", &self.dlq_topic)
-            .env("KAFKA_CONSUMER_GROUP", &self.group)
-            .env("CONSUMER_BATCH_SIZE", "500")
+            .env(
+                "KAFKA_BOOTSTRAP_SERVERS",
+                &self.kafka.kafka_bootstrap_servers,
+            )
+            .env("KAFKA_LOCATIONS_TOPIC", &self.kafka.locations_topic)
+            .env("KAFKA_DLQ_TOPIC", &self.kafka.dlq_topic)
+            .env("KAFKA_CONSUMER_GROUP", &config.consumer_group)
+            .env("CONSUMER_BATCH_SIZE", config.batch_size.to_string())
             .env("LOCATIONS_URL", &self.locations_url)
-            .env("CONSUMER_ADMIN_LISTEN", "127.0.0.1:0")
+            .env("CONSUMER_ADMIN_LISTEN", config.admin_listen.to_string())
             .env("RUST_LOG", "warn")
             .stdin(std::process::Stdio::null())
             .spawn()
@@ -395,16 +424,6 @@ impl Drop for TestApp {
 pub fn starter_data() -> seed::SeedData {
     seed::read(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/starter"))
         .unwrap()
-}
-
-async fn listener() -> (TcpListener, SocketAddr) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    (listener, addr)
-}
-
-fn url(addr: SocketAddr) -> String {
-    format!("http://{addr}")
 }
 
 /// Asserts an RFC 9457 problem answer with `status`, naming `field` if given,

@@ -1,12 +1,14 @@
 //! The web server: the page's files with the right caching, every view's
 //! URL answered with the page, and the run-time configuration.
 
-use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
-use udaconnect::web;
+use udaconnect_runtime::Service;
+use udaconnect_web::{WebConfig, WebServer};
+
+use crate::support::any_port;
 
 /// A built page in a folder of its own: an entry page and one asset.
-fn built_page() -> std::path::PathBuf {
+pub fn built_page() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("udc-web-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(dir.join("assets")).unwrap();
     std::fs::write(
@@ -21,15 +23,16 @@ fn built_page() -> std::path::PathBuf {
 #[tokio::test]
 async fn the_page_its_assets_and_its_configuration_are_served() {
     let assets = built_page();
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = WebServer::build(&WebConfig {
+        listen: any_port(),
+        assets_dir: assets.clone(),
+        api_url: Some("http://api.example:30001".to_owned()),
+    })
+    .await
+    .unwrap();
+    let base = format!("http://{}", server.address());
     let shutdown = CancellationToken::new();
-    let server = tokio::spawn(web::run(
-        assets.clone(),
-        Some("http://api.example:30001".to_owned()),
-        listener,
-        shutdown.clone(),
-    ));
+    let server = tokio::spawn(Box::new(server).run_until_stopped(shutdown.clone()));
     let http = reqwest::Client::new();
 
     let config = http
@@ -105,9 +108,12 @@ async fn the_page_its_assets_and_its_configuration_are_served() {
 #[tokio::test]
 async fn without_a_built_page_the_server_says_how_to_build_it() {
     let missing = std::env::temp_dir().join(format!("udc-web-{}", uuid::Uuid::new_v4()));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let error = web::run(missing, None, listener, CancellationToken::new())
-        .await
-        .unwrap_err();
+    let error = WebServer::build(&WebConfig {
+        listen: any_port(),
+        assets_dir: missing,
+        api_url: None,
+    })
+    .await
+    .unwrap_err();
     assert!(error.to_string().contains("npm run build"), "{error}");
 }

@@ -1,30 +1,20 @@
-//! The locations service: owns the pings, stores them in bulk and
-//! idempotently, and answers the spatial queries over them.
+//! The handlers of `udaconnect.v1.LocationService`.
 
 use chrono::Utc;
-use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
-use tonic::{Request, Response, Status, service::Routes};
+use tonic::{Request, Response, Status};
 use udaconnect_domain::{
     ConnectionQuery, ContactQuery, ContactQueryParts, FieldError, NewLocation, check_id,
     find_encounters, group_contacts, page_of,
 };
+use udaconnect_persons::PersonDirectory;
 use udaconnect_proto::{
-    datetime_from_timestamp, duration_from_timedelta, new_location_from_wire,
-    timedelta_from_duration, timestamp_from_datetime,
-    v1::{
-        self,
-        location_service_server::{LocationService, LocationServiceServer},
-    },
+    datetime_from_timestamp, duration_from_timedelta,
+    limits::MAX_WRITE_LOCATIONS,
+    new_location_from_wire, timedelta_from_duration, timestamp_from_datetime,
+    v1::{self, location_service_server::LocationService},
 };
+use udaconnect_runtime::grpc::ServiceError;
 use udaconnect_storage::LocationStore;
-
-use crate::{
-    admin,
-    config::{LocationsDatabaseArgs, LocationsServerArgs},
-    grpc::{self, GrpcService, ServiceError},
-    person_directory::PersonDirectory,
-};
 
 /// The queries name their fields as the REST API's parameters; a gRPC
 /// client is told the request's own field names instead.
@@ -39,22 +29,16 @@ fn named_as_on_the_wire(mut error: FieldError) -> FieldError {
     error
 }
 
-/// Most pings one `WriteLocations` call may carry.
-pub const MAX_WRITE_BATCH: usize = 10_000;
-
-/// Database connections the locations service keeps open at most.
-const POOL_SIZE: u32 = 10;
-
 /// Handlers of `udaconnect.v1.LocationService`.
 #[derive(Debug, Clone)]
-pub struct Locations {
+pub(crate) struct Locations {
     store: LocationStore,
     persons: PersonDirectory,
 }
 
 impl Locations {
     /// Handlers over `store`, checking person ids through `persons`.
-    pub fn new(store: LocationStore, persons: PersonDirectory) -> Self {
+    pub(crate) fn new(store: LocationStore, persons: PersonDirectory) -> Self {
         Self { store, persons }
     }
 
@@ -72,10 +56,10 @@ impl Locations {
         &self,
         request: v1::WriteLocationsRequest,
     ) -> Result<v1::WriteLocationsResponse, ServiceError> {
-        if request.locations.len() > MAX_WRITE_BATCH {
+        if request.locations.len() > MAX_WRITE_LOCATIONS {
             return Err(FieldError::new(
                 "locations",
-                format!("at most {MAX_WRITE_BATCH} locations per call"),
+                format!("at most {MAX_WRITE_LOCATIONS} locations per call"),
             )
             .into());
         }
@@ -102,7 +86,7 @@ impl Locations {
         let accepted: Vec<NewLocation> = accepted.into_iter().map(|(_, l)| l).collect();
         let written = self.store.write(&accepted).await?;
         metrics::counter!("locations_written_total").increment(written);
-        // Bounded by MAX_WRITE_BATCH, so these fit in u32.
+        // Bounded by MAX_WRITE_LOCATIONS, so these fit in u32.
         let written = written as u32;
         Ok(v1::WriteLocationsResponse {
             written,
@@ -150,6 +134,8 @@ impl Locations {
             cursor: (!request.cursor.is_empty()).then_some(request.cursor.as_str()),
         })
         .map_err(named_as_on_the_wire)?;
+        // An existence check, not a join: the answer names persons by id,
+        // and the REST API adds their records.
         let persons = self
             .persons
             .existing([query.person_id()])
@@ -180,28 +166,16 @@ impl Locations {
             .map_err(|error| ServiceError::Internal(error.into()))?
         };
         let (page, next) = page_of(ranked, query.after(), query.limit());
-
-        let details = self
-            .persons
-            .details(page.iter().map(|contact| contact.person_id))
-            .await
-            .map_err(ServiceError::peer("persons"))?;
         let contacts = page
             .into_iter()
-            .filter_map(|contact| {
-                let Some(person) = details.get(&contact.person_id) else {
-                    tracing::warn!(person_id = contact.person_id, "pings of an unknown person");
-                    return None;
-                };
-                Some(v1::Contact {
-                    person: Some(person.clone()),
-                    // Bounded by the pings of one person in 31 days.
-                    meeting_count: contact.meetings.len() as u32,
-                    total_time: Some(duration_from_timedelta(contact.total_time())),
-                    first_met: Some(timestamp_from_datetime(contact.first_met())),
-                    last_met: Some(timestamp_from_datetime(contact.last_met())),
-                    meetings: contact.meetings.iter().map(Into::into).collect(),
-                })
+            .map(|contact| v1::Contact {
+                person_id: contact.person_id,
+                // Bounded by the pings of one person in 31 days.
+                meeting_count: contact.meetings.len() as u32,
+                total_time: Some(duration_from_timedelta(contact.total_time())),
+                first_met: Some(timestamp_from_datetime(contact.first_met())),
+                last_met: Some(timestamp_from_datetime(contact.last_met())),
+                meetings: contact.meetings.iter().map(Into::into).collect(),
             })
             .collect();
         Ok(v1::FindContactsResponse {
@@ -216,7 +190,7 @@ impl Locations {
 
 fn rejection(index: u64, wire: &v1::NewLocation, error: &FieldError) -> v1::RejectedLocation {
     v1::RejectedLocation {
-        // Bounded by MAX_WRITE_BATCH.
+        // Bounded by MAX_WRITE_LOCATIONS.
         index: index as u32,
         event_id: wire.event_id.clone(),
         reason: error.to_string(),
@@ -256,39 +230,4 @@ impl LocationService for Locations {
             Locations::find_contacts(self, request.into_inner()).await?,
         ))
     }
-}
-
-/// Serves the locations service until `shutdown`.
-pub async fn run(
-    store: LocationStore,
-    persons: PersonDirectory,
-    listener: TcpListener,
-    admin_listener: Option<TcpListener>,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let service = GrpcService {
-        name: "locations",
-        proto_name: "udaconnect.v1.LocationService",
-        readiness: admin::database_readiness(store.pool().clone()),
-        routes: Routes::new(LocationServiceServer::new(Locations::new(store, persons))),
-    };
-    grpc::serve(service, listener, admin_listener, shutdown).await
-}
-
-/// Starts the locations service as configured (`udaconnect locations`).
-pub async fn start(
-    server: &LocationsServerArgs,
-    database: &LocationsDatabaseArgs,
-    persons_url: &str,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let pool = udaconnect_storage::connect_lazy(&database.locations_database_url, POOL_SIZE)?;
-    run(
-        LocationStore::new(pool),
-        PersonDirectory::new(grpc::channel(persons_url)?),
-        TcpListener::bind(server.listen).await?,
-        Some(TcpListener::bind(server.admin_listen).await?),
-        shutdown,
-    )
-    .await
 }

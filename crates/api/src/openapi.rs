@@ -2,7 +2,7 @@
 
 use utoipa::OpenApi;
 
-use super::{connections, contacts, json, locations, persons, problem};
+use crate::{connections, contacts, json, locations, persons, problem};
 
 /// The REST API's OpenAPI description, served at `/openapi.json` and
 /// committed as `docs/openapi.yaml`.

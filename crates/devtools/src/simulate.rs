@@ -16,6 +16,7 @@ use std::{
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use clap::Args;
 use futures::{StreamExt, TryStreamExt};
+use serde::Serialize;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
@@ -29,12 +30,13 @@ use udaconnect_proto::{
 };
 use uuid::Uuid;
 
-use crate::{
+use udaconnect_runtime::{
     backoff::Backoff,
-    conference::{self, Itinerary, Venue},
     config::{IngestPeerArgs, PersonsPeerArgs, parse_duration},
     grpc,
 };
+
+use crate::conference::{self, Itinerary, Venue};
 
 /// Settings of a simulated conference.
 #[derive(Debug, Clone, Args)]
@@ -98,8 +100,84 @@ struct Totals {
     rejected: AtomicU64,
 }
 
-/// Plays the conference and prints a summary.
+/// What a played conference sent and how the ingest service answered.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Attendees created and simulated.
+    pub attendees: u32,
+    /// Simulated time span.
+    pub start: DateTime<Utc>,
+    /// End of the simulated span.
+    pub end: DateTime<Utc>,
+    /// Simulated time between two pings of one phone, in seconds.
+    pub ping_interval_seconds: f64,
+    /// Pings sent (each counted once, however often its call was retried).
+    pub sent: u64,
+    /// Pings the ingest service acknowledged.
+    pub accepted: u64,
+    /// Pings it refused.
+    pub rejected: u64,
+    /// When the first ping was sent (wall clock).
+    pub began: DateTime<Utc>,
+    /// From the first ping sent to the last acknowledgement, in seconds.
+    pub elapsed_seconds: f64,
+    /// The attendees' person ids, lowest and highest.
+    pub persons: (i64, i64),
+    /// Why some pings could not be sent, when a call failed for good.
+    pub failure: Option<String>,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (first, last) = self.persons;
+        writeln!(
+            f,
+            "simulated  {} attendees from {} to {}, a ping every {} s",
+            self.attendees, self.start, self.end, self.ping_interval_seconds
+        )?;
+        writeln!(f, "sent       {}", self.sent)?;
+        writeln!(f, "accepted   {}", self.accepted)?;
+        writeln!(f, "rejected   {}", self.rejected)?;
+        writeln!(
+            f,
+            "began      {}",
+            self.began
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        )?;
+        writeln!(f, "elapsed    {:.2} s", self.elapsed_seconds)?;
+        writeln!(
+            f,
+            "rate       {:.0} pings/s accepted",
+            self.accepted as f64 / self.elapsed_seconds.max(1e-9)
+        )?;
+        writeln!(f, "persons    {first}..={last} (the simulated attendees)")?;
+        writeln!(
+            f,
+            "try        curl 'http://localhost:30001/api/persons/{first}/connection?start_date={}&end_date={}&distance=5'",
+            self.start.format("%Y-%m-%d"),
+            (self.end + TimeDelta::days(1)).format("%Y-%m-%d"),
+        )
+    }
+}
+
+/// Plays the conference and prints a summary; fails if some pings could
+/// not be sent.
 pub async fn run(args: SimulateArgs, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let report = play_conference(&args, shutdown).await?;
+    println!();
+    print!("{report}");
+    match report.failure {
+        Some(failure) => anyhow::bail!(failure),
+        None => Ok(()),
+    }
+}
+
+/// Plays the conference through the ingest service and reports what
+/// happened (for `run`, the tests and the pipeline benchmark).
+pub async fn play_conference(
+    args: &SimulateArgs,
+    shutdown: CancellationToken,
+) -> anyhow::Result<Report> {
     anyhow::ensure!(args.attendees > 0, "--attendees must be at least 1");
     anyhow::ensure!(args.minutes > 0, "--minutes must be at least 1");
     anyhow::ensure!(
@@ -179,41 +257,22 @@ pub async fn run(args: SimulateArgs, shutdown: CancellationToken) -> anyhow::Res
     progress.abort();
     let elapsed = began.elapsed();
 
-    let accepted = totals.accepted.load(Ordering::Relaxed);
-    let rejected = totals.rejected.load(Ordering::Relaxed);
-    let sent = totals.sent.load(Ordering::Relaxed);
-    println!();
-    println!(
-        "simulated  {} attendees, {} min from {start}, a ping every {:?}",
-        args.attendees, args.minutes, args.ping_interval
-    );
-    println!("sent       {sent}");
-    println!("accepted   {accepted}");
-    println!("rejected   {rejected}");
-    println!(
-        "began      {}",
-        began_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-    );
-    println!("elapsed    {:.2} s", elapsed.as_secs_f64());
-    println!(
-        "rate       {:.0} pings/s accepted",
-        accepted as f64 / elapsed.as_secs_f64()
-    );
-    let (first, last) = (
-        person_ids.iter().min().copied().unwrap_or_default(),
-        person_ids.iter().max().copied().unwrap_or_default(),
-    );
-    println!("persons    {first}..={last} (the simulated attendees)");
-    println!(
-        "try        curl 'http://localhost:30001/api/persons/{}/connection?start_date={}&end_date={}&distance=5'",
-        first,
-        start.format("%Y-%m-%d"),
-        (end + TimeDelta::days(1)).format("%Y-%m-%d"),
-    );
-    match failure {
-        Some(error) => Err(error),
-        None => Ok(()),
-    }
+    Ok(Report {
+        attendees: args.attendees,
+        start,
+        end,
+        ping_interval_seconds: args.ping_interval.as_secs_f64(),
+        sent: totals.sent.load(Ordering::Relaxed),
+        accepted: totals.accepted.load(Ordering::Relaxed),
+        rejected: totals.rejected.load(Ordering::Relaxed),
+        began: began_at,
+        elapsed_seconds: elapsed.as_secs_f64(),
+        persons: (
+            person_ids.iter().min().copied().unwrap_or_default(),
+            person_ids.iter().max().copied().unwrap_or_default(),
+        ),
+        failure: failure.map(|error| format!("{error:#}")),
+    })
 }
 
 /// Creates `count` attendees through the persons service and returns their

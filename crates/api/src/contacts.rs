@@ -11,11 +11,11 @@ use udaconnect_proto::{
 };
 use utoipa::ToSchema;
 
-use super::{
-    ApiState,
+use crate::{
     extract::{PathId, QueryParams},
     json::PersonJson,
     problem::{ApiError, Problem},
+    state::ApiState,
 };
 
 /// The query string, kept as text so that each error names its parameter.
@@ -240,12 +240,11 @@ impl TryFrom<v1::Meeting> for MeetingJson {
     }
 }
 
-impl TryFrom<v1::Contact> for ContactJson {
-    type Error = ApiError;
-
-    fn try_from(contact: v1::Contact) -> Result<Self, ApiError> {
+impl ContactJson {
+    /// `contact` as the API shows it, with the other person's record.
+    fn new(contact: v1::Contact, person: PersonJson) -> Result<Self, ApiError> {
         Ok(Self {
-            person: contact.person.unwrap_or_default().into(),
+            person,
             meeting_count: contact.meeting_count,
             total_seconds: seconds(contact.total_time.as_ref()),
             first_met: time(contact.first_met.as_ref())?,
@@ -306,12 +305,18 @@ pub async fn find_contacts(
         .await
         .map_err(ApiError::peer("locations"))?
         .into_inner();
+    let mut persons = state
+        .persons_named(page.contacts.iter().map(|contact| contact.person_id))
+        .await?;
+    let mut contacts = Vec::with_capacity(page.contacts.len());
+    for contact in page.contacts {
+        match persons.remove(&contact.person_id) {
+            Some(person) => contacts.push(ContactJson::new(contact, person)?),
+            None => tracing::warn!(person_id = contact.person_id, "pings of an unknown person"),
+        }
+    }
     Ok(Json(ContactsPageJson {
-        contacts: page
-            .contacts
-            .into_iter()
-            .map(ContactJson::try_from)
-            .collect::<Result<_, _>>()?,
+        contacts,
         next_cursor: (!page.next_cursor.is_empty()).then_some(page.next_cursor),
         distance: page.distance_meters,
         window_seconds: seconds(page.window.as_ref()),

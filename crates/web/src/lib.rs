@@ -1,8 +1,9 @@
-//! `udaconnect web`: serves the built web page, and tells it at run time
+//! The web server: serves the built web page, and tells it at run time
 //! where the REST API is (`/config.json`), so one build of the page runs in
 //! every environment.
 
 use std::{
+    net::SocketAddr,
     path::{Path, PathBuf},
     sync::Arc,
 };
@@ -16,6 +17,8 @@ use axum::{
     response::Response,
     routing::get,
 };
+use clap::Args;
+use futures::{FutureExt, future::BoxFuture};
 use serde_json::json;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -25,7 +28,28 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{admin, config::WebServerArgs};
+use udaconnect_runtime::{BoundAddresses, Service, admin};
+
+/// Where the web page is served from, and which API it talks to.
+#[derive(Debug, Clone, Args)]
+pub struct WebConfig {
+    /// Address of the web page's HTTP endpoint (also serves /config.json,
+    /// /healthz, /readyz, /metrics).
+    #[arg(
+        id = "web-listen",
+        long = "web-listen",
+        env = "WEB_LISTEN",
+        default_value = "0.0.0.0:30000"
+    )]
+    pub listen: SocketAddr,
+    /// Folder holding the built page (`npm run build` in `web/`).
+    #[arg(long, env = "WEB_ASSETS_DIR", default_value = "web/dist")]
+    pub assets_dir: PathBuf,
+    /// Base URL of the REST API as the browser reaches it. Unset: the page's
+    /// own host on port 30001.
+    #[arg(long, env = "WEB_API_URL")]
+    pub api_url: Option<String>,
+}
 
 /// The page's entry point; every path that is not a file gets it, so that
 /// shared links to a view load the page.
@@ -33,7 +57,7 @@ const INDEX: &str = "index.html";
 
 /// The web application: the page's files, its configuration and the
 /// operational endpoints.
-pub fn router(assets_dir: &Path, api_url: Option<String>) -> Router {
+fn router(assets_dir: &Path, api_url: Option<String>) -> Router {
     let index = assets_dir.join(INDEX);
     let readiness_dir = assets_dir.to_owned();
     let readiness: admin::ReadinessCheck = Arc::new(move || {
@@ -117,29 +141,50 @@ pub fn check_assets(assets_dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Serves the page on `listener` until `shutdown`, then drains.
-pub async fn run(
+/// The web server, bound and ready to serve.
+#[derive(Debug)]
+pub struct WebServer {
+    listener: TcpListener,
     assets_dir: PathBuf,
     api_url: Option<String>,
-    listener: TcpListener,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    check_assets(&assets_dir)?;
-    tracing::info!(address = %listener.local_addr()?, assets = %assets_dir.display(), "web page served");
-    axum::serve(listener, router(&assets_dir, api_url))
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await?;
-    tracing::info!("web server stopped");
-    Ok(())
 }
 
-/// Starts the web server as configured (`udaconnect web`).
-pub async fn start(server: &WebServerArgs, shutdown: CancellationToken) -> anyhow::Result<()> {
-    run(
-        server.assets_dir.clone(),
-        server.api_url.clone(),
-        TcpListener::bind(server.listen).await?,
-        shutdown,
-    )
-    .await
+impl WebServer {
+    /// Checks that the page is built, then binds the server's port.
+    pub async fn build(config: &WebConfig) -> anyhow::Result<Self> {
+        check_assets(&config.assets_dir)?;
+        Ok(Self {
+            listener: TcpListener::bind(config.listen).await?,
+            assets_dir: config.assets_dir.clone(),
+            api_url: config.api_url.clone(),
+        })
+    }
+
+    /// Where the page is served.
+    pub fn address(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+}
+
+impl Service for WebServer {
+    fn addresses(&self) -> BoundAddresses {
+        BoundAddresses::from([("web".to_owned(), self.address())])
+    }
+
+    fn run_until_stopped(
+        self: Box<Self>,
+        shutdown: CancellationToken,
+    ) -> BoxFuture<'static, anyhow::Result<()>> {
+        async move {
+            tracing::info!(address = %self.address(), assets = %self.assets_dir.display(), "web page served");
+            axum::serve(self.listener, router(&self.assets_dir, self.api_url))
+                .with_graceful_shutdown(shutdown.cancelled_owned())
+                .await?;
+            tracing::info!("web server stopped");
+            Ok(())
+        }
+        .boxed()
+    }
 }

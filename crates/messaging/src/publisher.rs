@@ -5,11 +5,12 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use udaconnect_domain::NewLocation;
-use udaconnect_messaging::{
+use udaconnect_proto::location_event;
+
+use crate::{
     CONTENT_TYPE_HEADER, EventProducer, LOCATION_EVENT_CONTENT_TYPE, Outgoing, PendingDelivery,
     ProduceError, TRACEPARENT_HEADER, encode_location_event,
 };
-use udaconnect_proto::location_event;
 use uuid::Uuid;
 
 /// Which entry point accepted a ping (recorded in the event).
@@ -74,8 +75,8 @@ impl LocationPublisher {
     }
 
     /// Waits for queued events to be acknowledged (graceful shutdown).
-    pub fn flush(&self, timeout: std::time::Duration) {
-        self.producer.flush(timeout);
+    pub async fn flush(&self, timeout: std::time::Duration) {
+        self.producer.flush(timeout).await;
     }
 }
 

@@ -1,36 +1,23 @@
-//! The persons service: owns attendee records and answers for them over gRPC.
+//! The handlers of `udaconnect.v1.PersonService`.
 
-use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
-use tonic::{Request, Response, Status, service::Routes};
-use udaconnect_domain::{NewPerson, check_id};
-use udaconnect_proto::v1::{
-    self,
-    person_service_server::{PersonService, PersonServiceServer},
+use tonic::{Request, Response, Status};
+use udaconnect_domain::{FieldError, NewPerson, check_id};
+use udaconnect_proto::{
+    limits::MAX_BATCH_GET_PERSONS,
+    v1::{self, person_service_server::PersonService},
 };
+use udaconnect_runtime::grpc::ServiceError;
 use udaconnect_storage::PersonStore;
-
-use crate::{
-    admin,
-    config::{PersonsDatabaseArgs, PersonsServerArgs},
-    grpc::{self, GrpcService, ServiceError},
-};
-
-/// Most ids one `BatchGetPersons` call may ask for.
-pub const MAX_BATCH_IDS: usize = 10_000;
-
-/// Database connections the persons service keeps open at most.
-const POOL_SIZE: u32 = 10;
 
 /// Handlers of `udaconnect.v1.PersonService`.
 #[derive(Debug, Clone)]
-pub struct Persons {
+pub(crate) struct Persons {
     store: PersonStore,
 }
 
 impl Persons {
     /// Handlers over `store`.
-    pub fn new(store: PersonStore) -> Self {
+    pub(crate) fn new(store: PersonStore) -> Self {
         Self { store }
     }
 
@@ -62,10 +49,10 @@ impl Persons {
     }
 
     async fn batch_get(&self, ids: &[i64]) -> Result<v1::BatchGetPersonsResponse, ServiceError> {
-        if ids.len() > MAX_BATCH_IDS {
-            return Err(udaconnect_domain::FieldError::new(
+        if ids.len() > MAX_BATCH_GET_PERSONS {
+            return Err(FieldError::new(
                 "ids",
-                format!("at most {MAX_BATCH_IDS} ids per call"),
+                format!("at most {MAX_BATCH_GET_PERSONS} ids per call"),
             )
             .into());
         }
@@ -105,36 +92,4 @@ impl PersonService for Persons {
     ) -> Result<Response<v1::BatchGetPersonsResponse>, Status> {
         Ok(Response::new(self.batch_get(&request.get_ref().ids).await?))
     }
-}
-
-/// Serves the persons service over `store` until `shutdown`.
-pub async fn run(
-    store: PersonStore,
-    listener: TcpListener,
-    admin_listener: Option<TcpListener>,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let service = GrpcService {
-        name: "persons",
-        proto_name: "udaconnect.v1.PersonService",
-        readiness: admin::database_readiness(store.pool().clone()),
-        routes: Routes::new(PersonServiceServer::new(Persons::new(store))),
-    };
-    grpc::serve(service, listener, admin_listener, shutdown).await
-}
-
-/// Starts the persons service as configured (`udaconnect persons`).
-pub async fn start(
-    server: &PersonsServerArgs,
-    database: &PersonsDatabaseArgs,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let pool = udaconnect_storage::connect_lazy(&database.persons_database_url, POOL_SIZE)?;
-    run(
-        PersonStore::new(pool),
-        TcpListener::bind(server.listen).await?,
-        Some(TcpListener::bind(server.admin_listen).await?),
-        shutdown,
-    )
-    .await
 }

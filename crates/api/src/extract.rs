@@ -9,7 +9,7 @@ use axum::{
 use serde::de::DeserializeOwned;
 use udaconnect_domain::{FieldError, check_id};
 
-use super::problem::ApiError;
+use crate::problem::ApiError;
 
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

@@ -1,7 +1,7 @@
 //! `/api/persons/{person_id}/connection`: the proof of concept's connection
 //! search, answered with its exact shape.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use axum::{Json, extract::State};
 use serde::Deserialize;
@@ -10,11 +10,11 @@ use udaconnect_domain::{
 };
 use udaconnect_proto::{timestamp_from_datetime, v1};
 
-use super::{
-    ApiState,
+use crate::{
     extract::{PathId, QueryParams},
-    json::{ConnectionJson, LocationJson, PersonJson},
+    json::{ConnectionJson, LocationJson},
     problem::{ApiError, Problem},
+    state::ApiState,
 };
 
 /// The query string, kept as text so that each error names its parameter.
@@ -92,8 +92,7 @@ pub async fn find_connections(
         .iter()
         .filter_map(|c| c.location.as_ref().map(|l| l.person_id))
         .collect();
-    let persons: HashMap<i64, v1::Person> =
-        state.persons_by_id(other_ids.into_iter().collect()).await?;
+    let persons = state.persons_named(other_ids).await?;
 
     let rows = connections
         .into_iter()
@@ -107,7 +106,7 @@ pub async fn find_connections(
                 return None;
             };
             Some(ConnectionJson {
-                person: PersonJson::from(person.clone()),
+                person: person.clone(),
                 location: LocationJson::from(location),
             })
         })

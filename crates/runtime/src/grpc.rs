@@ -1,7 +1,7 @@
 //! What every gRPC service shares: error mapping, client channels, and a
 //! server with health, reflection, metrics and graceful shutdown.
 
-use std::time::Duration;
+use std::{net::SocketAddr, time::Duration};
 
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -19,7 +19,10 @@ use udaconnect_domain::FieldError;
 use udaconnect_storage::StorageError;
 use udaconnect_telemetry::RequestMetricsLayer;
 
-use crate::admin::{self, ReadinessCheck};
+use crate::{
+    BoundAddresses,
+    admin::{self, ReadinessCheck},
+};
 
 /// Why a gRPC call failed, before it becomes a [`Status`].
 #[derive(Debug, thiserror::Error)]
@@ -131,8 +134,6 @@ const HEALTH_REFRESH: Duration = Duration::from_secs(5);
 /// A gRPC service ready to serve: its routes, its fully qualified name (for
 /// the health service) and what makes it ready.
 pub struct GrpcService {
-    /// Short name for logs and metrics (`persons`).
-    pub name: &'static str,
     /// Fully qualified proto service name (`udaconnect.v1.PersonService`).
     pub proto_name: &'static str,
     /// The service's handlers.
@@ -141,46 +142,90 @@ pub struct GrpcService {
     pub readiness: ReadinessCheck,
 }
 
-/// Serves `service` with health and reflection on `listener` (and the
-/// operational HTTP endpoints on `admin`) until `shutdown`, then drains.
-pub async fn serve(
-    service: GrpcService,
-    listener: TcpListener,
-    admin: Option<TcpListener>,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let (reporter, health) = tonic_health::server::health_reporter();
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(udaconnect_proto::FILE_DESCRIPTOR_SET)
-        .build_v1()?;
-    let routes = service.routes.add_service(health).add_service(reflection);
+/// The two listeners of a gRPC service, bound: the gRPC port and the
+/// operational HTTP port (health, readiness, metrics).
+#[derive(Debug)]
+pub struct GrpcListeners {
+    name: &'static str,
+    grpc: TcpListener,
+    admin: TcpListener,
+}
 
-    tokio::spawn(report_health(
-        reporter,
-        service.proto_name,
-        service.readiness.clone(),
-        shutdown.clone(),
-    ));
-    let admin_task = admin
-        .map(|listener| tokio::spawn(admin::serve(listener, service.readiness, shutdown.clone())));
-
-    tracing::info!(service = service.name, address = %listener.local_addr()?, "gRPC listening");
-    Server::builder()
-        .timeout(CALL_TIMEOUT)
-        .layer(RequestMetricsLayer::new(service.name))
-        .add_routes(routes)
-        // Small request/answer pairs must not wait for delayed ACKs (Nagle's
-        // algorithm cost 40 ms per call between services).
-        .serve_with_incoming_shutdown(
-            TcpIncoming::from(listener).with_nodelay(Some(true)),
-            shutdown.cancelled(),
-        )
-        .await?;
-    if let Some(task) = admin_task {
-        task.await??;
+impl GrpcListeners {
+    /// Binds both ports of the service called `name` (port 0 picks a free one).
+    pub async fn bind(
+        name: &'static str,
+        grpc: SocketAddr,
+        admin: SocketAddr,
+    ) -> std::io::Result<Self> {
+        Ok(Self {
+            name,
+            grpc: TcpListener::bind(grpc).await?,
+            admin: TcpListener::bind(admin).await?,
+        })
     }
-    tracing::info!(service = service.name, "stopped");
-    Ok(())
+
+    /// Where gRPC is answered.
+    pub fn grpc_address(&self) -> SocketAddr {
+        self.grpc
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// Both bound addresses: `NAME` for gRPC, `NAME-admin` for HTTP.
+    pub fn addresses(&self) -> BoundAddresses {
+        BoundAddresses::from([
+            (self.name.to_owned(), self.grpc_address()),
+            (
+                format!("{}-admin", self.name),
+                self.admin
+                    .local_addr()
+                    .expect("a bound listener has an address"),
+            ),
+        ])
+    }
+
+    /// Serves `service` with health and reflection, and the operational
+    /// endpoints, until `shutdown`; then drains.
+    pub async fn serve(
+        self,
+        service: GrpcService,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<()> {
+        let (reporter, health) = tonic_health::server::health_reporter();
+        let reflection = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(udaconnect_proto::FILE_DESCRIPTOR_SET)
+            .build_v1()?;
+        let routes = service.routes.add_service(health).add_service(reflection);
+
+        tokio::spawn(report_health(
+            reporter,
+            service.proto_name,
+            service.readiness.clone(),
+            shutdown.clone(),
+        ));
+        let admin_task = tokio::spawn(admin::serve(
+            self.admin,
+            service.readiness,
+            shutdown.clone(),
+        ));
+
+        tracing::info!(service = self.name, address = %self.grpc.local_addr()?, "gRPC listening");
+        Server::builder()
+            .timeout(CALL_TIMEOUT)
+            .layer(RequestMetricsLayer::new(self.name))
+            .add_routes(routes)
+            // Small request/answer pairs must not wait for delayed ACKs (Nagle's
+            // algorithm cost 40 ms per call between services).
+            .serve_with_incoming_shutdown(
+                TcpIncoming::from(self.grpc).with_nodelay(Some(true)),
+                shutdown.cancelled(),
+            )
+            .await?;
+        admin_task.await??;
+        tracing::info!(service = self.name, "stopped");
+        Ok(())
+    }
 }
 
 /// Keeps the gRPC health status (what Kubernetes' `grpc:` probes ask) in step

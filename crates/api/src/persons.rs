@@ -9,11 +9,11 @@ use axum::{
 use udaconnect_domain::NewPerson;
 use udaconnect_proto::v1;
 
-use super::{
-    ApiState,
+use crate::{
     extract::{JsonBody, PathId},
     json::{NewPersonJson, PersonJson},
     problem::{ApiError, Problem},
+    state::ApiState,
 };
 
 /// Every person, ordered by id.

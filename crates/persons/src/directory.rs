@@ -1,5 +1,6 @@
-//! Answers "does this person exist?" for services that do not own persons,
-//! through the persons service, remembering the answers that cannot change.
+//! The persons service as other services see it: whether a person exists
+//! (remembering the answers that cannot change) and persons' records, for
+//! the one place that joins persons to answers (the REST API).
 
 use std::{
     collections::{HashMap, HashSet},
@@ -8,8 +9,9 @@ use std::{
 
 use tonic::{Status, transport::Channel};
 use udaconnect_domain::{FieldError, NewLocation, PersonId};
-use udaconnect_proto::v1::{
-    self, BatchGetPersonsRequest, person_service_client::PersonServiceClient,
+use udaconnect_proto::{
+    limits::MAX_BATCH_GET_PERSONS,
+    v1::{self, BatchGetPersonsRequest, person_service_client::PersonServiceClient},
 };
 
 /// How many known person ids are remembered before the memory is reset.
@@ -80,7 +82,7 @@ impl PersonDirectory {
         ids.dedup();
         let mut client = self.client.clone();
         let mut fetched = Vec::new();
-        for chunk in ids.chunks(crate::persons::MAX_BATCH_IDS) {
+        for chunk in ids.chunks(MAX_BATCH_GET_PERSONS) {
             let response = client
                 .batch_get_persons(BatchGetPersonsRequest {
                     ids: chunk.to_vec(),

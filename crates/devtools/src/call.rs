@@ -17,7 +17,7 @@ use tonic::{
     codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder},
 };
 
-use crate::{
+use udaconnect_runtime::{
     config::{IngestPeerArgs, LocationsPeerArgs, PersonsPeerArgs},
     grpc,
 };

@@ -1,34 +1,18 @@
-//! The ingest service: where phones send location pings. A ping is
-//! validated, checked against the persons directory, put on the locations
-//! topic, and acknowledged only once Kafka has it, so an acknowledged ping is
-//! never lost and a rejected one is never stored.
+//! The handlers of `udaconnect.v1.IngestService`.
 
 use chrono::Utc;
 use futures::{StreamExt, stream::FuturesUnordered};
-use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
-use tonic::{Code, Request, Response, Status, Streaming, service::Routes};
+use tonic::{Code, Request, Response, Status, Streaming};
 use udaconnect_domain::{FieldError, NewLocation};
-use udaconnect_messaging::{EventProducer, PendingDelivery, ProduceError};
+use udaconnect_messaging::{LocationPublisher, PendingDelivery, ProduceError, Source, traceparent};
+use udaconnect_persons::PersonDirectory;
 use udaconnect_proto::{
+    limits::MAX_PINGS_PER_BATCH,
     new_location_from_ping,
-    v1::{
-        self,
-        ingest_service_server::{IngestService, IngestServiceServer},
-    },
+    v1::{self, ingest_service_server::IngestService},
 };
+use udaconnect_runtime::grpc::ServiceError;
 use uuid::Uuid;
-
-use crate::{
-    admin::ReadinessCheck,
-    config::{IngestServerArgs, KafkaArgs},
-    grpc::{self, GrpcService, ServiceError},
-    person_directory::PersonDirectory,
-    publisher::{LocationPublisher, Source, traceparent},
-};
-
-/// Most pings one `SendPings` call may carry.
-pub const MAX_PINGS_PER_BATCH: usize = 10_000;
 
 /// Rejections a stream summary lists one by one; the rest are only counted.
 const MAX_LISTED_REJECTIONS: usize = 1_000;
@@ -43,7 +27,7 @@ const MAX_IN_FLIGHT_PER_STREAM: usize = 2_000;
 
 /// Handlers of `udaconnect.v1.IngestService`.
 #[derive(Debug, Clone)]
-pub struct Ingest {
+pub(crate) struct Ingest {
     publisher: LocationPublisher,
     persons: PersonDirectory,
 }
@@ -63,7 +47,7 @@ struct Admission {
 
 impl Ingest {
     /// Handlers publishing through `publisher`, checking persons in `persons`.
-    pub fn new(publisher: LocationPublisher, persons: PersonDirectory) -> Self {
+    pub(crate) fn new(publisher: LocationPublisher, persons: PersonDirectory) -> Self {
         Self { publisher, persons }
     }
 
@@ -343,58 +327,4 @@ impl IngestService for Ingest {
                 .await?,
         ))
     }
-}
-
-/// Longest a readiness check waits for the brokers.
-const KAFKA_CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// Ready when Kafka's brokers answer: without them no ping can be accepted.
-fn kafka_readiness(publisher: LocationPublisher) -> ReadinessCheck {
-    std::sync::Arc::new(move || {
-        let publisher = publisher.clone();
-        Box::pin(async move { publisher.check_brokers(KAFKA_CHECK_TIMEOUT).await })
-    })
-}
-
-/// Serves the ingest service until `shutdown`, then waits for Kafka to
-/// acknowledge what is still queued.
-pub async fn run(
-    publisher: LocationPublisher,
-    persons: PersonDirectory,
-    listener: TcpListener,
-    admin_listener: Option<TcpListener>,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let service = GrpcService {
-        name: "ingest",
-        proto_name: "udaconnect.v1.IngestService",
-        readiness: kafka_readiness(publisher.clone()),
-        routes: Routes::new(IngestServiceServer::new(Ingest::new(
-            publisher.clone(),
-            persons,
-        ))),
-    };
-    let served = grpc::serve(service, listener, admin_listener, shutdown).await;
-    publisher.flush(std::time::Duration::from_secs(10));
-    served
-}
-
-/// Starts the ingest service as configured (`udaconnect ingest`): creates
-/// the topics when missing, then serves.
-pub async fn start(
-    server: &IngestServerArgs,
-    kafka: &KafkaArgs,
-    persons_url: &str,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let settings = kafka.settings();
-    crate::topics::ensure(&settings, &kafka.topics(), &shutdown).await?;
-    run(
-        LocationPublisher::new(EventProducer::new(&settings)?, &kafka.locations_topic),
-        PersonDirectory::new(grpc::channel(persons_url)?),
-        TcpListener::bind(server.listen).await?,
-        Some(TcpListener::bind(server.admin_listen).await?),
-        shutdown,
-    )
-    .await
 }

@@ -10,16 +10,14 @@ use chrono::Utc;
 use udaconnect_domain::parse_datetime;
 use udaconnect_proto::{new_location_from_ping, timestamp_from_datetime, v1};
 
-use super::{
-    ApiState,
+use crate::{
     extract::{JsonBody, PathId},
     json::{AcceptedLocationJson, LocationJson, NewLocationJson},
     problem::{ApiError, Problem},
+    state::ApiState,
 };
-use crate::{
-    person_directory::unknown_person,
-    publisher::{Source, traceparent},
-};
+use udaconnect_messaging::{Source, traceparent};
+use udaconnect_persons::unknown_person;
 
 /// Records a ping. It is validated, checked against the persons, and
 /// durably queued on the locations stream before the answer; it is stored

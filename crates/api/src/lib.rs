@@ -1,0 +1,181 @@
+//! The public REST API: the proof of concept's routes, answered by calling
+//! the persons and locations services over gRPC, and new pings published to
+//! Kafka. It is where answers are joined with persons' records
+//! ([`state::ApiState::persons_named`]).
+
+mod connections;
+mod contacts;
+mod extract;
+mod json;
+mod locations;
+mod openapi;
+mod persons;
+mod problem;
+mod state;
+
+pub use openapi::{ApiDoc, openapi_yaml};
+
+use std::{net::SocketAddr, time::Duration};
+
+use axum::{
+    Router,
+    error_handling::HandleErrorLayer,
+    extract::{DefaultBodyLimit, OriginalUri},
+    routing::{get, post},
+    serve::ListenerExt,
+};
+use clap::Args;
+use futures::{FutureExt, future::BoxFuture};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tower::ServiceBuilder;
+use tower_http::{cors::CorsLayer, trace::TraceLayer};
+use udaconnect_messaging::{EventProducer, LocationPublisher};
+use udaconnect_runtime::{
+    BoundAddresses, Service, admin,
+    config::{KafkaArgs, parse_duration},
+    grpc,
+};
+use udaconnect_telemetry::RequestMetricsLayer;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use problem::ApiError;
+use state::ApiState;
+
+/// Longest shutdown waits for Kafka to acknowledge what is still queued.
+const FINAL_FLUSH_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where the public REST API listens and how long it lets a request run.
+#[derive(Debug, Clone, Args)]
+pub struct ApiConfig {
+    /// Address of the REST endpoint (also serves /docs, /healthz, /readyz, /metrics).
+    #[arg(
+        id = "api-listen",
+        long = "api-listen",
+        env = "API_LISTEN",
+        default_value = "0.0.0.0:30001"
+    )]
+    pub listen: SocketAddr,
+    /// Longest time a request may take before it is answered 503.
+    #[arg(long, env = "API_REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+}
+
+/// The REST API, bound and ready to serve.
+#[derive(Debug)]
+pub struct ApiServer {
+    listener: TcpListener,
+    state: ApiState,
+    request_timeout: Duration,
+}
+
+impl ApiServer {
+    /// Binds the API's port. It calls the persons and locations services at
+    /// `persons_url` and `locations_url` (connected on first use) and
+    /// publishes new pings to Kafka. Reads must work while Kafka is away, so
+    /// it does not wait for the topics; ingest and the consumer create them.
+    pub async fn build(
+        config: &ApiConfig,
+        kafka: &KafkaArgs,
+        persons_url: &str,
+        locations_url: &str,
+    ) -> anyhow::Result<Self> {
+        let publisher = LocationPublisher::new(
+            EventProducer::new(&kafka.settings())?,
+            &kafka.locations_topic,
+        );
+        Ok(Self {
+            listener: TcpListener::bind(config.listen).await?,
+            state: ApiState::new(
+                grpc::channel(persons_url)?,
+                grpc::channel(locations_url)?,
+                publisher,
+            ),
+            request_timeout: config.request_timeout,
+        })
+    }
+
+    /// Where the API answers.
+    pub fn address(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+}
+
+impl Service for ApiServer {
+    fn addresses(&self) -> BoundAddresses {
+        BoundAddresses::from([("api".to_owned(), self.address())])
+    }
+
+    /// Serves until `shutdown`, drains, then waits for Kafka to acknowledge
+    /// the pings still queued.
+    fn run_until_stopped(
+        self: Box<Self>,
+        shutdown: CancellationToken,
+    ) -> BoxFuture<'static, anyhow::Result<()>> {
+        async move {
+            tracing::info!(address = %self.address(), "REST API listening");
+            let publisher = self.state.publisher.clone();
+            // Answers go out at once, not after the client's delayed ACK.
+            let listener = self.listener.tap_io(|tcp| {
+                if let Err(error) = tcp.set_nodelay(true) {
+                    tracing::warn!(%error, "cannot set TCP_NODELAY");
+                }
+            });
+            let served = axum::serve(listener, router(self.state, self.request_timeout))
+                .with_graceful_shutdown(shutdown.cancelled_owned())
+                .await;
+            publisher.flush(FINAL_FLUSH_TIMEOUT).await;
+            served?;
+            tracing::info!("REST API stopped");
+            Ok(())
+        }
+        .boxed()
+    }
+}
+
+/// The complete REST application: API routes, documentation, operational
+/// endpoints, and the layers every request passes through.
+fn router(state: ApiState, request_timeout: Duration) -> Router {
+    // POST /api/locations also needs Kafka, but reads must not fail with it.
+    let readiness = grpc::peer_readiness(state.peers.clone());
+    let api = Router::new()
+        .route(
+            "/api/persons",
+            get(persons::list_persons).post(persons::create_person),
+        )
+        .route("/api/persons/{person_id}", get(persons::get_person))
+        .route(
+            "/api/persons/{person_id}/connection",
+            get(connections::find_connections),
+        )
+        .route(
+            "/api/persons/{person_id}/contacts",
+            get(contacts::find_contacts),
+        )
+        .route("/api/locations", post(locations::create_location))
+        .route("/api/locations/{location_id}", get(locations::get_location))
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .route_layer(RequestMetricsLayer::new("api"))
+        .with_state(state);
+
+    Router::new()
+        .merge(api)
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
+        .merge(admin::routes(readiness))
+        .fallback(|OriginalUri(uri): OriginalUri| async move {
+            ApiError::NoRoute(uri.path().to_owned())
+        })
+        .layer(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http())
+                .layer(CorsLayer::permissive())
+                .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+                    ApiError::Timeout
+                }))
+                .timeout(request_timeout)
+                .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES)),
+        )
+}

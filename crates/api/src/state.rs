@@ -1,0 +1,84 @@
+//! What every request handler shares: clients of the services behind the
+//! API, the publisher of new pings, and the one place where answers are
+//! joined with persons' records.
+
+use std::collections::HashMap;
+
+use tonic::transport::Channel;
+use udaconnect_messaging::LocationPublisher;
+use udaconnect_persons::PersonDirectory;
+use udaconnect_proto::v1::{
+    self, location_service_client::LocationServiceClient,
+    person_service_client::PersonServiceClient,
+};
+
+use crate::{json::PersonJson, problem::ApiError};
+
+/// Largest connection-search answer the API accepts from the locations
+/// service (gRPC's default of 4 MiB is about 20,000 rows).
+const MAX_CONNECTION_ANSWER_BYTES: usize = 256 * 1024 * 1024;
+
+/// Clients of the services behind the API, shared by every request.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiState {
+    pub(crate) persons: PersonServiceClient<Channel>,
+    pub(crate) locations: LocationServiceClient<Channel>,
+    pub(crate) person_directory: PersonDirectory,
+    pub(crate) publisher: LocationPublisher,
+    pub(crate) peers: Vec<(&'static str, Channel)>,
+}
+
+impl ApiState {
+    /// State over channels to the persons and locations services, publishing
+    /// new pings through `publisher`.
+    pub(crate) fn new(persons: Channel, locations: Channel, publisher: LocationPublisher) -> Self {
+        Self {
+            peers: vec![
+                ("persons", persons.clone()),
+                ("locations", locations.clone()),
+            ],
+            person_directory: PersonDirectory::new(persons.clone()),
+            persons: PersonServiceClient::new(persons),
+            // The compatible connection search is unpaginated, and a busy
+            // person's answer is large.
+            locations: LocationServiceClient::new(locations)
+                .max_decoding_message_size(MAX_CONNECTION_ANSWER_BYTES),
+            publisher,
+        }
+    }
+
+    /// One person, or the 404 that routes under `/api/persons/{id}` answer.
+    pub(crate) async fn person(&self, id: i64) -> Result<v1::Person, ApiError> {
+        self.persons
+            .clone()
+            .get_person(v1::GetPersonRequest { id })
+            .await
+            .map(tonic::Response::into_inner)
+            .map_err(|status| match status.code() {
+                tonic::Code::NotFound => ApiError::NotFound { what: "person", id },
+                _ => ApiError::Peer {
+                    peer: "persons",
+                    status,
+                },
+            })
+    }
+
+    /// The records of the persons an answer names, by id. The locations
+    /// service answers with person ids only; this is where every answer of
+    /// the API gets the persons' names, so that what a caller may see of a
+    /// person is decided in one place.
+    pub(crate) async fn persons_named(
+        &self,
+        ids: impl IntoIterator<Item = i64>,
+    ) -> Result<HashMap<i64, PersonJson>, ApiError> {
+        let persons = self
+            .person_directory
+            .details(ids)
+            .await
+            .map_err(ApiError::peer("persons"))?;
+        Ok(persons
+            .into_iter()
+            .map(|(id, person)| (id, PersonJson::from(person)))
+            .collect())
+    }
+}

@@ -1,0 +1,9 @@
+//! Tools around the services rather than services: `simulate` plays a
+//! conference through the ingest service (load and ground truth), the
+//! `conference` model it plays, `call` sends any gRPC method a JSON request,
+//! and `seed` loads the proof of concept's starter data.
+
+pub mod call;
+pub mod conference;
+pub mod seed;
+pub mod simulate;

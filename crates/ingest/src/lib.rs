@@ -1,0 +1,125 @@
+//! The ingest service: where phones send location pings
+//! (`udaconnect.v1.IngestService`). A ping is validated, checked against the
+//! persons directory, put on the locations topic, and acknowledged only once
+//! Kafka has it, so an acknowledged ping is never lost and a rejected one is
+//! never stored.
+
+mod handlers;
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use clap::Args;
+use futures::{FutureExt, future::BoxFuture};
+use tokio_util::sync::CancellationToken;
+use tonic::service::Routes;
+use udaconnect_messaging::{EventProducer, LocationPublisher};
+use udaconnect_persons::PersonDirectory;
+use udaconnect_proto::v1::ingest_service_server::IngestServiceServer;
+use udaconnect_runtime::{
+    BoundAddresses, Service,
+    admin::ReadinessCheck,
+    config::KafkaArgs,
+    grpc::{self, GrpcListeners, GrpcService},
+    topics,
+};
+
+/// Longest a readiness check waits for the brokers.
+const KAFKA_CHECK_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Longest shutdown waits for Kafka to acknowledge what is still queued.
+const FINAL_FLUSH_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where the ingest service listens.
+#[derive(Debug, Clone, Args)]
+pub struct IngestConfig {
+    /// Address of the ingest gRPC endpoint (what phones call).
+    #[arg(
+        id = "ingest-listen",
+        long = "ingest-listen",
+        env = "INGEST_LISTEN",
+        default_value = "0.0.0.0:30002"
+    )]
+    pub listen: SocketAddr,
+    /// Address of the ingest HTTP endpoint serving /healthz, /readyz and /metrics.
+    #[arg(
+        id = "ingest-admin-listen",
+        long = "ingest-admin-listen",
+        env = "INGEST_ADMIN_LISTEN",
+        default_value = "0.0.0.0:9103"
+    )]
+    pub admin_listen: SocketAddr,
+}
+
+/// The ingest service, bound and ready to serve.
+#[derive(Debug)]
+pub struct IngestServer {
+    listeners: GrpcListeners,
+    publisher: LocationPublisher,
+    persons: PersonDirectory,
+}
+
+impl IngestServer {
+    /// Creates the topics when missing (retrying until the brokers answer
+    /// or `shutdown` fires), then binds the service's ports. Persons are
+    /// checked with the persons service at `persons_url`.
+    pub async fn build(
+        config: &IngestConfig,
+        kafka: &KafkaArgs,
+        persons_url: &str,
+        shutdown: &CancellationToken,
+    ) -> anyhow::Result<Self> {
+        let settings = kafka.settings();
+        topics::ensure(&settings, &kafka.topics(), shutdown).await?;
+        Ok(Self {
+            listeners: GrpcListeners::bind("ingest", config.listen, config.admin_listen).await?,
+            publisher: LocationPublisher::new(
+                EventProducer::new(&settings)?,
+                &kafka.locations_topic,
+            ),
+            persons: PersonDirectory::new(grpc::channel(persons_url)?),
+        })
+    }
+
+    /// Where phones send pings.
+    pub fn grpc_address(&self) -> SocketAddr {
+        self.listeners.grpc_address()
+    }
+}
+
+/// Ready when Kafka's brokers answer: without them no ping can be accepted.
+fn kafka_readiness(publisher: LocationPublisher) -> ReadinessCheck {
+    Arc::new(move || {
+        let publisher = publisher.clone();
+        Box::pin(async move { publisher.check_brokers(KAFKA_CHECK_TIMEOUT).await })
+    })
+}
+
+impl Service for IngestServer {
+    fn addresses(&self) -> BoundAddresses {
+        self.listeners.addresses()
+    }
+
+    /// Serves until `shutdown`, then waits for Kafka to acknowledge what is
+    /// still queued.
+    fn run_until_stopped(
+        self: Box<Self>,
+        shutdown: CancellationToken,
+    ) -> BoxFuture<'static, anyhow::Result<()>> {
+        let publisher = self.publisher;
+        let service = GrpcService {
+            proto_name: "udaconnect.v1.IngestService",
+            readiness: kafka_readiness(publisher.clone()),
+            routes: Routes::new(IngestServiceServer::new(handlers::Ingest::new(
+                publisher.clone(),
+                self.persons,
+            ))),
+        };
+        let listeners = self.listeners;
+        async move {
+            let served = listeners.serve(service, shutdown).await;
+            publisher.flush(FINAL_FLUSH_TIMEOUT).await;
+            served
+        }
+        .boxed()
+    }
+}

@@ -1,0 +1,107 @@
+//! The locations service: owns the pings (its own PostGIS database), stores
+//! them in bulk and idempotently, and answers the spatial searches over them
+//! as `udaconnect.v1.LocationService`. Answers name persons by id only; it
+//! asks the persons service whether a person exists, never for records.
+
+mod handlers;
+
+use std::net::SocketAddr;
+
+use clap::Args;
+use futures::{FutureExt, future::BoxFuture};
+use tokio_util::sync::CancellationToken;
+use tonic::service::Routes;
+use udaconnect_persons::PersonDirectory;
+use udaconnect_proto::v1::location_service_server::LocationServiceServer;
+use udaconnect_runtime::{
+    BoundAddresses, Service, admin,
+    grpc::{self, GrpcListeners, GrpcService},
+};
+use udaconnect_storage::LocationStore;
+
+/// Database connections the locations service keeps open at most.
+const POOL_SIZE: u32 = 10;
+
+/// The locations service's own database (PostGIS).
+#[derive(Debug, Clone, Args)]
+pub struct LocationsDatabaseArgs {
+    /// PostgreSQL URL of the locations database (PostGIS must be installable).
+    #[arg(
+        long,
+        env = "LOCATIONS_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/udaconnect_locations"
+    )]
+    pub locations_database_url: String,
+}
+
+/// Everything the locations service needs to start, but its peers.
+#[derive(Debug, Clone, Args)]
+pub struct LocationsConfig {
+    /// Address of the locations gRPC endpoint.
+    #[arg(
+        id = "locations-listen",
+        long = "locations-listen",
+        env = "LOCATIONS_LISTEN",
+        default_value = "0.0.0.0:50052"
+    )]
+    pub listen: SocketAddr,
+    /// Address of the locations HTTP endpoint serving /healthz, /readyz and /metrics.
+    #[arg(
+        id = "locations-admin-listen",
+        long = "locations-admin-listen",
+        env = "LOCATIONS_ADMIN_LISTEN",
+        default_value = "0.0.0.0:9102"
+    )]
+    pub admin_listen: SocketAddr,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub database: LocationsDatabaseArgs,
+}
+
+/// The locations service, bound and ready to serve.
+#[derive(Debug)]
+pub struct LocationsServer {
+    listeners: GrpcListeners,
+    store: LocationStore,
+    persons: PersonDirectory,
+}
+
+impl LocationsServer {
+    /// Binds the service's ports; it will check persons with the persons
+    /// service at `persons_url`. The database and the peer are connected on
+    /// first use.
+    pub async fn build(config: &LocationsConfig, persons_url: &str) -> anyhow::Result<Self> {
+        let pool =
+            udaconnect_storage::connect_lazy(&config.database.locations_database_url, POOL_SIZE)?;
+        Ok(Self {
+            listeners: GrpcListeners::bind("locations", config.listen, config.admin_listen).await?,
+            store: LocationStore::new(pool),
+            persons: PersonDirectory::new(grpc::channel(persons_url)?),
+        })
+    }
+
+    /// Where the service answers gRPC, for its callers.
+    pub fn grpc_address(&self) -> SocketAddr {
+        self.listeners.grpc_address()
+    }
+}
+
+impl Service for LocationsServer {
+    fn addresses(&self) -> BoundAddresses {
+        self.listeners.addresses()
+    }
+
+    fn run_until_stopped(
+        self: Box<Self>,
+        shutdown: CancellationToken,
+    ) -> BoxFuture<'static, anyhow::Result<()>> {
+        let readiness = admin::database_readiness(self.store.pool().clone());
+        let handlers = handlers::Locations::new(self.store, self.persons);
+        let service = GrpcService {
+            proto_name: "udaconnect.v1.LocationService",
+            readiness,
+            routes: Routes::new(LocationServiceServer::new(handlers)),
+        };
+        self.listeners.serve(service, shutdown).boxed()
+    }
+}

@@ -1,0 +1,103 @@
+//! The persons service: owns attendee records (its own database) and answers
+//! for them over gRPC as `udaconnect.v1.PersonService`. Other services reach
+//! it through [`PersonDirectory`].
+
+mod directory;
+mod handlers;
+
+pub use directory::{PersonDirectory, unknown_person};
+
+use std::net::SocketAddr;
+
+use clap::Args;
+use futures::{FutureExt, future::BoxFuture};
+use tokio_util::sync::CancellationToken;
+use tonic::service::Routes;
+use udaconnect_proto::v1::person_service_server::PersonServiceServer;
+use udaconnect_runtime::{
+    BoundAddresses, Service, admin,
+    grpc::{GrpcListeners, GrpcService},
+};
+use udaconnect_storage::PersonStore;
+
+/// Database connections the persons service keeps open at most.
+const POOL_SIZE: u32 = 10;
+
+/// The persons service's own database.
+#[derive(Debug, Clone, Args)]
+pub struct PersonsDatabaseArgs {
+    /// PostgreSQL URL of the persons database.
+    #[arg(
+        long,
+        env = "PERSONS_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/udaconnect_persons"
+    )]
+    pub persons_database_url: String,
+}
+
+/// Everything the persons service needs to start.
+#[derive(Debug, Clone, Args)]
+pub struct PersonsConfig {
+    /// Address of the persons gRPC endpoint.
+    #[arg(
+        id = "persons-listen",
+        long = "persons-listen",
+        env = "PERSONS_LISTEN",
+        default_value = "0.0.0.0:50051"
+    )]
+    pub listen: SocketAddr,
+    /// Address of the persons HTTP endpoint serving /healthz, /readyz and /metrics.
+    #[arg(
+        id = "persons-admin-listen",
+        long = "persons-admin-listen",
+        env = "PERSONS_ADMIN_LISTEN",
+        default_value = "0.0.0.0:9101"
+    )]
+    pub admin_listen: SocketAddr,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub database: PersonsDatabaseArgs,
+}
+
+/// The persons service, bound and ready to serve.
+#[derive(Debug)]
+pub struct PersonsServer {
+    listeners: GrpcListeners,
+    store: PersonStore,
+}
+
+impl PersonsServer {
+    /// Binds the service's ports; the database is connected on first use,
+    /// so the service starts (not ready) while it is down.
+    pub async fn build(config: &PersonsConfig) -> anyhow::Result<Self> {
+        let pool =
+            udaconnect_storage::connect_lazy(&config.database.persons_database_url, POOL_SIZE)?;
+        Ok(Self {
+            listeners: GrpcListeners::bind("persons", config.listen, config.admin_listen).await?,
+            store: PersonStore::new(pool),
+        })
+    }
+
+    /// Where the service answers gRPC, for its callers.
+    pub fn grpc_address(&self) -> SocketAddr {
+        self.listeners.grpc_address()
+    }
+}
+
+impl Service for PersonsServer {
+    fn addresses(&self) -> BoundAddresses {
+        self.listeners.addresses()
+    }
+
+    fn run_until_stopped(
+        self: Box<Self>,
+        shutdown: CancellationToken,
+    ) -> BoxFuture<'static, anyhow::Result<()>> {
+        let service = GrpcService {
+            proto_name: "udaconnect.v1.PersonService",
+            readiness: admin::database_readiness(self.store.pool().clone()),
+            routes: Routes::new(PersonServiceServer::new(handlers::Persons::new(self.store))),
+        };
+        self.listeners.serve(service, shutdown).boxed()
+    }
+}

@@ -1,0 +1,128 @@
+//! Settings that several services share (where the peers are, how to reach
+//! Kafka), as command-line and environment arguments. Each service's own
+//! settings live in its crate; the command line flattens them.
+
+use std::{net::SocketAddr, time::Duration};
+
+use clap::Args;
+use udaconnect_messaging::{KafkaSettings, TopicSpec};
+
+/// Where the persons service answers gRPC.
+#[derive(Debug, Clone, Args)]
+pub struct PersonsPeerArgs {
+    /// gRPC URL of the persons service.
+    #[arg(long, env = "PERSONS_URL", default_value = "http://127.0.0.1:50051")]
+    pub persons_url: String,
+}
+
+/// Where the locations service answers gRPC.
+#[derive(Debug, Clone, Args)]
+pub struct LocationsPeerArgs {
+    /// gRPC URL of the locations service.
+    #[arg(long, env = "LOCATIONS_URL", default_value = "http://127.0.0.1:50052")]
+    pub locations_url: String,
+}
+
+/// Where the ingest service answers gRPC.
+#[derive(Debug, Clone, Args)]
+pub struct IngestPeerArgs {
+    /// gRPC URL of the ingest service.
+    #[arg(long, env = "INGEST_URL", default_value = "http://127.0.0.1:30002")]
+    pub ingest_url: String,
+}
+
+/// How to reach Kafka and which topics carry the location stream.
+#[derive(Debug, Clone, Args)]
+pub struct KafkaArgs {
+    /// Bootstrap brokers, `host:port[,host:port…]`.
+    #[arg(
+        long,
+        env = "KAFKA_BOOTSTRAP_SERVERS",
+        default_value = "127.0.0.1:9092"
+    )]
+    pub kafka_bootstrap_servers: String,
+    /// Topic of accepted location pings.
+    #[arg(long, env = "KAFKA_LOCATIONS_TOPIC", default_value = "locations")]
+    pub locations_topic: String,
+    /// Topic of records that can never be stored, with the reason in a header.
+    #[arg(long, env = "KAFKA_DLQ_TOPIC", default_value = "locations.dlq")]
+    pub dlq_topic: String,
+    /// Partitions of a topic created at startup (the most consumers that share the work).
+    #[arg(long, env = "KAFKA_TOPIC_PARTITIONS", default_value_t = 4)]
+    pub topic_partitions: i32,
+    /// Replication factor of a topic created at startup.
+    #[arg(long, env = "KAFKA_REPLICATION_FACTOR", default_value_t = 1)]
+    pub replication_factor: i32,
+    /// Longest a ping waits for Kafka's acknowledgement before the caller is answered UNAVAILABLE.
+    #[arg(long, env = "KAFKA_PRODUCE_TIMEOUT", default_value = "2s", value_parser = parse_duration)]
+    pub produce_timeout: Duration,
+    /// Idempotent producers: keep `true` with Apache Kafka; `false` only for
+    /// a broker that cannot keep idempotent-producer state (tansu on SQLite).
+    #[arg(long, env = "KAFKA_IDEMPOTENT_PRODUCER", default_value_t = true, action = clap::ArgAction::Set)]
+    pub idempotent_producer: bool,
+}
+
+impl KafkaArgs {
+    /// Connection settings for producers, consumers and the admin client.
+    pub fn settings(&self) -> KafkaSettings {
+        KafkaSettings {
+            bootstrap_servers: self.kafka_bootstrap_servers.clone(),
+            produce_timeout: self.produce_timeout,
+            idempotent_producer: self.idempotent_producer,
+        }
+    }
+
+    /// The topics the pipeline needs.
+    pub fn topics(&self) -> Vec<TopicSpec> {
+        [&self.locations_topic, &self.dlq_topic]
+            .into_iter()
+            .map(|name| TopicSpec {
+                name: name.clone(),
+                partitions: self.topic_partitions,
+                replication_factor: self.replication_factor,
+            })
+            .collect()
+    }
+}
+
+/// The URL under which a service bound to `address` is reached from this
+/// machine (a wildcard address is reached on loopback).
+pub fn local_url(address: SocketAddr) -> String {
+    if address.ip().is_unspecified() {
+        format!("http://127.0.0.1:{}", address.port())
+    } else {
+        format!("http://{address}")
+    }
+}
+
+/// Parses durations written as `250ms`, `10s` or `2m`.
+pub fn parse_duration(value: &str) -> Result<Duration, String> {
+    let split = value
+        .find(|c: char| !c.is_ascii_digit())
+        .ok_or_else(|| format!("{value:?} has no unit: use ms, s or m"))?;
+    let (number, unit) = value.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{value:?} does not start with a whole number"))?;
+    match unit {
+        "ms" => Ok(Duration::from_millis(number)),
+        "s" => Ok(Duration::from_secs(number)),
+        "m" => Ok(Duration::from_secs(number * 60)),
+        _ => Err(format!("{value:?} has an unknown unit: use ms, s or m")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_need_a_known_unit() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        for bad in ["10", "s", "1.5s", "10h", ""] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! What every UdaConnect service runs on, so that each service crate holds
+//! only its own behaviour: the [`Service`] contract (bind, report the bound
+//! addresses, run until a shutdown token fires), gRPC servers with health,
+//! reflection and metrics, the operational HTTP listener, shutdown on
+//! signals, retry backoff, and the settings several services share.
+
+pub mod admin;
+pub mod backoff;
+pub mod config;
+pub mod grpc;
+mod service;
+pub mod shutdown;
+pub mod topics;
+
+pub use service::{BoundAddresses, Service, write_addresses};

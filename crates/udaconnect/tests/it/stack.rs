@@ -1,0 +1,170 @@
+//! `udaconnect all` as the binary runs it: every listener on port 0, the
+//! real addresses handed to the services that call them, the databases
+//! migrated and seeded once, and a ping going all the way through.
+
+use std::time::{Duration, Instant};
+
+use tokio_util::sync::CancellationToken;
+use udaconnect::stack::{Stack, StackConfig};
+use udaconnect_api::ApiConfig;
+use udaconnect_ingest::IngestConfig;
+use udaconnect_location_consumer::LocationConsumerConfig;
+use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs};
+use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs};
+use udaconnect_proto::{
+    timestamp_from_datetime,
+    v1::{Ping, ingest_service_client::IngestServiceClient},
+};
+use udaconnect_runtime::{
+    Service,
+    config::{KafkaArgs, local_url},
+    grpc,
+};
+use udaconnect_web::WebConfig;
+use uuid::Uuid;
+
+use crate::{
+    broker::{Broker, Storage},
+    support::{any_port, empty_database},
+    web::built_page,
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
+    let broker = Broker::start(Storage::Memory).await;
+    let locations_database = empty_database("locations").await;
+    let page = built_page();
+    let config = StackConfig {
+        persons: PersonsConfig {
+            listen: any_port(),
+            admin_listen: any_port(),
+            database: PersonsDatabaseArgs {
+                persons_database_url: empty_database("persons").await,
+            },
+        },
+        locations: LocationsConfig {
+            listen: any_port(),
+            admin_listen: any_port(),
+            database: LocationsDatabaseArgs {
+                locations_database_url: locations_database.clone(),
+            },
+        },
+        api: ApiConfig {
+            listen: any_port(),
+            request_timeout: Duration::from_secs(10),
+        },
+        ingest: IngestConfig {
+            listen: any_port(),
+            admin_listen: any_port(),
+        },
+        consumer: LocationConsumerConfig {
+            consumer_group: "location-consumer".to_owned(),
+            batch_size: 100,
+            batch_linger: Duration::from_millis(20),
+            admin_listen: any_port(),
+        },
+        web: WebConfig {
+            listen: any_port(),
+            assets_dir: page.clone(),
+            api_url: None,
+        },
+        kafka: KafkaArgs {
+            kafka_bootstrap_servers: broker.bootstrap(),
+            locations_topic: "locations".to_owned(),
+            dlq_topic: "locations.dlq".to_owned(),
+            topic_partitions: 2,
+            replication_factor: 1,
+            produce_timeout: Duration::from_secs(10),
+            idempotent_producer: true,
+        },
+        seed_data_dir: Some(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/starter"),
+        ),
+    };
+    let shutdown = CancellationToken::new();
+    let stack = Stack::build(&config, &shutdown).await.unwrap();
+    let addresses = stack.addresses();
+    let names: Vec<&str> = addresses.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "api",
+            "ingest",
+            "ingest-admin",
+            "location-consumer-admin",
+            "locations",
+            "locations-admin",
+            "persons",
+            "persons-admin",
+            "web"
+        ]
+    );
+    assert!(
+        addresses.values().all(|address| address.port() != 0),
+        "every listener has a real port: {addresses:?}"
+    );
+    let running = tokio::spawn(Box::new(stack).run_until_stopped(shutdown.clone()));
+
+    // The API reaches persons and locations (it is ready only when both
+    // answer), and the seed data is there.
+    let api = local_url(addresses["api"]);
+    let http = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while http
+        .get(format!("{api}/readyz"))
+        .send()
+        .await
+        .map_or(true, |response| !response.status().is_success())
+    {
+        assert!(Instant::now() < deadline, "the API never became ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let persons: Vec<serde_json::Value> = http
+        .get(format!("{api}/api/persons"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(persons.len(), 9, "the starter data's persons");
+
+    // A ping sent to ingest goes through Kafka and the consumer to
+    // locations: every hop found its peer at the port it really bound.
+    let event_id = Uuid::new_v4();
+    IngestServiceClient::new(grpc::channel(&local_url(addresses["ingest"])).unwrap())
+        .send_ping(Ping {
+            event_id: event_id.to_string(),
+            person_id: 1,
+            latitude: 37.553441,
+            longitude: -122.290524,
+            creation_time: Some(timestamp_from_datetime(chrono::Utc::now())),
+        })
+        .await
+        .expect("ingest accepts the ping");
+    let locations = sqlx::PgPool::connect(&locations_database).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM location WHERE event_id = $1")
+            .bind(event_id)
+            .fetch_one(&locations)
+            .await
+            .unwrap();
+        if stored == 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the ping was never stored");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let page_answer = http
+        .get(format!("{}/config.json", local_url(addresses["web"])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page_answer.status(), 200);
+
+    shutdown.cancel();
+    running.await.unwrap().expect("the stack stops cleanly");
+    locations.close().await;
+    std::fs::remove_dir_all(page).unwrap();
+}
