@@ -82,6 +82,7 @@ ensure_tansu() {
 start_broker() {
   local port="$1" storage="$2" url
   url="tcp://127.0.0.1:$port"
+  BROKER_ADDRESS="127.0.0.1:$port"
   BROKER_DIR="$(mktemp -d)"
   log "starting the Kafka broker on 127.0.0.1:$port ($storage; log: $BROKER_DIR/broker.log)"
   # setsid may fork, so the broker reports its own pid through a file.
@@ -115,7 +116,8 @@ stop_broker() {
   fi
 }
 
-# A TCP port nobody listens on right now.
+# A TCP port nobody listens on right now, for the broker (the services bind
+# port 0 themselves and report what they bound).
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -144,45 +146,54 @@ ensure_node() {
   command -v npm >/dev/null || apt_install nodejs npm
 }
 
-# start_test_stack: the whole stack (`udaconnect all`, debug build) on free
-# ports, against fresh databases holding the starter data and an in-memory
-# broker of its own, for the tests that drive it from outside like a user
-# (newman, the browser). Sets STACK_API_URL and STACK_WEB_URL (the page is
-# served when web/dist is built). stop_test_stack stops it and drops the
-# databases. Needs ensure_postgres and ensure_tansu first.
+# bound_address FILE NAME: the address a service wrote to its --addresses-file
+# under NAME (`api`, `web`, `persons`, …).
+bound_address() {
+  python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
+}
+
+# start_test_stack: the whole stack (`udaconnect all`, debug build, every
+# listener on port 0) against fresh databases holding the starter data and
+# an in-memory broker of its own, for the tests that drive it from outside
+# like a user (newman, the browser). Sets STACK_API_URL and STACK_WEB_URL
+# from the addresses the stack reports it bound (the page is served when
+# web/dist is built). stop_test_stack stops it and drops the databases.
+# Needs ensure_postgres and ensure_tansu first.
 start_test_stack() {
-  local bin="$CARGO_TARGET_DIR/debug/udaconnect" kafka_port api_port web_port
+  local bin="$CARGO_TARGET_DIR/debug/udaconnect" addresses
   command -v curl >/dev/null || apt_install curl
   cargo build --locked -q -p udaconnect
   STACK_DATABASES="udc_test_stack_persons_$$ udc_test_stack_locations_$$"
   for name in $STACK_DATABASES; do createdb "$name"; done
-  kafka_port="$(free_port)"
-  start_broker "$kafka_port" "memory://tansu/"
-  api_port="$(free_port)"
-  STACK_API_URL="http://127.0.0.1:$api_port"
-  web_port="$(free_port)"
-  STACK_WEB_URL="http://127.0.0.1:$web_port"
+  # tansu cannot be handed a listener, so its port is the one chosen here.
+  start_broker "$(free_port)" "memory://tansu/"
   STACK_LOG="$(mktemp --suffix=.log)"
-  local databases=(
-    PERSONS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_persons_$$"
-    LOCATIONS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_locations_$$"
-  )
-  env "${databases[@]}" "$bin" migrate >>"$STACK_LOG" 2>&1
-  env "${databases[@]}" "$bin" seed --data-dir "$ROOT/data/starter" >>"$STACK_LOG" 2>&1
-  env "${databases[@]}" KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$kafka_port" \
-    API_LISTEN="127.0.0.1:$api_port" \
-    WEB_LISTEN="127.0.0.1:$web_port" WEB_API_URL="$STACK_API_URL" \
-    PERSONS_LISTEN="127.0.0.1:$(free_port)" PERSONS_ADMIN_LISTEN="127.0.0.1:$(free_port)" \
-    LOCATIONS_LISTEN="127.0.0.1:$(free_port)" LOCATIONS_ADMIN_LISTEN="127.0.0.1:$(free_port)" \
-    INGEST_LISTEN="127.0.0.1:$(free_port)" INGEST_ADMIN_LISTEN="127.0.0.1:$(free_port)" \
-    CONSUMER_ADMIN_LISTEN="127.0.0.1:$(free_port)" \
-    "$bin" all >>"$STACK_LOG" 2>&1 &
+  addresses="$(mktemp -u --suffix=.json)"
+  env PERSONS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_persons_$$" \
+    LOCATIONS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_locations_$$" \
+    KAFKA_BOOTSTRAP_SERVERS="$BROKER_ADDRESS" ADDRESSES_FILE="$addresses" \
+    API_LISTEN=127.0.0.1:0 WEB_LISTEN=127.0.0.1:0 \
+    PERSONS_LISTEN=127.0.0.1:0 PERSONS_ADMIN_LISTEN=127.0.0.1:0 \
+    LOCATIONS_LISTEN=127.0.0.1:0 LOCATIONS_ADMIN_LISTEN=127.0.0.1:0 \
+    INGEST_LISTEN=127.0.0.1:0 INGEST_ADMIN_LISTEN=127.0.0.1:0 \
+    CONSUMER_ADMIN_LISTEN=127.0.0.1:0 \
+    "$bin" all --seed "$ROOT/data/starter" >>"$STACK_LOG" 2>&1 &
   STACK_PID=$!
   for _ in $(seq 1 150); do
     if ! kill -0 "$STACK_PID" 2>/dev/null; then
       cat "$STACK_LOG" >&2
       die "the test stack stopped during startup"
     fi
+    if [ -f "$addresses" ]; then
+      STACK_API_URL="http://$(bound_address "$addresses" api)"
+      STACK_WEB_URL="http://$(bound_address "$addresses" web)"
+      rm -f "$addresses"
+      break
+    fi
+    sleep 0.2
+  done
+  [ -n "${STACK_API_URL:-}" ] || { cat "$STACK_LOG" >&2; die "the test stack did not bind within 30 s"; }
+  for _ in $(seq 1 150); do
     curl -fsS "$STACK_API_URL/readyz" >/dev/null 2>&1 && return 0
     sleep 0.2
   done

@@ -8,8 +8,8 @@ use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 use udaconnect_api::{ApiConfig, ApiServer};
 use udaconnect_domain::Person;
-use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsServer};
-use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs, PersonsServer};
+use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs, LocationsServer};
+use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs, PersonsServer};
 use udaconnect_proto::v1::location_service_client::LocationServiceClient;
 use udaconnect_runtime::{
     Service,
@@ -47,8 +47,7 @@ impl Services {
     pub async fn start(persons_database: &str, locations_database: &str) -> anyhow::Result<Self> {
         let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
         let persons = PersonsServer::build(&PersonsConfig {
-            listen: loopback,
-            admin_listen: loopback,
+            listeners: PersonsListenArgs::loopback(),
             database: PersonsDatabaseArgs {
                 persons_database_url: persons_database.to_owned(),
             },
@@ -57,8 +56,7 @@ impl Services {
         let persons_url = local_url(persons.grpc_address());
         let locations = LocationsServer::build(
             &LocationsConfig {
-                listen: loopback,
-                admin_listen: loopback,
+                listeners: LocationsListenArgs::loopback(),
                 database: LocationsDatabaseArgs {
                     locations_database_url: locations_database.to_owned(),
                 },

@@ -8,7 +8,6 @@ mod handlers;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use clap::Args;
 use futures::{FutureExt, future::BoxFuture};
 use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
@@ -29,26 +28,10 @@ const KAFKA_CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 /// Longest shutdown waits for Kafka to acknowledge what is still queued.
 const FINAL_FLUSH_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Where the ingest service listens.
-#[derive(Debug, Clone, Args)]
-pub struct IngestConfig {
-    /// Address of the ingest gRPC endpoint (what phones call).
-    #[arg(
-        id = "ingest-listen",
-        long = "ingest-listen",
-        env = "INGEST_LISTEN",
-        default_value = "0.0.0.0:30002"
-    )]
-    pub listen: SocketAddr,
-    /// Address of the ingest HTTP endpoint serving /healthz, /readyz and /metrics.
-    #[arg(
-        id = "ingest-admin-listen",
-        long = "ingest-admin-listen",
-        env = "INGEST_ADMIN_LISTEN",
-        default_value = "0.0.0.0:9103"
-    )]
-    pub admin_listen: SocketAddr,
-}
+udaconnect_runtime::grpc_listen_args!(
+    /// Where the ingest service listens (its gRPC port is what phones call).
+    IngestConfig, "ingest", "INGEST", "0.0.0.0:30002", "0.0.0.0:9103"
+);
 
 /// The ingest service, bound and ready to serve.
 #[derive(Debug)]

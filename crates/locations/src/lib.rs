@@ -34,25 +34,17 @@ pub struct LocationsDatabaseArgs {
     pub locations_database_url: String,
 }
 
+udaconnect_runtime::grpc_listen_args!(
+    /// Where the locations service listens.
+    LocationsListenArgs, "locations", "LOCATIONS", "0.0.0.0:50052", "0.0.0.0:9102"
+);
+
 /// Everything the locations service needs to start, but its peers.
 #[derive(Debug, Clone, Args)]
 pub struct LocationsConfig {
-    /// Address of the locations gRPC endpoint.
-    #[arg(
-        id = "locations-listen",
-        long = "locations-listen",
-        env = "LOCATIONS_LISTEN",
-        default_value = "0.0.0.0:50052"
-    )]
-    pub listen: SocketAddr,
-    /// Address of the locations HTTP endpoint serving /healthz, /readyz and /metrics.
-    #[arg(
-        id = "locations-admin-listen",
-        long = "locations-admin-listen",
-        env = "LOCATIONS_ADMIN_LISTEN",
-        default_value = "0.0.0.0:9102"
-    )]
-    pub admin_listen: SocketAddr,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub listeners: LocationsListenArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub database: LocationsDatabaseArgs,
@@ -74,7 +66,12 @@ impl LocationsServer {
         let pool =
             udaconnect_storage::connect_lazy(&config.database.locations_database_url, POOL_SIZE)?;
         Ok(Self {
-            listeners: GrpcListeners::bind("locations", config.listen, config.admin_listen).await?,
+            listeners: GrpcListeners::bind(
+                "locations",
+                config.listeners.listen,
+                config.listeners.admin_listen,
+            )
+            .await?,
             store: LocationStore::new(pool),
             persons: PersonDirectory::new(grpc::channel(persons_url)?),
         })

@@ -35,25 +35,17 @@ pub struct PersonsDatabaseArgs {
     pub persons_database_url: String,
 }
 
+udaconnect_runtime::grpc_listen_args!(
+    /// Where the persons service listens.
+    PersonsListenArgs, "persons", "PERSONS", "0.0.0.0:50051", "0.0.0.0:9101"
+);
+
 /// Everything the persons service needs to start.
 #[derive(Debug, Clone, Args)]
 pub struct PersonsConfig {
-    /// Address of the persons gRPC endpoint.
-    #[arg(
-        id = "persons-listen",
-        long = "persons-listen",
-        env = "PERSONS_LISTEN",
-        default_value = "0.0.0.0:50051"
-    )]
-    pub listen: SocketAddr,
-    /// Address of the persons HTTP endpoint serving /healthz, /readyz and /metrics.
-    #[arg(
-        id = "persons-admin-listen",
-        long = "persons-admin-listen",
-        env = "PERSONS_ADMIN_LISTEN",
-        default_value = "0.0.0.0:9101"
-    )]
-    pub admin_listen: SocketAddr,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub listeners: PersonsListenArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub database: PersonsDatabaseArgs,
@@ -73,7 +65,12 @@ impl PersonsServer {
         let pool =
             udaconnect_storage::connect_lazy(&config.database.persons_database_url, POOL_SIZE)?;
         Ok(Self {
-            listeners: GrpcListeners::bind("persons", config.listen, config.admin_listen).await?,
+            listeners: GrpcListeners::bind(
+                "persons",
+                config.listeners.listen,
+                config.listeners.admin_listen,
+            )
+            .await?,
             store: PersonStore::new(pool),
         })
     }

@@ -31,6 +31,53 @@ pub struct IngestPeerArgs {
     pub ingest_url: String,
 }
 
+/// Declares the listen settings of a gRPC service, its gRPC address and its
+/// operational HTTP address (health, readiness, metrics), with flags and
+/// environment variables named after the service (`--persons-listen`,
+/// `PERSONS_ADMIN_LISTEN`), so that `udaconnect all` takes every service's
+/// side by side.
+#[macro_export]
+macro_rules! grpc_listen_args {
+    ($(#[$meta:meta])* $name:ident, $service:literal, $env:literal, $grpc:literal, $admin:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, clap::Args)]
+        pub struct $name {
+            #[doc = concat!("Where ", $service, " answers gRPC.")]
+            #[arg(
+                id = concat!($service, "-listen"),
+                long = concat!($service, "-listen"),
+                env = concat!($env, "_LISTEN"),
+                default_value = $grpc,
+                value_name = "ADDRESS",
+                help = concat!("Address of the ", $service, " gRPC endpoint")
+            )]
+            pub listen: std::net::SocketAddr,
+            #[doc = concat!("Where ", $service, " serves /healthz, /readyz and /metrics.")]
+            #[arg(
+                id = concat!($service, "-admin-listen"),
+                long = concat!($service, "-admin-listen"),
+                env = concat!($env, "_ADMIN_LISTEN"),
+                default_value = $admin,
+                value_name = "ADDRESS",
+                help = concat!("Address of the ", $service, " HTTP endpoint serving /healthz, /readyz and /metrics")
+            )]
+            pub admin_listen: std::net::SocketAddr,
+        }
+
+        impl $name {
+            /// Both on free loopback ports, for tests and benchmarks that
+            /// learn the real ports from the bound service.
+            pub fn loopback() -> Self {
+                let any = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+                Self {
+                    listen: any,
+                    admin_listen: any,
+                }
+            }
+        }
+    };
+}
+
 /// How to reach Kafka and which topics carry the location stream.
 #[derive(Debug, Clone, Args)]
 pub struct KafkaArgs {

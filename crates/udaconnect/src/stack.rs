@@ -4,7 +4,7 @@
 //! the services are handed each other's real addresses, so every port may
 //! be 0.
 
-use std::path::PathBuf;
+use std::{net::SocketAddr, path::PathBuf};
 
 use clap::Args;
 use futures::{FutureExt, future::BoxFuture};
@@ -87,6 +87,7 @@ impl Stack {
         let consumer =
             LocationConsumer::build(&config.consumer, &config.kafka, &locations_url, shutdown)
                 .await?;
+        let api_address = api.address();
         let mut services: Vec<Box<dyn Service>> = vec![
             Box::new(persons),
             Box::new(locations),
@@ -96,11 +97,28 @@ impl Stack {
         ];
         // Without a build of the page the rest still runs.
         match udaconnect_web::check_assets(&config.web.assets_dir) {
-            Ok(()) => services.push(Box::new(WebServer::build(&config.web).await?)),
+            Ok(()) => {
+                let web = WebConfig {
+                    api_url: config
+                        .web
+                        .api_url
+                        .clone()
+                        .or_else(|| loopback_url(api_address)),
+                    ..config.web.clone()
+                };
+                services.push(Box::new(WebServer::build(&web).await?));
+            }
             Err(error) => tracing::warn!(%error, "the web page is not served"),
         }
         Ok(Self { services })
     }
+}
+
+/// The API's exact URL when it listens on loopback only: then the browser
+/// is on this machine and the port may be anything (port 0). Otherwise the
+/// page falls back to its own host on the API's usual port.
+fn loopback_url(api: SocketAddr) -> Option<String> {
+    api.ip().is_loopback().then(|| format!("http://{api}"))
 }
 
 impl Service for Stack {

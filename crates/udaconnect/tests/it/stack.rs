@@ -9,8 +9,8 @@ use udaconnect::stack::{Stack, StackConfig};
 use udaconnect_api::ApiConfig;
 use udaconnect_ingest::IngestConfig;
 use udaconnect_location_consumer::LocationConsumerConfig;
-use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs};
-use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs};
+use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs};
+use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs};
 use udaconnect_proto::{
     timestamp_from_datetime,
     v1::{Ping, ingest_service_client::IngestServiceClient},
@@ -36,15 +36,13 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
     let page = built_page();
     let config = StackConfig {
         persons: PersonsConfig {
-            listen: any_port(),
-            admin_listen: any_port(),
+            listeners: PersonsListenArgs::loopback(),
             database: PersonsDatabaseArgs {
                 persons_database_url: empty_database("persons").await,
             },
         },
         locations: LocationsConfig {
-            listen: any_port(),
-            admin_listen: any_port(),
+            listeners: LocationsListenArgs::loopback(),
             database: LocationsDatabaseArgs {
                 locations_database_url: locations_database.clone(),
             },
@@ -53,10 +51,7 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
             listen: any_port(),
             request_timeout: Duration::from_secs(10),
         },
-        ingest: IngestConfig {
-            listen: any_port(),
-            admin_listen: any_port(),
-        },
+        ingest: IngestConfig::loopback(),
         consumer: LocationConsumerConfig {
             consumer_group: "location-consumer".to_owned(),
             batch_size: 100,

@@ -13,8 +13,10 @@ use udaconnect_api::{ApiConfig, ApiServer};
 use udaconnect_devtools::seed;
 use udaconnect_ingest::{IngestConfig, IngestServer};
 use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
-use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsServer};
-use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs, PersonsServer};
+use udaconnect_locations::{
+    LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs, LocationsServer,
+};
+use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs, PersonsServer};
 use udaconnect_proto::v1::{
     ingest_service_client::IngestServiceClient, location_service_client::LocationServiceClient,
     person_service_client::PersonServiceClient,
@@ -208,8 +210,7 @@ impl TestApp {
         let shutdown = CancellationToken::new();
 
         let persons = PersonsServer::build(&PersonsConfig {
-            listen: any_port(),
-            admin_listen: any_port(),
+            listeners: PersonsListenArgs::loopback(),
             database: PersonsDatabaseArgs {
                 persons_database_url: persons_database.clone(),
             },
@@ -220,8 +221,7 @@ impl TestApp {
         Task::spawn(persons, shutdown.clone());
 
         let mut locations_config = LocationsConfig {
-            listen: any_port(),
-            admin_listen: any_port(),
+            listeners: LocationsListenArgs::loopback(),
             database: LocationsDatabaseArgs {
                 locations_database_url: locations_database.clone(),
             },
@@ -230,7 +230,7 @@ impl TestApp {
             .await
             .unwrap();
         // A restarted locations service comes back on the same port.
-        locations_config.listen = locations.grpc_address();
+        locations_config.listeners.listen = locations.grpc_address();
         let locations_url = local_url(locations.grpc_address());
         let locations = Task::spawn(locations, shutdown.child_token());
 
@@ -248,17 +248,10 @@ impl TestApp {
         let api_url = local_url(api.address());
         Task::spawn(api, shutdown.clone());
 
-        let ingest = IngestServer::build(
-            &IngestConfig {
-                listen: any_port(),
-                admin_listen: any_port(),
-            },
-            &kafka,
-            &persons_url,
-            &shutdown,
-        )
-        .await
-        .unwrap();
+        let ingest =
+            IngestServer::build(&IngestConfig::loopback(), &kafka, &persons_url, &shutdown)
+                .await
+                .unwrap();
         let ingest_url = local_url(ingest.grpc_address());
         Task::spawn(ingest, shutdown.clone());
 
