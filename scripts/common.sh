@@ -208,6 +208,6 @@ stop_test_stack() {
     STACK_PID=""
   fi
   stop_broker
-  for name in ${STACK_DATABASES:-}; do dropdb --if-exists "$name"; done
+  for name in ${STACK_DATABASES:-}; do dropdb --if-exists --force "$name"; done
   STACK_DATABASES=""
 }

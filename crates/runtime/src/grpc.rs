@@ -20,8 +20,8 @@ use udaconnect_storage::StorageError;
 use udaconnect_telemetry::RequestMetricsLayer;
 
 use crate::{
-    BoundAddresses,
     admin::{self, ReadinessCheck},
+    service::BoundAddresses,
 };
 
 /// Why a gRPC call failed, before it becomes a [`Status`].

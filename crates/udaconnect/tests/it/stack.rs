@@ -25,26 +25,27 @@ use uuid::Uuid;
 
 use crate::{
     broker::{Broker, Storage},
-    support::{any_port, empty_database},
+    support::{any_port, empty_database, starter_data},
     web::built_page,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
     let broker = Broker::start(Storage::Memory).await;
+    let persons_database = empty_database("persons").await;
     let locations_database = empty_database("locations").await;
     let page = built_page();
     let config = StackConfig {
         persons: PersonsConfig {
             listeners: PersonsListenArgs::loopback(),
             database: PersonsDatabaseArgs {
-                persons_database_url: empty_database("persons").await,
+                persons_database_url: persons_database.url.clone(),
             },
         },
         locations: LocationsConfig {
             listeners: LocationsListenArgs::loopback(),
             database: LocationsDatabaseArgs {
-                locations_database_url: locations_database.clone(),
+                locations_database_url: locations_database.url.clone(),
             },
         },
         api: ApiConfig {
@@ -122,7 +123,11 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
         .json()
         .await
         .unwrap();
-    assert_eq!(persons.len(), 9, "the starter data's persons");
+    assert_eq!(
+        persons.len(),
+        starter_data().persons.len(),
+        "the starter data's persons"
+    );
 
     // A ping sent to ingest goes through Kafka and the consumer to
     // locations: every hop found its peer at the port it really bound.
@@ -137,7 +142,9 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
         })
         .await
         .expect("ingest accepts the ping");
-    let locations = sqlx::PgPool::connect(&locations_database).await.unwrap();
+    let locations = sqlx::PgPool::connect(&locations_database.url)
+        .await
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM location WHERE event_id = $1")

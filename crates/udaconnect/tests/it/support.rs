@@ -46,10 +46,49 @@ fn database_url(name: &str) -> String {
     format!("{base}/{name}")
 }
 
+/// A database of one test, dropped when the test ends, passed or failed
+/// (`./scripts/test` also sweeps those of a crashed run before it starts).
+pub struct TestDatabase {
+    name: String,
+    /// Where the services reach it.
+    pub url: String,
+}
+
+impl TestDatabase {
+    fn named(name: String) -> Self {
+        Self {
+            url: database_url(&name),
+            name,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        // Drop runs inside the test's runtime, which cannot block on
+        // another; a thread of its own can.
+        let statement = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        let dropped = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?
+                .block_on(async {
+                    let mut admin = PgConnection::connect(&admin_url()).await?;
+                    sqlx::query(&statement).execute(&mut admin).await?;
+                    Ok::<_, anyhow::Error>(())
+                })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop the test database {}", self.name);
+        }
+    }
+}
+
 /// A template database per migration set, named by the migrations' checksums,
 /// so each test copies a migrated schema instead of re-running migrations
 /// (installing PostGIS takes seconds; copying a template does not).
-async fn fresh_database(kind: &str, migrator: &Migrator) -> String {
+async fn fresh_database(kind: &str, migrator: &Migrator) -> TestDatabase {
     let digest = migrator
         .iter()
         .flat_map(|migration| migration.checksum.iter().copied())
@@ -93,11 +132,11 @@ async fn fresh_database(kind: &str, migrator: &Migrator) -> String {
         .execute(&mut admin)
         .await
         .unwrap();
-    database_url(&name)
+    TestDatabase::named(name)
 }
 
 /// An empty database, for a test of what migrates it.
-pub async fn empty_database(kind: &str) -> String {
+pub async fn empty_database(kind: &str) -> TestDatabase {
     let name = format!("udc_test_{kind}_{}", Uuid::new_v4().simple());
     let mut admin = PgConnection::connect(&admin_url())
         .await
@@ -106,7 +145,7 @@ pub async fn empty_database(kind: &str) -> String {
         .execute(&mut admin)
         .await
         .unwrap();
-    database_url(&name)
+    TestDatabase::named(name)
 }
 
 /// How a test wants its stack.
@@ -180,6 +219,8 @@ pub struct TestApp {
     locations: Option<Task>,
     consumer: Option<(CancellationToken, std::thread::JoinHandle<()>)>,
     shutdown: CancellationToken,
+    /// Last, so that they are dropped after everything that uses them.
+    _databases: [TestDatabase; 2],
 }
 
 impl TestApp {
@@ -212,7 +253,7 @@ impl TestApp {
         let persons = PersonsServer::build(&PersonsConfig {
             listeners: PersonsListenArgs::loopback(),
             database: PersonsDatabaseArgs {
-                persons_database_url: persons_database.clone(),
+                persons_database_url: persons_database.url.clone(),
             },
         })
         .await
@@ -223,7 +264,7 @@ impl TestApp {
         let mut locations_config = LocationsConfig {
             listeners: LocationsListenArgs::loopback(),
             database: LocationsDatabaseArgs {
-                locations_database_url: locations_database.clone(),
+                locations_database_url: locations_database.url.clone(),
             },
         };
         let locations = LocationsServer::build(&locations_config, &persons_url)
@@ -260,8 +301,8 @@ impl TestApp {
             persons_grpc: PersonServiceClient::new(persons_channel),
             locations_grpc: LocationServiceClient::new(grpc::channel(&locations_url).unwrap()),
             ingest_grpc: IngestServiceClient::new(grpc::channel(&ingest_url).unwrap()),
-            locations_db: PgPool::connect(&locations_database).await.unwrap(),
-            persons_store: PersonStore::new(PgPool::connect(&persons_database).await.unwrap()),
+            locations_db: PgPool::connect(&locations_database.url).await.unwrap(),
+            persons_store: PersonStore::new(PgPool::connect(&persons_database.url).await.unwrap()),
             http: reqwest::Client::new(),
             broker,
             kafka,
@@ -274,6 +315,7 @@ impl TestApp {
             locations: Some(locations),
             consumer: None,
             shutdown,
+            _databases: [persons_database, locations_database],
         };
         if options.consumer {
             app.start_consumer();
