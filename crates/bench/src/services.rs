@@ -8,7 +8,9 @@ use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 use udaconnect_api::{ApiConfig, ApiServer};
 use udaconnect_domain::Person;
-use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs, LocationsServer};
+use udaconnect_locations::{
+    LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs, LocationsServer,
+};
 use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs, PersonsServer};
 use udaconnect_proto::v1::location_service_client::LocationServiceClient;
 use udaconnect_runtime::{
@@ -45,7 +47,6 @@ pub struct Services {
 impl Services {
     /// Starts both services over the given databases, and the REST API.
     pub async fn start(persons_database: &str, locations_database: &str) -> anyhow::Result<Self> {
-        let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
         let persons = PersonsServer::build(&PersonsConfig {
             listeners: PersonsListenArgs::loopback(),
             database: PersonsDatabaseArgs {
@@ -78,7 +79,7 @@ impl Services {
         };
         let api = ApiServer::build(
             &ApiConfig {
-                listen: loopback,
+                listen: SocketAddr::from(([127, 0, 0, 1], 0)),
                 request_timeout: API_REQUEST_TIMEOUT,
             },
             &kafka,
