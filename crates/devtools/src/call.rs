@@ -5,7 +5,7 @@
 
 use std::{io::Read, str::FromStr};
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{Context, anyhow};
 use clap::Args;
 use http::uri::PathAndQuery;
 use prost::Message;
@@ -32,6 +32,7 @@ pub struct CallArgs {
     /// The request as protobuf JSON (proto field names or their camelCase
     /// forms; timestamps as RFC 3339), `-` to read it from standard input.
     /// A client-streaming method takes a JSON array: one message per element.
+    /// A server-streaming method's answers are printed as a JSON array.
     #[arg(default_value = "{}")]
     pub request: String,
     /// Server URL; by default the service's own (`PERSONS_URL`,
@@ -83,15 +84,13 @@ fn method_list(pool: &DescriptorPool) -> String {
         list.push_str(service.full_name());
         list.push('\n');
         for method in service.methods() {
-            let stream = if method.is_client_streaming() {
-                "stream "
-            } else {
-                ""
-            };
+            let stream = |streaming: bool| if streaming { "stream " } else { "" };
             list.push_str(&format!(
-                "  {}({stream}{}) returns ({})\n",
+                "  {}({}{}) returns ({}{})\n",
                 method.name(),
+                stream(method.is_client_streaming()),
                 method.input().full_name(),
+                stream(method.is_server_streaming()),
                 method.output().full_name()
             ));
         }
@@ -131,18 +130,13 @@ fn default_address(args: &CallArgs, method: &MethodDescriptor) -> String {
 }
 
 /// Calls `method` at `address` with the JSON `request` and answers the
-/// response as pretty JSON.
+/// response as pretty JSON (a JSON array of the messages, when the method
+/// streams its response).
 pub async fn call(
     address: &str,
     method: &MethodDescriptor,
     request: &str,
 ) -> anyhow::Result<String> {
-    if method.is_server_streaming() {
-        bail!(
-            "{} streams its response, which `udaconnect call` does not support",
-            method.full_name()
-        );
-    }
     let path = PathAndQuery::from_str(&format!(
         "/{}/{}",
         method.parent_service().full_name(),
@@ -156,22 +150,66 @@ pub async fn call(
         .ready()
         .await
         .with_context(|| format!("cannot reach {address}"))?;
-    let response = if method.is_client_streaming() {
-        let messages: Vec<serde_json::Value> = serde_json::from_str(request)
-            .context("a client-streaming method takes a JSON array of messages")?;
-        let messages = messages
-            .iter()
-            .map(|message| parse_message(method.input(), &message.to_string()))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        client
-            .client_streaming(Request::new(tokio_stream::iter(messages)), path, codec)
-            .await
-    } else {
-        let message = parse_message(method.input(), request)?;
-        client.unary(Request::new(message), path, codec).await
+    let failed = |status: tonic::Status| anyhow!("{}: {}", code_name(&status), status.message());
+    match (method.is_client_streaming(), method.is_server_streaming()) {
+        (false, false) => {
+            let message = parse_message(method.input(), request)?;
+            let response = client
+                .unary(Request::new(message), path, codec)
+                .await
+                .map_err(failed)?;
+            pretty_json(&response.into_inner())
+        }
+        (true, false) => {
+            let messages = tokio_stream::iter(parse_messages(method.input(), request)?);
+            let response = client
+                .client_streaming(Request::new(messages), path, codec)
+                .await
+                .map_err(failed)?;
+            pretty_json(&response.into_inner())
+        }
+        (client_streaming, true) => {
+            let messages = if client_streaming {
+                parse_messages(method.input(), request)?
+            } else {
+                vec![parse_message(method.input(), request)?]
+            };
+            let mut responses = client
+                .streaming(Request::new(tokio_stream::iter(messages)), path, codec)
+                .await
+                .map_err(failed)?
+                .into_inner();
+            let mut answers = Vec::new();
+            while let Some(message) = responses.message().await.map_err(failed)? {
+                answers.push(pretty_json(&message)?);
+            }
+            let indented: Vec<String> = answers
+                .iter()
+                .map(|answer| {
+                    answer
+                        .lines()
+                        .map(|line| format!("  {line}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+                .collect();
+            Ok(format!("[\n{}\n]", indented.join(",\n")))
+        }
     }
-    .map_err(|status| anyhow!("{}: {}", code_name(&status), status.message()))?;
-    pretty_json(&response.into_inner())
+}
+
+/// The messages of a client-streaming request: a JSON array, one element a
+/// message.
+fn parse_messages(
+    descriptor: MessageDescriptor,
+    request: &str,
+) -> anyhow::Result<Vec<DynamicMessage>> {
+    let messages: Vec<serde_json::Value> = serde_json::from_str(request)
+        .context("a client-streaming method takes a JSON array of messages")?;
+    messages
+        .iter()
+        .map(|message| parse_message(descriptor.clone(), &message.to_string()))
+        .collect()
 }
 
 /// Reads a request message from protobuf JSON, naming the message on error.
@@ -289,7 +327,7 @@ mod tests {
         let list = method_list(&pool());
         assert!(list.contains("udaconnect.v1.IngestService\n"));
         assert!(list.contains(
-            "  StreamPings(stream udaconnect.v1.Ping) returns (udaconnect.v1.PingStreamSummary)\n"
+            "  StreamPings(stream udaconnect.v1.Ping) returns (stream udaconnect.v1.PingStreamAck)\n"
         ));
         assert!(list.contains("  FindContacts(udaconnect.v1.FindContactsRequest)"));
     }

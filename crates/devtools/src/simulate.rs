@@ -392,7 +392,8 @@ async fn play(
 
 /// Sends one segment, as a stream or as a batch, retrying the whole call
 /// (same event ids, so nothing is stored twice) while the service is
-/// unavailable.
+/// unavailable. The totals follow the acknowledgements as they come; a
+/// failed attempt's share is taken back before the retry.
 async fn send_segment(
     client: &IngestServiceClient<Channel>,
     batched: bool,
@@ -403,27 +404,23 @@ async fn send_segment(
 ) -> anyhow::Result<()> {
     let mut backoff = Backoff::new();
     for attempt in 1..=SEGMENT_ATTEMPTS {
+        let mut credit = Credit::new(totals);
         let outcome = if batched {
-            batch_segment(client, &pings, pacer).await
+            batch_segment(client, &pings, pacer, &mut credit).await
         } else {
-            stream_segment(client, &pings, pacer).await
+            stream_segment(client, &pings, pacer, &mut credit).await
         };
         match outcome {
-            Ok(answer) => {
+            Ok(()) => {
                 totals.sent.fetch_add(pings.len() as u64, Ordering::Relaxed);
-                totals
-                    .accepted
-                    .fetch_add(answer.accepted, Ordering::Relaxed);
-                totals
-                    .rejected
-                    .fetch_add(answer.rejected, Ordering::Relaxed);
-                if let Some(reason) = answer.first_rejection {
-                    tracing::warn!(%reason, count = answer.rejected, "pings rejected");
+                if let Some(reason) = &credit.first_rejection {
+                    tracing::warn!(%reason, count = credit.rejected, "pings rejected");
                 }
                 return Ok(());
             }
             Err(status) if status.code() == Code::Unavailable && attempt < SEGMENT_ATTEMPTS => {
                 tracing::warn!(%status, attempt, "call failed; retrying the segment");
+                credit.revoke();
                 if !backoff.wait(shutdown).await {
                     anyhow::bail!("stopped");
                 }
@@ -434,22 +431,80 @@ async fn send_segment(
     unreachable!("the last attempt returns")
 }
 
-/// What the ingest service answered for one segment.
-struct SegmentAnswer {
+/// One attempt's share of the totals, so that a failed attempt can be
+/// taken back.
+struct Credit<'a> {
+    totals: &'a Totals,
     accepted: u64,
     rejected: u64,
     first_rejection: Option<String>,
 }
 
-/// One segment as a `StreamPings` call, each ping fed as its time comes.
+impl<'a> Credit<'a> {
+    fn new(totals: &'a Totals) -> Self {
+        Self {
+            totals,
+            accepted: 0,
+            rejected: 0,
+            first_rejection: None,
+        }
+    }
+
+    /// Raises the attempt's counts to `accepted` and `rejected`.
+    fn raise_to(&mut self, accepted: u64, rejected: u64, rejections: &[v1::PingRejection]) {
+        let totals = self.totals;
+        totals
+            .accepted
+            .fetch_add(accepted.saturating_sub(self.accepted), Ordering::Relaxed);
+        totals
+            .rejected
+            .fetch_add(rejected.saturating_sub(self.rejected), Ordering::Relaxed);
+        self.accepted = self.accepted.max(accepted);
+        self.rejected = self.rejected.max(rejected);
+        if self.first_rejection.is_none() {
+            self.first_rejection = rejections.first().map(|r| r.reason.clone());
+        }
+    }
+
+    fn revoke(self) {
+        self.totals
+            .accepted
+            .fetch_sub(self.accepted, Ordering::Relaxed);
+        self.totals
+            .rejected
+            .fetch_sub(self.rejected, Ordering::Relaxed);
+    }
+}
+
+/// One segment as a `StreamPings` call, each ping fed as its time comes,
+/// the acks credited as they arrive.
 async fn stream_segment(
     client: &IngestServiceClient<Channel>,
     pings: &[v1::Ping],
     pacer: &mut Pacer,
-) -> Result<SegmentAnswer, tonic::Status> {
+    credit: &mut Credit<'_>,
+) -> Result<(), tonic::Status> {
     let (sender, receiver) = mpsc::channel(1024);
     let mut client = client.clone();
-    let call = client.stream_pings(ReceiverStream::new(receiver));
+    let call = async {
+        let mut acks = client
+            .stream_pings(ReceiverStream::new(receiver))
+            .await?
+            .into_inner();
+        let mut settled_through = 0;
+        while let Some(ack) = acks.message().await? {
+            credit.raise_to(ack.accepted, ack.rejected_total, &ack.rejected);
+            settled_through = ack.settled_through;
+        }
+        if settled_through < pings.len() as u64 {
+            return Err(tonic::Status::unavailable(format!(
+                "the stream ended with {} of {} pings settled",
+                settled_through,
+                pings.len()
+            )));
+        }
+        Ok(())
+    };
     let feed = async {
         for ping in pings {
             pacer.wait().await;
@@ -460,12 +515,7 @@ async fn stream_segment(
         drop(sender);
     };
     let (outcome, ()) = tokio::join!(call, feed);
-    let summary = outcome?.into_inner();
-    Ok(SegmentAnswer {
-        accepted: summary.accepted,
-        rejected: summary.rejected_total,
-        first_rejection: summary.rejected.into_iter().next().map(|r| r.reason),
-    })
+    outcome
 }
 
 /// One segment as a `SendPings` call, sent once all its pings are due.
@@ -473,7 +523,8 @@ async fn batch_segment(
     client: &IngestServiceClient<Channel>,
     pings: &[v1::Ping],
     pacer: &mut Pacer,
-) -> Result<SegmentAnswer, tonic::Status> {
+    credit: &mut Credit<'_>,
+) -> Result<(), tonic::Status> {
     for _ in pings {
         pacer.wait().await;
     }
@@ -484,11 +535,12 @@ async fn batch_segment(
         })
         .await?
         .into_inner();
-    Ok(SegmentAnswer {
-        accepted: ack.accepted_event_ids.len() as u64,
-        rejected: ack.rejected.len() as u64,
-        first_rejection: ack.rejected.into_iter().next().map(|r| r.reason),
-    })
+    credit.raise_to(
+        ack.accepted_event_ids.len() as u64,
+        ack.rejected.len() as u64,
+        &ack.rejected,
+    );
+    Ok(())
 }
 
 /// Holds a stream to its share of `--rate`.
@@ -520,7 +572,8 @@ impl Pacer {
     }
 }
 
-/// A progress bar on a terminal, a line every few seconds otherwise.
+/// A progress bar on a terminal, a line every few seconds otherwise, moving
+/// as the ingest service acknowledges pings.
 async fn show_progress(totals: Arc<Totals>, total: u64, began: Instant) {
     let terminal = std::io::stderr().is_terminal();
     let period = if terminal {
@@ -531,22 +584,69 @@ async fn show_progress(totals: Arc<Totals>, total: u64, began: Instant) {
     let mut ticker = tokio::time::interval(period);
     loop {
         ticker.tick().await;
-        let accepted = totals.accepted.load(Ordering::Relaxed);
-        let settled = totals.sent.load(Ordering::Relaxed);
-        let rate = accepted as f64 / began.elapsed().as_secs_f64().max(1e-3);
-        let share = settled as f64 / total.max(1) as f64;
-        let filled = (share * 30.0).round() as usize;
-        let line = format!(
-            "[{}{}] {:>5.1}%  {settled}/{total} sent  {accepted} accepted  {rate:.0}/s",
-            "#".repeat(filled.min(30)),
-            ".".repeat(30 - filled.min(30)),
-            share * 100.0,
+        let line = progress_line(
+            totals.accepted.load(Ordering::Relaxed),
+            totals.rejected.load(Ordering::Relaxed),
+            total,
+            began.elapsed(),
         );
         if terminal {
-            eprint!("\r{line}");
+            eprint!("\r{line}\x1b[K");
             let _ = std::io::stderr().flush();
         } else {
             eprintln!("{line}");
         }
+    }
+}
+
+/// The progress of `total` pings after `elapsed`: how many are acknowledged
+/// (accepted or rejected), the rate, and the time left at that rate.
+fn progress_line(accepted: u64, rejected: u64, total: u64, elapsed: Duration) -> String {
+    const WIDTH: usize = 30;
+    let settled = accepted + rejected;
+    let share = (settled as f64 / total.max(1) as f64).min(1.0);
+    let filled = (share * WIDTH as f64).round() as usize;
+    let rate = settled as f64 / elapsed.as_secs_f64().max(1e-3);
+    let left = if settled == 0 {
+        "--:--".to_owned()
+    } else {
+        let seconds = (total.saturating_sub(settled) as f64 / rate).round() as u64;
+        format!("{}:{:02}", seconds / 60, seconds % 60)
+    };
+    let rejected = if rejected > 0 {
+        format!(" ({rejected} rejected)")
+    } else {
+        String::new()
+    };
+    format!(
+        "[{}{}] {:>5.1}%  {settled}/{total} acknowledged{rejected}  {rate:.0}/s  {left} left",
+        "#".repeat(filled),
+        ".".repeat(WIDTH - filled),
+        share * 100.0,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_shows_the_acknowledged_share_the_rate_and_the_time_left() {
+        let line = progress_line(450, 50, 1000, Duration::from_secs(10));
+        assert!(
+            line.starts_with("[###############...............]  50.0%"),
+            "{line}"
+        );
+        assert!(
+            line.contains("500/1000 acknowledged (50 rejected)"),
+            "{line}"
+        );
+        assert!(line.contains("50/s"), "{line}");
+        assert!(line.contains("0:10 left"), "{line}");
+        let start = progress_line(0, 0, 1000, Duration::from_millis(300));
+        assert!(
+            start.contains("  0.0%") && start.contains("--:-- left"),
+            "{start}"
+        );
     }
 }

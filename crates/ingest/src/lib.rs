@@ -4,10 +4,14 @@
 //! Kafka has it, so an acknowledged ping is never lost and a rejected one is
 //! never stored.
 
+mod admission;
 mod handlers;
+mod stream;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
+use admission::Admitter;
+use clap::Args;
 use futures::{FutureExt, future::BoxFuture};
 use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
@@ -17,7 +21,7 @@ use udaconnect_proto::v1::ingest_service_server::IngestServiceServer;
 use udaconnect_runtime::{
     BoundAddresses, Service,
     admin::ReadinessCheck,
-    config::KafkaArgs,
+    config::{KafkaArgs, parse_duration},
     grpc::{self, GrpcListeners, GrpcService},
     topics,
 };
@@ -30,8 +34,20 @@ const FINAL_FLUSH_TIMEOUT: Duration = Duration::from_secs(10);
 
 udaconnect_runtime::grpc_listen_args!(
     /// Where the ingest service listens (its gRPC port is what phones call).
-    IngestConfig, "ingest", "INGEST", "0.0.0.0:30002", "0.0.0.0:9103"
+    IngestListenArgs, "ingest", "INGEST", "0.0.0.0:30002", "0.0.0.0:9103"
 );
+
+/// Everything the ingest service needs to start, but Kafka and its peers.
+#[derive(Debug, Clone, Args)]
+pub struct IngestConfig {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub listeners: IngestListenArgs,
+    /// A phone's stream with no ping for this long is ended (after its last
+    /// ack); the phone opens a new one when it has more to send.
+    #[arg(long, env = "INGEST_STREAM_IDLE_TIMEOUT", default_value = "5m", value_parser = parse_duration)]
+    pub stream_idle_timeout: Duration,
+}
 
 /// The ingest service, bound and ready to serve.
 #[derive(Debug)]
@@ -39,6 +55,7 @@ pub struct IngestServer {
     listeners: GrpcListeners,
     publisher: LocationPublisher,
     persons: PersonDirectory,
+    stream_idle_timeout: Duration,
 }
 
 impl IngestServer {
@@ -54,12 +71,18 @@ impl IngestServer {
         let settings = kafka.settings();
         topics::ensure(&settings, &kafka.topics(), shutdown).await?;
         Ok(Self {
-            listeners: GrpcListeners::bind("ingest", config.listen, config.admin_listen).await?,
+            listeners: GrpcListeners::bind(
+                "ingest",
+                config.listeners.listen,
+                config.listeners.admin_listen,
+            )
+            .await?,
             publisher: LocationPublisher::new(
                 EventProducer::new(&settings)?,
                 &kafka.locations_topic,
             ),
             persons: PersonDirectory::new(grpc::channel(persons_url)?),
+            stream_idle_timeout: config.stream_idle_timeout,
         })
     }
 
@@ -93,8 +116,8 @@ impl Service for IngestServer {
             proto_name: "udaconnect.v1.IngestService",
             readiness: kafka_readiness(publisher.clone()),
             routes: Routes::new(IngestServiceServer::new(handlers::Ingest::new(
-                publisher.clone(),
-                self.persons,
+                Admitter::new(publisher.clone(), self.persons),
+                self.stream_idle_timeout,
             ))),
         };
         let listeners = self.listeners;

@@ -163,7 +163,7 @@ async fn streamed_pings_are_stored_exactly_once() {
     let app = TestApp::spawn().await;
     let person = create_person(&app).await;
     let sent = pings(person, 5000);
-    let summary = app
+    let mut acks = app
         .ingest_grpc
         .clone()
         .stream_pings(futures::stream::iter(
@@ -172,7 +172,96 @@ async fn streamed_pings_are_stored_exactly_once() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!((summary.accepted, summary.rejected_total), (5000, 0));
+    let mut last = None;
+    while let Some(ack) = acks.message().await.unwrap() {
+        last = Some(ack);
+    }
+    let last = last.expect("the stream is acknowledged");
+    assert_eq!(
+        (last.settled_through, last.accepted, last.rejected_total),
+        (5000, 5000, 0)
+    );
+    assert_stored_exactly(&app, &sent).await;
+}
+
+/// A phone streams for longer than any call may take (30 s), and hears
+/// how far its stream has come while it is still sending.
+#[tokio::test]
+async fn a_long_stream_is_acknowledged_as_it_goes() {
+    let app = TestApp::spawn().await;
+    let person = create_person(&app).await;
+    let sent = pings(person, 140);
+    let (sender, receiver) = tokio::sync::mpsc::channel(16);
+    let mut acks = app
+        .ingest_grpc
+        .clone()
+        .stream_pings(tokio_stream::wrappers::ReceiverStream::new(receiver))
+        .await
+        .unwrap()
+        .into_inner();
+    let phone = {
+        let pings: Vec<Ping> = sent.iter().map(Sent::ping).collect();
+        tokio::spawn(async move {
+            // A ping every 250 ms: 35 s in all.
+            for ping in pings {
+                sender.send(ping).await.unwrap();
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        })
+    };
+    let mut during = Vec::new();
+    let mut last = None;
+    while let Some(ack) = acks.message().await.expect("the stream is never cut") {
+        if !phone.is_finished() {
+            during.push(ack.settled_through);
+        }
+        last = Some(ack);
+    }
+    phone.await.unwrap();
+    assert!(
+        during.len() >= 20 && during.windows(2).all(|pair| pair[0] <= pair[1]),
+        "acks came about every second while the phone was sending: {during:?}"
+    );
+    assert!(during.iter().any(|&through| through > 0 && through < 140));
+    let last = last.unwrap();
+    assert_eq!((last.settled_through, last.accepted), (140, 140));
+    assert_stored_exactly(&app, &sent).await;
+}
+
+/// A stream that stops sending without closing is ended after the idle
+/// timeout, with a last ack of everything it sent.
+#[tokio::test]
+async fn an_idle_stream_is_ended_after_its_last_ack() {
+    let app = TestApp::spawn_with(Options {
+        stream_idle_timeout: Duration::from_secs(2),
+        ..Options::default()
+    })
+    .await;
+    let person = create_person(&app).await;
+    let sent = pings(person, 3);
+    let (sender, receiver) = tokio::sync::mpsc::channel(16);
+    for ping in sent.iter().map(Sent::ping) {
+        sender.send(ping).await.unwrap();
+    }
+    let mut acks = app
+        .ingest_grpc
+        .clone()
+        .stream_pings(tokio_stream::wrappers::ReceiverStream::new(receiver))
+        .await
+        .unwrap()
+        .into_inner();
+    let mut last = None;
+    let status = loop {
+        match acks.message().await {
+            Ok(Some(ack)) => last = Some(ack),
+            Ok(None) => panic!("the stream ended without saying why"),
+            Err(status) => break status,
+        }
+    };
+    assert_eq!(status.code(), Code::DeadlineExceeded, "{status}");
+    let last = last.expect("a last ack before the end");
+    assert_eq!((last.settled_through, last.accepted), (3, 3));
+    drop(sender);
     assert_stored_exactly(&app, &sent).await;
 }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 use udaconnect::stack::{Stack, StackConfig};
 use udaconnect_api::ApiConfig;
-use udaconnect_ingest::IngestConfig;
+use udaconnect_ingest::{IngestConfig, IngestListenArgs};
 use udaconnect_location_consumer::LocationConsumerConfig;
 use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs};
 use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs};
@@ -52,7 +52,10 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
             listen: any_port(),
             request_timeout: Duration::from_secs(10),
         },
-        ingest: IngestConfig::loopback(),
+        ingest: IngestConfig {
+            listeners: IngestListenArgs::loopback(),
+            stream_idle_timeout: Duration::from_secs(300),
+        },
         consumer: LocationConsumerConfig {
             consumer_group: "location-consumer".to_owned(),
             batch_size: 100,

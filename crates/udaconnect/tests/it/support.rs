@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 use udaconnect_api::{ApiConfig, ApiServer};
 use udaconnect_devtools::seed;
-use udaconnect_ingest::{IngestConfig, IngestServer};
+use udaconnect_ingest::{IngestConfig, IngestListenArgs, IngestServer};
 use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
 use udaconnect_locations::{
     LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs, LocationsServer,
@@ -159,6 +159,8 @@ pub struct Options {
     pub produce_timeout: Duration,
     /// Whether the producers are idempotent (see [`KafkaArgs`]).
     pub idempotent_producer: bool,
+    /// How long ingest keeps a stream with no ping open.
+    pub stream_idle_timeout: Duration,
 }
 
 impl Default for Options {
@@ -168,6 +170,7 @@ impl Default for Options {
             consumer: true,
             produce_timeout: Duration::from_secs(10),
             idempotent_producer: true,
+            stream_idle_timeout: Duration::from_secs(300),
         }
     }
 }
@@ -289,10 +292,17 @@ impl TestApp {
         let api_url = local_url(api.address());
         Task::spawn(api, shutdown.clone());
 
-        let ingest =
-            IngestServer::build(&IngestConfig::loopback(), &kafka, &persons_url, &shutdown)
-                .await
-                .unwrap();
+        let ingest = IngestServer::build(
+            &IngestConfig {
+                listeners: IngestListenArgs::loopback(),
+                stream_idle_timeout: options.stream_idle_timeout,
+            },
+            &kafka,
+            &persons_url,
+            &shutdown,
+        )
+        .await
+        .unwrap();
         let ingest_url = local_url(ingest.grpc_address());
         Task::spawn(ingest, shutdown.clone());
 
