@@ -1,10 +1,18 @@
 //! `/api/persons/{person_id}/connection`: the proof of concept's connection
 //! search, answered with its exact shape.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
-use axum::{Json, extract::State};
-use serde::Deserialize;
+use axum::{
+    BoxError,
+    body::{Body, Bytes},
+    extract::State,
+    http::header,
+    response::{IntoResponse, Response},
+};
+use futures::{Stream, StreamExt};
+use serde::{Deserialize, Serialize};
+use tonic::Streaming;
 use udaconnect_domain::{
     ConnectionQuery, DEFAULT_CONNECTION_DISTANCE_METERS, FieldError, parse_date,
 };
@@ -12,7 +20,7 @@ use udaconnect_proto::{timestamp_from_datetime, v1};
 
 use crate::{
     extract::{PathId, QueryParams},
-    json::{ConnectionJson, LocationJson},
+    json::{ConnectionJson, LocationJson, PersonJson},
     problem::{ApiError, Problem},
     state::ApiState,
 };
@@ -68,13 +76,13 @@ pub async fn find_connections(
     State(state): State<ApiState>,
     PathId(person_id): PathId,
     QueryParams(params): QueryParams<ConnectionParams>,
-) -> Result<Json<Vec<ConnectionJson>>, ApiError> {
+) -> Result<Response, ApiError> {
     let query = params
         .into_query(person_id)
         .map_err(ApiError::InvalidParameter)?;
     state.person(person_id).await?;
 
-    let connections = state
+    let chunks = state
         .locations
         .clone()
         .find_connections(v1::FindConnectionsRequest {
@@ -85,31 +93,96 @@ pub async fn find_connections(
         })
         .await
         .map_err(ApiError::peer("locations"))?
-        .into_inner()
-        .connections;
+        .into_inner();
+    let body = JsonArrayWriter {
+        chunks,
+        state,
+        persons: HashMap::new(),
+        written: 0,
+    };
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        Body::from_stream(body.into_stream()),
+    )
+        .into_response())
+}
 
-    let other_ids: BTreeSet<i64> = connections
-        .iter()
-        .filter_map(|c| c.location.as_ref().map(|l| l.person_id))
-        .collect();
-    let persons = state.persons_named(other_ids).await?;
+/// Writes the answer as a JSON array while the chunks stream in from the
+/// locations service, so that a huge answer costs time, not memory. A
+/// client that goes away drops the body, which cancels the call and so the
+/// search. A failure midway can no longer change the status: the answer is
+/// cut short (the client sees an unterminated array) and the cause logged.
+struct JsonArrayWriter {
+    chunks: Streaming<v1::FindConnectionsResponse>,
+    state: ApiState,
+    /// The persons named so far, each asked for once per answer.
+    persons: HashMap<i64, PersonJson>,
+    /// Rows written so far.
+    written: u64,
+}
 
-    let rows = connections
-        .into_iter()
-        .filter_map(|connection| {
-            let location = connection.location?;
-            let Some(person) = persons.get(&location.person_id) else {
+/// One row as written: the other person borrowed, not copied.
+#[derive(Serialize)]
+struct ConnectionRow<'a> {
+    location: LocationJson,
+    person: &'a PersonJson,
+}
+
+impl JsonArrayWriter {
+    fn into_stream(self) -> impl Stream<Item = Result<Bytes, BoxError>> + Send {
+        let opening = futures::stream::once(async { Ok(Bytes::from_static(b"[")) });
+        let rows = futures::stream::try_unfold(self, |mut writer| async move {
+            match writer.chunks.message().await {
+                Ok(Some(chunk)) => match writer.write(chunk).await {
+                    Ok(bytes) => Ok(Some((bytes, writer))),
+                    Err(error) => Err(writer.cut_short(error)),
+                },
+                Ok(None) => Ok(None),
+                Err(status) => Err(writer.cut_short(status.into())),
+            }
+        });
+        let closing = futures::stream::once(async { Ok(Bytes::from_static(b"]")) });
+        opening.chain(rows).chain(closing)
+    }
+
+    /// Logs why the answer stops midway, and passes the cause on to abort
+    /// the response.
+    fn cut_short(&self, error: BoxError) -> BoxError {
+        tracing::error!(%error, rows = self.written, "connection answer cut short");
+        error
+    }
+
+    /// The rows of `chunk`, each preceded by a comma but the answer's first.
+    async fn write(&mut self, chunk: v1::FindConnectionsResponse) -> Result<Bytes, BoxError> {
+        let unnamed: BTreeSet<i64> = chunk
+            .connections
+            .iter()
+            .filter_map(|c| c.location.as_ref().map(|l| l.person_id))
+            .filter(|id| !self.persons.contains_key(id))
+            .collect();
+        if !unnamed.is_empty() {
+            let named = self.state.persons_named(unnamed).await?;
+            self.persons.extend(named);
+        }
+        let mut out = Vec::with_capacity(chunk.connections.len() * 200);
+        for location in chunk.connections.into_iter().filter_map(|c| c.location) {
+            let Some(person) = self.persons.get(&location.person_id) else {
                 tracing::warn!(
                     person_id = location.person_id,
                     "location of an unknown person"
                 );
-                return None;
+                continue;
             };
-            Some(ConnectionJson {
-                person: person.clone(),
+            if self.written > 0 {
+                out.push(b',');
+            }
+            let row = ConnectionRow {
                 location: LocationJson::from(location),
-            })
-        })
-        .collect();
-    Ok(Json(rows))
+                person,
+            };
+            serde_json::to_writer(&mut out, &row)?;
+            self.written += 1;
+        }
+        Ok(Bytes::from(out))
+    }
 }

@@ -1,6 +1,7 @@
 //! The handlers of `udaconnect.v1.LocationService`.
 
 use chrono::Utc;
+use futures::{StreamExt, stream::BoxStream};
 use tonic::{Request, Response, Status};
 use udaconnect_domain::{
     ConnectionQuery, ContactQuery, ContactQueryParts, FieldError, NewLocation, check_id,
@@ -28,6 +29,12 @@ fn named_as_on_the_wire(mut error: FieldError) -> FieldError {
     .to_owned();
     error
 }
+
+/// Connections per streamed message: about 100 KB.
+const CONNECTIONS_PER_MESSAGE: usize = 1_000;
+
+/// A streamed connection search, as the gRPC server sends it.
+type ConnectionChunks = BoxStream<'static, Result<v1::FindConnectionsResponse, Status>>;
 
 /// Handlers of `udaconnect.v1.LocationService`.
 #[derive(Debug, Clone)]
@@ -95,10 +102,10 @@ impl Locations {
         })
     }
 
-    async fn find_connections(
+    fn find_connections(
         &self,
         request: v1::FindConnectionsRequest,
-    ) -> Result<v1::FindConnectionsResponse, ServiceError> {
+    ) -> Result<ConnectionChunks, ServiceError> {
         let query = ConnectionQuery::new(
             request.person_id,
             datetime_from_timestamp("start_time", request.start_time.as_ref())?,
@@ -106,10 +113,17 @@ impl Locations {
             request.distance_meters,
         )
         .map_err(named_as_on_the_wire)?;
-        let connections = self.store.find_connections(&query).await?;
-        Ok(v1::FindConnectionsResponse {
-            connections: connections.into_iter().map(Into::into).collect(),
-        })
+        Ok(self
+            .store
+            .stream_connections(query, CONNECTIONS_PER_MESSAGE)
+            .map(|chunk| {
+                chunk
+                    .map(|connections| v1::FindConnectionsResponse {
+                        connections: connections.into_iter().map(Into::into).collect(),
+                    })
+                    .map_err(|error| Status::from(ServiceError::from(error)))
+            })
+            .boxed())
     }
 
     #[tracing::instrument(skip_all, fields(person_id = request.person_id))]
@@ -213,13 +227,16 @@ impl LocationService for Locations {
         Ok(Response::new(self.write(request.into_inner()).await?))
     }
 
+    type FindConnectionsStream = ConnectionChunks;
+
     async fn find_connections(
         &self,
         request: Request<v1::FindConnectionsRequest>,
-    ) -> Result<Response<v1::FindConnectionsResponse>, Status> {
-        Ok(Response::new(
-            Locations::find_connections(self, request.into_inner()).await?,
-        ))
+    ) -> Result<Response<ConnectionChunks>, Status> {
+        Ok(Response::new(Locations::find_connections(
+            self,
+            request.into_inner(),
+        )?))
     }
 
     async fn find_contacts(

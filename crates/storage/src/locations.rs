@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use futures::{StreamExt, stream::BoxStream};
 use sqlx::PgPool;
 use std::collections::HashMap;
 
@@ -11,6 +12,82 @@ use uuid::Uuid;
 use crate::{LOCATIONS_MIGRATOR, StorageError, advance_identity, cells};
 
 type LocationRow = (i64, Uuid, i64, f64, f64, DateTime<Utc>);
+
+/// Where a streamed connection search sends its chunks.
+type ChunkSender = tokio::sync::mpsc::Sender<Result<Vec<Connection>, StorageError>>;
+
+/// Runs the connection search on a connection of its own, sending chunks
+/// until the rows run out or the receiver goes away; then it cancels the
+/// statement, which would otherwise run to its end.
+#[tracing::instrument(skip_all, fields(person_id = query.person_id()))]
+async fn send_connections(
+    pool: &PgPool,
+    query: &ConnectionQuery,
+    chunk: usize,
+    sender: &ChunkSender,
+) -> Result<(), StorageError> {
+    let mut connection = pool.acquire().await?;
+    let backend: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+        .fetch_one(&mut *connection)
+        .await?;
+    let statement = format!(
+        "SELECT own.id, {LOCATION_COLUMNS}
+         FROM location own
+         JOIN location l
+           ON ST_DWithin(l.coordinate, own.coordinate, $4)
+          AND l.person_id <> own.person_id
+          AND l.creation_time >= $2 AND l.creation_time < $5
+         WHERE own.person_id = $1 AND own.creation_time >= $2 AND own.creation_time < $3
+         ORDER BY own.id, l.id"
+    );
+    let mut rows = sqlx::query_as::<_, ConnectionRow>(&statement)
+        .bind(query.person_id())
+        .bind(query.start())
+        .bind(query.end())
+        .bind(query.distance_meters())
+        .bind(query.others_end())
+        .fetch(&mut *connection);
+    let mut batch = Vec::with_capacity(chunk);
+    let mut abandoned = false;
+    loop {
+        // A caller that leaves while the database is still sorting is
+        // noticed at once, not at the first chunk.
+        let row = tokio::select! {
+            row = rows.next() => row,
+            () = sender.closed() => {
+                abandoned = true;
+                break;
+            }
+        };
+        let Some(row) = row else { break };
+        let (own_location_id, id, event_id, person_id, lat, lon, time) = row?;
+        batch.push(Connection {
+            own_location_id,
+            location: location_from_row((id, event_id, person_id, lat, lon, time))?,
+        });
+        if batch.len() == chunk && sender.send(Ok(std::mem::take(&mut batch))).await.is_err() {
+            abandoned = true;
+            break;
+        }
+    }
+    drop(rows);
+    if abandoned {
+        tracing::info!(
+            backend,
+            "connection search abandoned by its caller; cancelling it"
+        );
+        sqlx::query("SELECT pg_cancel_backend($1)")
+            .bind(backend)
+            .execute(pool)
+            .await?;
+        // The connection may still be draining the cancelled statement;
+        // it is not worth returning to the pool.
+        connection.detach();
+    } else if !batch.is_empty() {
+        let _ = sender.send(Ok(batch)).await;
+    }
+    Ok(())
+}
 
 /// The own location's id, then a [`LocationRow`].
 type ConnectionRow = (i64, i64, Uuid, i64, f64, f64, DateTime<Utc>);
@@ -243,39 +320,41 @@ impl LocationStore {
     /// The proof of concept's connections, as one set-based query: for each of
     /// the person's pings in the window, every other person's ping within the
     /// distance (the GiST index finds the candidates), ordered by (own ping,
-    /// other ping) and not deduplicated.
-    #[tracing::instrument(skip(self))]
+    /// other ping) and not deduplicated. All at once: for answers known to
+    /// be small, and the benchmarks; a service streams them instead.
     pub async fn find_connections(
         &self,
         query: &ConnectionQuery,
     ) -> Result<Vec<Connection>, StorageError> {
-        let rows: Vec<ConnectionRow> = sqlx::query_as(&format!(
-            "SELECT own.id, {LOCATION_COLUMNS}
-             FROM location own
-             JOIN location l
-               ON ST_DWithin(l.coordinate, own.coordinate, $4)
-              AND l.person_id <> own.person_id
-              AND l.creation_time >= $2 AND l.creation_time < $5
-             WHERE own.person_id = $1 AND own.creation_time >= $2 AND own.creation_time < $3
-             ORDER BY own.id, l.id"
-        ))
-        .bind(query.person_id())
-        .bind(query.start())
-        .bind(query.end())
-        .bind(query.distance_meters())
-        .bind(query.others_end())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(
-                |(own_location_id, id, event_id, person_id, lat, lon, time)| {
-                    Ok(Connection {
-                        own_location_id,
-                        location: location_from_row((id, event_id, person_id, lat, lon, time))?,
-                    })
-                },
-            )
-            .collect()
+        let mut chunks = self.stream_connections(query.clone(), 10_000);
+        let mut connections = Vec::new();
+        while let Some(chunk) = chunks.next().await {
+            connections.extend(chunk?);
+        }
+        Ok(connections)
+    }
+
+    /// The same connections, in chunks of at most `chunk` rows as the
+    /// database produces them, so that memory stays bounded however large
+    /// the answer. Dropping the stream stops the query: the database is
+    /// asked to cancel it rather than finish work nobody will read.
+    pub fn stream_connections(
+        &self,
+        query: ConnectionQuery,
+        chunk: usize,
+    ) -> BoxStream<'static, Result<Vec<Connection>, StorageError>> {
+        // Two chunks in hand at most: one read, one being sent.
+        let (sender, receiver) = tokio::sync::mpsc::channel(1);
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            if let Err(error) = send_connections(&pool, &query, chunk.max(1), &sender).await {
+                let _ = sender.send(Err(error)).await;
+            }
+        });
+        futures::stream::unfold(receiver, |mut receiver| async move {
+            receiver.recv().await.map(|chunk| (chunk, receiver))
+        })
+        .boxed()
     }
 
     /// The pings a contact search compares (see [`ContactSightings`]): two

@@ -4,8 +4,8 @@ use tonic::Code;
 use udaconnect_proto::{
     timestamp_from_datetime,
     v1::{
-        CreatePersonRequest, FindConnectionsRequest, GetLocationRequest, GetPersonRequest,
-        NewLocation, WriteLocationsRequest,
+        Connection, CreatePersonRequest, FindConnectionsRequest, GetLocationRequest,
+        GetPersonRequest, NewLocation, WriteLocationsRequest,
     },
 };
 use uuid::Uuid;
@@ -161,23 +161,139 @@ async fn distances_are_geodesic_on_the_spheroid() {
             .await
             .unwrap();
         for (radius, expected) in [(distance + 0.5, 1), (distance - 0.5, 0)] {
-            let found = client
-                .find_connections(FindConnectionsRequest {
-                    person_id: me,
-                    start_time: Some(timestamp_from_datetime(noon() - chrono::Days::new(1))),
-                    end_time: Some(timestamp_from_datetime(noon() + chrono::Days::new(1))),
-                    distance_meters: radius,
-                })
+            let found: Vec<Connection> = connection_chunks(&app, me, radius)
                 .await
-                .unwrap()
-                .into_inner()
-                .connections;
+                .into_iter()
+                .flatten()
+                .collect();
             assert_eq!(
                 found.len(),
                 expected,
                 "{distance} m at latitude {latitude}, radius {radius}"
             );
         }
+    }
+}
+
+/// Every chunk of `person`'s connections within `radius` around noon, as
+/// the locations service streams them.
+async fn connection_chunks(app: &TestApp, person: i64, radius: f64) -> Vec<Vec<Connection>> {
+    let mut chunks = app
+        .locations_grpc
+        .clone()
+        .find_connections(FindConnectionsRequest {
+            person_id: person,
+            start_time: Some(timestamp_from_datetime(noon() - chrono::Days::new(1))),
+            end_time: Some(timestamp_from_datetime(noon() + chrono::Days::new(1))),
+            distance_meters: radius,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut all = Vec::new();
+    while let Some(chunk) = chunks.message().await.unwrap() {
+        all.push(chunk.connections);
+    }
+    all
+}
+
+/// Two people who stood at one spot, `mine` and `theirs` pings each.
+async fn crowd(app: &TestApp, mine: usize, theirs: usize) -> (i64, i64) {
+    let (me, other) = (
+        create_person(app, "Crowded").await,
+        create_person(app, "Other").await,
+    );
+    let mut pings: Vec<NewLocation> = std::iter::repeat_n(me, mine)
+        .chain(std::iter::repeat_n(other, theirs))
+        .map(|person| ping(person, 48.8584, 2.2945))
+        .collect();
+    for batch in pings.chunks_mut(10_000) {
+        app.locations_grpc
+            .clone()
+            .write_locations(WriteLocationsRequest {
+                locations: batch.to_vec(),
+            })
+            .await
+            .unwrap();
+    }
+    (me, other)
+}
+
+#[tokio::test]
+async fn a_large_connection_answer_streams_in_ordered_chunks() {
+    let app = TestApp::spawn().await;
+    let (me, _) = crowd(&app, 50, 50).await;
+    let chunks = connection_chunks(&app, me, 5.0).await;
+    assert!(chunks.len() >= 3, "2,500 rows come in several messages");
+    assert!(chunks.iter().all(|chunk| chunk.len() <= 1_000));
+    let rows: Vec<(i64, i64)> = chunks
+        .iter()
+        .flatten()
+        .map(|c| (c.own_location_id, c.location.as_ref().unwrap().id))
+        .collect();
+    assert_eq!(rows.len(), 2_500);
+    assert!(
+        rows.windows(2).all(|pair| pair[0] < pair[1]),
+        "ordered by (own ping, other ping) across chunks"
+    );
+
+    // The REST answer is the same rows, written as they stream.
+    let answer: Vec<serde_json::Value> = app
+        .get(&format!(
+            "/api/persons/{me}/connection?start_date=2020-01-01&end_date=2030-01-01&distance=5"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<i64> = answer
+        .iter()
+        .map(|row| row["location"]["id"].as_i64().unwrap())
+        .collect();
+    let expected: Vec<i64> = rows.iter().map(|(_, id)| *id).collect();
+    assert_eq!(ids, expected);
+    assert_eq!(answer[0]["person"]["first_name"], "Other");
+}
+
+/// The connection searches running in the test's database right now.
+async fn running_searches(app: &TestApp) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity
+         WHERE datname = current_database() AND state = 'active'
+           AND query LIKE '%ST_DWithin(l.coordinate, own.coordinate%'
+           AND pid <> pg_backend_pid()",
+    )
+    .fetch_one(&app.locations_db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_client_that_goes_away_stops_the_search() {
+    let app = TestApp::spawn().await;
+    // 3,000 × 3,000 pings at one spot: nine million rows, seconds of work.
+    let (me, _) = crowd(&app, 3_000, 3_000).await;
+    let mut response = app
+        .get(&format!(
+            "/api/persons/{me}/connection?start_date=2020-01-01&end_date=2030-01-01&distance=5"
+        ))
+        .await;
+    assert_eq!(response.status(), 200);
+    let opening = response.chunk().await.unwrap().unwrap();
+    assert!(opening.starts_with(b"["));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while running_searches(&app).await == 0 {
+        assert!(std::time::Instant::now() < deadline, "the search never ran");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    drop(response);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while running_searches(&app).await > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the search still runs 3 s after its client went away"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
 
