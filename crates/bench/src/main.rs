@@ -5,6 +5,7 @@
 //! cargo run --release -p udaconnect-bench -- connections --rows 1000000
 //! cargo run --release -p udaconnect-bench -- contacts --attendees 10000 --pings 100
 //! cargo run --release -p udaconnect-bench -- write --batches 300 --batch-size 1000
+//! ./scripts/bench-ingest    # the ingest pipeline, each service its own process
 //! ./scripts/bench           # the whole suite, written to docs/benchmarks.md
 //! ```
 //!
@@ -14,12 +15,18 @@
 mod connections;
 mod contacts;
 mod database;
+mod machine;
+mod pipeline;
 mod services;
 mod stats;
 mod unary;
 mod write;
 
-use std::{fs::OpenOptions, io::Write, path::PathBuf};
+use std::{
+    fs::OpenOptions,
+    io::Write,
+    path::{Path, PathBuf},
+};
 
 use clap::{Parser, Subcommand};
 
@@ -56,20 +63,39 @@ enum Command {
     /// One-ping-per-call ingest (gRPC or REST) against a running stack:
     /// highest rate, then acknowledgement latency and freshness at half of it.
     Unary(unary::Args),
+    /// The ingest pipeline end to end, every service its own release
+    /// process: a conference streamed and batched until durable, then the
+    /// one-ping-per-call runs, each on a fresh broker and fresh services.
+    Pipeline(pipeline::Args),
+    /// The machine, database and tools the figures were measured with, for
+    /// the report's header.
+    Machine(machine::Args),
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    let admin_url = &cli.admin_database_url;
+    let out = cli.out.as_deref();
     let result = match cli.command {
-        Command::Connections(args) => connections::run(&cli.admin_database_url, args).await?,
-        Command::Contacts(args) => contacts::run(&cli.admin_database_url, args).await?,
-        Command::Write(args) => write::run(&cli.admin_database_url, args).await?,
-        Command::Unary(args) => unary::run(args).await?,
+        Command::Connections(args) => connections::run(admin_url, args).await?.to_string(),
+        Command::Contacts(args) => contacts::run(admin_url, args).await?.to_string(),
+        Command::Write(args) => write::run(admin_url, args).await?.to_string(),
+        Command::Unary(args) => unary::run(args).await?.to_string(),
+        Command::Pipeline(args) => pipeline::run(admin_url, args, out).await?.to_string(),
+        // A struct, not a JSON value, keeps the fields in their order.
+        Command::Machine(args) => serde_json::to_string(&machine::run(admin_url, args).await?)?,
     };
+    record(&result, out)
+}
+
+/// Prints a benchmark's result, one JSON object, and appends it to `out` as
+/// a line; shared with the pipeline, whose one-ping-per-call runs land in
+/// the same file.
+fn record(result: &str, out: Option<&Path>) -> anyhow::Result<()> {
     println!("{result}");
-    if let Some(path) = cli.out {
-        let mut file = OpenOptions::new().create(true).append(true).open(&path)?;
+    if let Some(path) = out {
+        let mut file = OpenOptions::new().create(true).append(true).open(path)?;
         writeln!(file, "{result}")?;
     }
     Ok(())
