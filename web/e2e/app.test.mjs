@@ -27,6 +27,8 @@ const TIMEOUT_MS = 15_000;
 const BUSY_DAY = '2020-07-07';
 /** A starter-data day on which Pam Trexler and Taco Fargo met 0.26 m apart. */
 const CLOSE_DAY = '2020-08-15';
+/** The day of the crowd this test makes. */
+const CROWD_DAY = '2021-03-03';
 
 function required(name) {
   const value = process.env[name];
@@ -39,6 +41,28 @@ async function api(route) {
   const body = await response.text();
   assert.equal(response.status, 200, `GET ${route} answered ${response.status}: ${body}`);
   return JSON.parse(body);
+}
+
+async function post(route, body) {
+  const response = await fetch(`${API_URL}${route}`, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `POST ${route} answered ${response.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+/** Asks `check` until it answers something truthy, at most TIMEOUT_MS. */
+async function eventually(what, check) {
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    const answer = await check();
+    if (answer) return answer;
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** What the API answers for the settings in the page's address (which names them as the API does). */
@@ -252,6 +276,73 @@ describe('the web page', () => {
     await page.getByText('Correct the settings above to see results.').waitFor();
     assert.equal(await page.getByTestId('distance').getAttribute('aria-invalid'), 'true');
     assert.equal(new URL(page.url()).searchParams.get('distance'), '0');
+  });
+
+  test("keeps the map's counts readable where meetings crowd together", async () => {
+    // A host meets twelve guests twice each, an hour apart, each guest standing 8 m from the next: the
+    // meetings (midway between the two) stack in twos 4 m apart, too close for a count beside each.
+    // The place is the run's own, so that earlier runs against the same stack do not join in.
+    const person = (last_name) => ({ first_name: 'Crowd', last_name, company_name: 'End to end' });
+    const host = await post('/api/persons', person('Host'));
+    const guests = [];
+    for (let i = 1; i <= 12; i++) guests.push(await post('/api/persons', person(`Guest ${i}`)));
+    const origin = { latitude: 10 + (host.id % 1000) / 100, longitude: 20 };
+    const at = (east, north) => ({
+      latitude: origin.latitude + north / 111_195,
+      longitude: origin.longitude + east / (111_195 * Math.cos((origin.latitude * Math.PI) / 180)),
+    });
+    for (const time of [`${CROWD_DAY}T10:00:00`, `${CROWD_DAY}T11:00:00`]) {
+      await post('/api/locations', { person_id: host.id, creation_time: time, ...at(0, 0) });
+      for (const [i, guest] of guests.entries()) {
+        const place = at((i % 4) * 8, Math.floor(i / 4) * 8);
+        await post('/api/locations', { person_id: guest.id, creation_time: time, ...place });
+      }
+    }
+    const settings = `start=${CROWD_DAY}&end=${CROWD_DAY}&distance=50`;
+    // Pings are stored asynchronously.
+    const expected = await eventually('the pings to be stored', async () => {
+      const answer = await api(`/api/persons/${host.id}/contacts?${settings}`);
+      return answer.contacts.length === guests.length && answer;
+    });
+
+    await page.goto(`${WEB_URL}?person=${host.id}&${settings}`);
+    await waitForContacts(
+      page,
+      expected.contacts.map((c) => c.person.id),
+    );
+    const map = page.getByTestId('meeting-map');
+    assert.equal(await map.locator('circle.map-point').count(), 2 * guests.length);
+    // Measured as Chromium draws them, fonts and all.
+    const badges = await map.evaluate((svg) =>
+      [...svg.querySelectorAll('.map-count')].map((badge) => {
+        const box = (element) => {
+          const { x, y, width, height } = element.getBBox();
+          return { x, y, width, height };
+        };
+        const text = badge.querySelector('text');
+        return { rect: box(badge.querySelector('rect')), text: box(text), count: text.textContent };
+      }),
+    );
+    await map.screenshot({ path: path.join(OUTPUT, 'crowded-map.png') });
+    // Every meeting is in a stack of two, so every one is counted.
+    assert.equal(
+      badges.reduce((sum, badge) => sum + Number(badge.count.replace('×', '')), 0),
+      2 * guests.length,
+      JSON.stringify(badges),
+    );
+    const inside = (inner, outer) =>
+      inner.x >= outer.x &&
+      inner.y >= outer.y &&
+      inner.x + inner.width <= outer.x + outer.width &&
+      inner.y + inner.height <= outer.y + outer.height;
+    const overlap = (a, b) =>
+      a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    for (const [i, badge] of badges.entries()) {
+      assert.ok(inside(badge.text, badge.rect), `${badge.count} fits its badge: ${JSON.stringify(badge)}`);
+      for (const other of badges.slice(i + 1)) {
+        assert.ok(!overlap(badge.rect, other.rect), `${badge.count} and ${other.count} overlap`);
+      }
+    }
   });
 
   test('says so when a person does not exist', async () => {

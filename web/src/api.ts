@@ -2,85 +2,37 @@
 // NetworkError (the API could not be reached) or an ApiError (it answered
 // with an RFC 9457 problem document, or at least an error status).
 
-export interface Person {
-  id: number;
-  first_name: string;
-  last_name: string;
-  company_name: string;
-}
+import type { components, operations, paths } from './api-schema';
 
-export type NewPerson = Omit<Person, 'id'>;
+// Every shape the API sends or takes comes from src/api-schema.ts, which is
+// generated from docs/openapi.yaml (`npm run generate:api`), so a change to
+// the API that the page does not follow fails the type check. Below are the
+// page's names for the shapes it uses, and ways to look them up by operation.
+type Schemas = components['schemas'];
+export type Person = Schemas['PersonJson'];
+export type NewPerson = Schemas['NewPersonJson'];
+export type Meeting = Schemas['MeetingJson'];
+export type Contact = Schemas['ContactJson'];
+export type ContactsPage = Schemas['ContactsPageJson'];
+type Problem = Schemas['Problem'];
 
-export interface Meeting {
-  start: string;
-  end: string;
-  duration_seconds: number;
-  latitude: number;
-  longitude: number;
-  closest_meters: number;
-  encounters: number;
-}
+/** The query parameters of an operation, named as the API names them. */
+type Query<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
+export type ContactsQuery = Query<'find_contacts'>;
+export type ConnectionsQuery = Query<'find_connections'>;
 
-export interface Contact {
-  person: Person;
-  meeting_count: number;
-  total_seconds: number;
-  first_met: string;
-  last_met: string;
-  meetings: Meeting[];
-}
+/**
+ * The JSON body operation `Op` answers with on success, `Status`; `unknown`
+ * (which no caller can use unchecked) if that answer is not JSON.
+ */
+type Answer<Op extends keyof operations, Status extends keyof operations[Op]['responses']> =
+  operations[Op]['responses'][Status] extends { content: { 'application/json': infer Body } } ? Body : unknown;
 
-export interface ContactsPage {
-  contacts: Contact[];
-  next_cursor?: string | null;
-  distance: number;
-  window_seconds: number;
-  min_duration_seconds: number;
-}
-
-/** A ping as the proof of concept's `connection` route shows it. */
-export interface Location {
-  id: number;
-  person_id: number;
-  /** Decimal string. */
-  longitude: string;
-  /** Decimal string. */
-  latitude: string;
-  /** Naive date-time, UTC. */
-  creation_time: string;
-}
-
-export interface Connection {
-  location: Location;
-  person: Person;
-}
-
-export interface Problem {
-  type?: string;
-  title?: string;
-  status: number;
-  detail?: string;
-  field?: string;
-}
-
-export interface ContactsQuery {
-  /** `YYYY-MM-DD` or an ISO-8601 date-time. */
-  start: string;
-  /** `YYYY-MM-DD` (the whole day included) or an ISO-8601 date-time. */
-  end: string;
-  distance: number;
-  windowSeconds: number;
-  minDurationSeconds: number;
-  /** Where the previous page ended (its `next_cursor`). */
-  cursor?: string;
-}
-
-export interface ConnectionsQuery {
-  startDate: string;
-  /** Exclusive, as in the proof of concept. */
-  endDate: string;
-  distance: number;
-}
+/**
+ * What the page could read of an error answer: the API's problem document,
+ * or only the status when something else (a proxy, say) answered.
+ */
+type ProblemRead = Pick<Problem, 'status'> & Partial<Pick<Problem, 'title' | 'detail' | 'field'>>;
 
 /** The API answered with an error status. */
 export class ApiError extends Error {
@@ -88,12 +40,12 @@ export class ApiError extends Error {
   readonly field?: string;
   readonly detail: string;
 
-  constructor(problem: Problem) {
+  constructor(problem: ProblemRead) {
     const detail = problem.detail ?? problem.title ?? `HTTP ${problem.status}`;
     super(detail);
     this.name = 'ApiError';
     this.status = problem.status;
-    this.field = problem.field;
+    this.field = problem.field ?? undefined;
     this.detail = detail;
   }
 }
@@ -120,37 +72,30 @@ export class ApiClient {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
-  listPersons(signal?: AbortSignal): Promise<Person[]> {
-    return this.request('/api/persons', { signal });
+  listPersons(signal?: AbortSignal): Promise<Answer<'list_persons', 200>> {
+    return this.request(route('/api/persons'), { signal });
   }
 
-  getPerson(id: number, signal?: AbortSignal): Promise<Person> {
-    return this.request(`/api/persons/${id}`, { signal });
+  getPerson(id: number, signal?: AbortSignal): Promise<Answer<'get_person', 200>> {
+    return this.request(route('/api/persons/{person_id}', { person_id: id }), { signal });
   }
 
-  createPerson(person: NewPerson, signal?: AbortSignal): Promise<Person> {
-    return this.request('/api/persons', { method: 'POST', body: person, signal });
+  createPerson(person: NewPerson, signal?: AbortSignal): Promise<Answer<'create_person', 201>> {
+    return this.request(route('/api/persons'), { method: 'POST', body: person, signal });
   }
 
-  contacts(personId: number, query: ContactsQuery, signal?: AbortSignal): Promise<ContactsPage> {
-    const params = new URLSearchParams({
-      start: query.start,
-      end: query.end,
-      distance: String(query.distance),
-      window: String(query.windowSeconds),
-      min_duration: String(query.minDurationSeconds),
-    });
-    if (query.cursor) params.set('cursor', query.cursor);
-    return this.request(`/api/persons/${personId}/contacts?${params}`, { signal });
+  contacts(personId: number, query: ContactsQuery, signal?: AbortSignal): Promise<Answer<'find_contacts', 200>> {
+    const path = route('/api/persons/{person_id}/contacts', { person_id: personId });
+    return this.request(`${path}?${searchParams(query)}`, { signal });
   }
 
-  connections(personId: number, query: ConnectionsQuery, signal?: AbortSignal): Promise<Connection[]> {
-    const params = new URLSearchParams({
-      start_date: query.startDate,
-      end_date: query.endDate,
-      distance: String(query.distance),
-    });
-    return this.request(`/api/persons/${personId}/connection?${params}`, { signal });
+  connections(
+    personId: number,
+    query: ConnectionsQuery,
+    signal?: AbortSignal,
+  ): Promise<Answer<'find_connections', 200>> {
+    const path = route('/api/persons/{person_id}/connection', { person_id: personId });
+    return this.request(`${path}?${searchParams(query)}`, { signal });
   }
 
   private async request<T>(
@@ -176,9 +121,29 @@ export class ApiClient {
   }
 }
 
+/**
+ * `template`, a path the API documents (so that a renamed route or parameter
+ * fails the type check), with its `{name}` parameters filled in from `values`.
+ */
+function route(template: keyof paths, values: Record<string, number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (!(name in values)) throw new TypeError(`no value for {${name}} in ${template}`);
+    return encodeURIComponent(values[name]);
+  });
+}
+
+/** Query parameters as a query string, leaving out those not given. */
+function searchParams(query: Record<string, string | number | undefined>): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(name, String(value));
+  }
+  return params;
+}
+
 /** The problem document of an error response, or a stand-in built from its status. */
-async function readProblem(response: Response): Promise<Problem> {
-  const fallback: Problem = { status: response.status, title: response.statusText || undefined };
+async function readProblem(response: Response): Promise<ProblemRead> {
+  const fallback: ProblemRead = { status: response.status, title: response.statusText || undefined };
   try {
     const body: unknown = await response.json();
     if (body && typeof body === 'object') {

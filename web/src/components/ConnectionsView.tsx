@@ -26,7 +26,7 @@ export function ConnectionsView({ api, personId, settings, onFieldProblem }: Con
   const { start, end, distance } = settings;
   const request = useRequest(
     // The route's end date is exclusive; the page's end date is included.
-    (signal) => api.connections(personId, { startDate: start, endDate: addDays(end, 1), distance }, signal),
+    (signal) => api.connections(personId, { start_date: start, end_date: addDays(end, 1), distance }, signal),
     JSON.stringify([personId, start, end, distance]),
   );
   useFieldProblem(request.state, onFieldProblem, renameField);

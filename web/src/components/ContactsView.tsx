@@ -30,8 +30,9 @@ export function ContactsView({ api, personId, settings, onFieldProblem }: Contac
     start: settings.start,
     end: settings.end,
     distance: settings.distance,
-    windowSeconds: settings.window,
-    minDurationSeconds: settings.minDuration,
+    // Whole seconds; the API also takes ISO-8601 durations here.
+    window: String(settings.window),
+    min_duration: String(settings.minDuration),
   };
   const first = useRequest((signal) => api.contacts(personId, query, signal), key);
   useFieldProblem(first.state, onFieldProblem);

@@ -1,12 +1,27 @@
+import { useMemo } from 'react';
 import type { Contact } from '../api';
+import { clusterPoints, countText, COUNT_FONT_SIZE, textWidth, type Box } from '../clusters';
 import { formatCoordinate, formatTimeRange, fullName, plural } from '../format';
-import { layout, scaleBar, type Viewport } from '../geo';
+import { layout, scaleBar, type Point, type ScaleBar, type Viewport } from '../geo';
 
 /** SVG user units; the drawing scales to its container. */
 // The padding keeps points clear of the scale bar and the north arrow in the corners.
 const VIEWPORT: Viewport = { width: 400, height: 300, padding: 48, minExtent: 50 };
 const MARGIN = 16;
 const RADIUS = 7;
+/** Font size of the scale bar's length and of the north arrow's "N". */
+const FURNITURE_FONT_SIZE = 13;
+/** Between the scale bar's end and its length. */
+const BAR_LABEL_GAP = 6;
+/** The north arrow: its tip, half width and height, and how far left of it the "N" ends. */
+const ARROW = { x: VIEWPORT.width - MARGIN - 8, y: MARGIN, halfWidth: 8, height: 24, labelOffset: 14 };
+/** The north arrow and its "N", as drawn. */
+const NORTH_ARROW_BOX: Box = {
+  x: ARROW.x - ARROW.labelOffset - textWidth('N', FURNITURE_FONT_SIZE),
+  y: ARROW.y,
+  width: ARROW.labelOffset + textWidth('N', FURNITURE_FONT_SIZE) + ARROW.halfWidth,
+  height: ARROW.height,
+};
 
 interface MeetingMapProps {
   contacts: Contact[];
@@ -17,33 +32,21 @@ interface MeetingMapProps {
 
 /** Where the shown contacts were met, to scale, north up. */
 export function MeetingMap({ contacts, highlighted, onHighlight }: MeetingMapProps) {
-  const points = contacts.flatMap((contact) => contact.meetings.map((meeting) => ({ contact, meeting })));
-  if (points.length === 0) return null;
+  // Laid out and clustered when the contacts change, not on every highlight.
+  const drawing = useMemo(() => plot(contacts), [contacts]);
+  if (!drawing) return null;
+  const { points, origin, bar, clusters, places } = drawing;
 
-  const { origin, positions, metersPerPixel } = layout(
-    points.map((p) => p.meeting),
-    VIEWPORT,
-  );
-  const bar = scaleBar(VIEWPORT.width, metersPerPixel);
-  const placed = points.map((point, index) => ({ ...point, at: positions[index] }));
-
-  // Meetings at one spot draw on top of each other: count them next to the spot.
-  const stacks = new Map<string, { x: number; y: number; count: number }>();
-  for (const { at } of placed) {
-    const spot = `${Math.round(at.x)},${Math.round(at.y)}`;
-    const stack = stacks.get(spot) ?? { ...at, count: 0 };
-    stacks.set(spot, { ...stack, count: stack.count + 1 });
-  }
-  const places = stacks.size;
   const centre = `${formatCoordinate(origin.latitude)}, ${formatCoordinate(origin.longitude)}`;
   const summary =
     `Map of ${plural(points.length, 'meeting')} with ${plural(contacts.length, 'person', 'people')} ` +
     `at ${plural(places, 'place')} around ${centre}; scale bar ${bar.label}, north up.`;
   // Highlighted points last, so that they are drawn above the others.
-  const ordered = [...placed].sort(
+  const ordered = [...points].sort(
     (a, b) => Number(highlighted.has(a.contact.person.id)) - Number(highlighted.has(b.contact.person.id)),
   );
   const { width, height } = VIEWPORT;
+  const { halfWidth, height: arrowHeight } = ARROW;
 
   return (
     <figure className="meeting-map">
@@ -55,6 +58,17 @@ export function MeetingMap({ contacts, highlighted, onHighlight }: MeetingMapPro
         preserveAspectRatio="xMidYMid meet"
       >
         <rect className="map-background" width={width} height={height} rx={8} />
+        <g className="map-rings" aria-hidden="true">
+          {clusters.map(
+            ({ members, centre, radius, badge, leader }) =>
+              badge && (
+                <g key={members[0]}>
+                  <path d={ringPath(centre, radius)} />
+                  {leader && <line x1={leader.from.x} y1={leader.from.y} x2={leader.to.x} y2={leader.to.y} />}
+                </g>
+              ),
+          )}
+        </g>
         <g className="map-points">
           {ordered.map(({ contact, meeting, at }) => {
             const id = contact.person.id;
@@ -79,31 +93,83 @@ export function MeetingMap({ contacts, highlighted, onHighlight }: MeetingMapPro
           })}
         </g>
         <g className="map-stacks" aria-hidden="true">
-          {[...stacks.entries()]
-            .filter(([, stack]) => stack.count > 1)
-            .map(([spot, stack]) => (
-              <text key={spot} x={stack.x + RADIUS + 4} y={stack.y - RADIUS}>
-                ×{stack.count}
-              </text>
-            ))}
+          {clusters.map(
+            ({ members, badge }) => badge && <CountBadge key={members[0]} box={badge} count={members.length} />,
+          )}
         </g>
         <g className="scale-bar" transform={`translate(${MARGIN} ${height - MARGIN})`} aria-hidden="true">
           <path d={`M0 -6 V0 H${bar.pixels} V-6`} />
-          <text x={bar.pixels + 6} y={0}>
+          <text x={bar.pixels + BAR_LABEL_GAP} y={0} fontSize={FURNITURE_FONT_SIZE}>
             {bar.label}
           </text>
         </g>
-        <g className="north-arrow" transform={`translate(${width - MARGIN - 8} ${MARGIN})`} aria-hidden="true">
-          <path d="M0 0 L8 24 L0 19 L-8 24 Z" />
-          <text x={-14} y={16} textAnchor="end">
+        <g className="north-arrow" transform={`translate(${ARROW.x} ${ARROW.y})`} aria-hidden="true">
+          <path d={`M0 0 L${halfWidth} ${arrowHeight} L0 ${arrowHeight - 5} L${-halfWidth} ${arrowHeight} Z`} />
+          <text x={-ARROW.labelOffset} y={16} fontSize={FURNITURE_FONT_SIZE} textAnchor="end">
             N
           </text>
         </g>
       </svg>
       <figcaption className="muted">
         {plural(points.length, 'meeting')} at {plural(places, 'place')} around {centre}. Hover or focus a point for
-        details.
+        details; ×N counts the meetings in the dashed ring it touches or points to.
       </figcaption>
     </figure>
   );
+}
+
+/** A cluster's count, in a pill that keeps it readable over the map. */
+function CountBadge({ box, count }: { box: Box; count: number }) {
+  return (
+    <g className="map-count">
+      <rect x={box.x} y={box.y} width={box.width} height={box.height} rx={box.height / 2} />
+      <text
+        x={box.x + box.width / 2}
+        y={box.y + box.height / 2}
+        fontSize={COUNT_FONT_SIZE}
+        textAnchor="middle"
+        dominantBaseline="central"
+      >
+        {countText(count)}
+      </text>
+    </g>
+  );
+}
+
+/**
+ * A circle as a path of two arcs: the map's <circle>s are its meetings, one
+ * each, which the tests (and anyone reading the drawing) count on.
+ */
+function ringPath({ x, y }: Point, r: number): string {
+  return `M${x - r} ${y} a${r} ${r} 0 1 0 ${2 * r} 0 a${r} ${r} 0 1 0 ${-2 * r} 0 Z`;
+}
+
+/** Everything drawn that depends on the contacts alone; null when they have no meetings. */
+function plot(contacts: Contact[]) {
+  const meetings = contacts.flatMap((contact) => contact.meetings.map((meeting) => ({ contact, meeting })));
+  if (meetings.length === 0) return null;
+  const { origin, positions, metersPerPixel } = layout(
+    meetings.map((m) => m.meeting),
+    VIEWPORT,
+  );
+  const bar = scaleBar(VIEWPORT.width, metersPerPixel);
+  const clusters = clusterPoints(positions, {
+    dot: RADIUS,
+    bounds: { x: 0, y: 0, width: VIEWPORT.width, height: VIEWPORT.height },
+    furniture: [scaleBarBox(bar), NORTH_ARROW_BOX],
+  });
+  // Spots to the pixel, for the summary.
+  const places = new Set(positions.map(({ x, y }) => `${Math.round(x)},${Math.round(y)}`)).size;
+  return { points: meetings.map((m, index) => ({ ...m, at: positions[index] })), origin, bar, clusters, places };
+}
+
+/** The scale bar and its length, as drawn above (the length's baseline on the bar). */
+function scaleBarBox(bar: ScaleBar): Box {
+  return {
+    x: MARGIN,
+    y: VIEWPORT.height - MARGIN - FURNITURE_FONT_SIZE,
+    width: bar.pixels + BAR_LABEL_GAP + textWidth(bar.label, FURNITURE_FONT_SIZE),
+    // The bar's stroke reaches a pixel below the baseline.
+    height: FURNITURE_FONT_SIZE + 1,
+  };
 }
