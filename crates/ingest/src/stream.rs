@@ -6,7 +6,7 @@
 
 use std::{collections::BTreeSet, time::Duration};
 
-use futures::{StreamExt, stream::FuturesUnordered};
+use futures::{FutureExt, StreamExt, stream::FuturesUnordered};
 use tokio::{sync::mpsc, time::Instant};
 use tonic::{Status, Streaming};
 use udaconnect_messaging::ProduceError;
@@ -152,6 +152,11 @@ pub(crate) async fn serve(
             Some((index, outcome)) = in_flight.next(), if !in_flight.is_empty() => {
                 last_activity = Instant::now();
                 progress.settle(index, outcome);
+                // Deliveries settle in bursts: take every one that is done
+                // before going round the loop again.
+                while let Some(Some((index, outcome))) = in_flight.next().now_or_never() {
+                    progress.settle(index, outcome);
+                }
             }
             _ = ticker.tick() => {
                 if open && last_activity.elapsed() >= idle_timeout {
