@@ -80,6 +80,8 @@ const FOLLOW_POLL: Duration = Duration::from_millis(10);
 const FOLLOW_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often the stored rows are counted while waiting for the backlog.
 const DRAIN_POLL: Duration = Duration::from_millis(200);
+/// How long the newest id must stay put before a drain is counted anyway.
+const QUIET: Duration = Duration::from_millis(500);
 /// A backlog whose count stops growing for this long will not drain.
 const DRAIN_STALL: Duration = Duration::from_secs(60);
 
@@ -296,9 +298,10 @@ async fn wait_until_stored(
 /// second, and counting at every poll slowed the very writes it waited for.
 /// So a poll reads only the newest id (one index lookup), and the table is
 /// counted exactly when that id says the rows may all be there (the count
-/// then plus the ids since), or when it did not move since the last poll
-/// (the writes paused or ended). The bound is not exact, since concurrent
-/// writers commit out of id order; the second rule catches what it misses.
+/// then plus the ids since), or when it has not moved for [`QUIET`] (the
+/// writes paused or ended). The bound is not exact, since concurrent
+/// writers commit out of id order; the second rule catches what it misses,
+/// without counting between two batches of a busy writer.
 pub(crate) async fn wait_until_drained(
     pool: &PgPool,
     rows: i64,
@@ -306,25 +309,32 @@ pub(crate) async fn wait_until_drained(
 ) -> anyhow::Result<Duration> {
     let started = Instant::now();
     let (mut counted, mut newest_counted) = count_rows(pool).await?;
-    let mut newest_before = newest_counted;
-    let mut last_change = Instant::now();
+    // The newest id seen and when it last moved; the last sign of progress;
+    // the last count made because nothing moved.
+    let (mut newest_seen, mut moved_at) = (newest_counted, Instant::now());
+    let mut progressed_at = Instant::now();
+    let mut quiet_count_at: Option<Instant> = None;
     while counted < rows {
         tokio::time::sleep(poll).await;
         let newest: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM location")
             .fetch_one(pool)
             .await?;
-        let quiet = newest == newest_before;
-        newest_before = newest;
+        if newest != newest_seen {
+            (newest_seen, moved_at, progressed_at) = (newest, Instant::now(), Instant::now());
+        }
+        let quiet =
+            moved_at.elapsed() >= QUIET && quiet_count_at.is_none_or(|at| at.elapsed() >= QUIET);
         if quiet || counted + (newest - newest_counted) >= rows {
+            if quiet {
+                quiet_count_at = Some(Instant::now());
+            }
             let before = counted;
             (counted, newest_counted) = count_rows(pool).await?;
             if counted != before {
-                last_change = Instant::now();
+                progressed_at = Instant::now();
             }
         }
-        if !quiet {
-            last_change = Instant::now();
-        } else if last_change.elapsed() > DRAIN_STALL {
+        if progressed_at.elapsed() > DRAIN_STALL {
             anyhow::bail!(
                 "{} acknowledged pings were not stored (nothing new for {DRAIN_STALL:?})",
                 rows - counted
