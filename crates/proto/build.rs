@@ -8,8 +8,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let protos = [
         proto_root.join("udaconnect/v1/persons.proto"),
         proto_root.join("udaconnect/v1/locations.proto"),
-        proto_root.join("udaconnect/v1/events.proto"),
+        proto_root.join("udaconnect/v1/records.proto"),
         proto_root.join("udaconnect/v1/ingest.proto"),
+        proto_root.join("udaconnect/v1/events.proto"),
     ];
     // The protos live outside this crate, where Cargo does not look for changes.
     for proto in &protos {

@@ -1,13 +1,16 @@
 //! The vocabulary of UdaConnect: persons, location pings and the queries over
-//! them, each type valid by construction so that storage and transport layers
-//! never see a value the product does not allow.
+//! them, events with their floor plans, programmes and visits; each type is
+//! valid by construction so that storage and transport layers never see a
+//! value the product does not allow.
 
 mod connection;
 mod contact;
+mod event;
 mod field_error;
 pub mod geodesy;
 mod location;
 mod person;
+mod visit;
 
 pub use connection::{
     Connection, ConnectionQuery, DEFAULT_CONNECTION_DISTANCE_METERS,
@@ -19,9 +22,15 @@ pub use contact::{
     MAX_CONTACT_MIN_DURATION, MAX_CONTACT_SPAN, MAX_CONTACT_WINDOW, MAX_CONTACTS_PAGE, Meeting,
     Sighting, find_encounters, group_contacts, page_of,
 };
+pub use event::{
+    Area, AreaId, AreaKind, Event, EventId, MAX_EVENT_LENGTH, MAX_OUTLINE_POSITIONS,
+    MAX_TITLE_CHARS, NewArea, NewEvent, NewPresentation, Outline, Position, Presentation,
+    PresentationId, ProgrammeTime, ScheduledPresentation, check_title,
+};
 pub use field_error::FieldError;
 pub use location::{
     Coordinates, Location, LocationId, NewLocation, check_observation_time, parse_datetime,
     parse_event_id,
 };
 pub use person::{MAX_NAME_CHARS, NewPerson, Person, PersonId, check_id};
+pub use visit::{AttendanceRules, VISIT_GAP_RANGE, Visit, VisitGap, merge_visits};

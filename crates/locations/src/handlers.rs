@@ -4,13 +4,13 @@ use chrono::Utc;
 use futures::{StreamExt, stream::BoxStream};
 use tonic::{Request, Response, Status};
 use udaconnect_domain::{
-    ConnectionQuery, ContactQuery, ContactQueryParts, FieldError, NewLocation, check_id,
-    find_encounters, group_contacts, page_of,
+    ConnectionQuery, ContactQuery, ContactQueryParts, Coordinates, FieldError, MAX_EVENT_LENGTH,
+    NewLocation, check_id, find_encounters, group_contacts, page_of,
 };
 use udaconnect_persons::PersonDirectory;
 use udaconnect_proto::{
     datetime_from_timestamp, duration_from_timedelta,
-    limits::MAX_WRITE_LOCATIONS,
+    limits::{AREA_PINGS_CHUNK, MAX_WRITE_LOCATIONS},
     new_location_from_wire, timedelta_from_duration, timestamp_from_datetime,
     v1::{self, location_service_server::LocationService},
 };
@@ -32,6 +32,9 @@ fn named_as_on_the_wire(mut error: FieldError) -> FieldError {
 
 /// Connections per streamed message: about 100 KB.
 const CONNECTIONS_PER_MESSAGE: usize = 1_000;
+
+/// Pings of an area, as the gRPC server streams them.
+type AreaPingChunks = BoxStream<'static, Result<v1::AreaPings, Status>>;
 
 /// A streamed connection search, as the gRPC server sends it.
 type ConnectionChunks = BoxStream<'static, Result<v1::FindConnectionsResponse, Status>>;
@@ -120,6 +123,52 @@ impl Locations {
                 chunk
                     .map(|connections| v1::FindConnectionsResponse {
                         connections: connections.into_iter().map(Into::into).collect(),
+                    })
+                    .map_err(|error| Status::from(ServiceError::from(error)))
+            })
+            .boxed())
+    }
+
+    fn stream_area_pings(
+        &self,
+        request: &v1::StreamAreaPingsRequest,
+    ) -> Result<AreaPingChunks, ServiceError> {
+        let start = datetime_from_timestamp("start_time", request.start_time.as_ref())?;
+        let end = datetime_from_timestamp("end_time", request.end_time.as_ref())?;
+        if end <= start || end - start > MAX_EVENT_LENGTH {
+            return Err(FieldError::new(
+                "end_time",
+                "must be after start_time, by at most 31 days",
+            )
+            .into());
+        }
+        let corner = |field: &str, latitude, longitude| {
+            Coordinates::new(latitude, longitude)
+                .map_err(|error| FieldError::new(field, error.message))
+        };
+        let south_west = corner("min_latitude", request.min_latitude, request.min_longitude)?;
+        let north_east = corner("max_latitude", request.max_latitude, request.max_longitude)?;
+        if south_west.latitude() > north_east.latitude()
+            || south_west.longitude() > north_east.longitude()
+        {
+            return Err(
+                FieldError::new("max_latitude", "the box's minimum exceeds its maximum").into(),
+            );
+        }
+        Ok(self
+            .store
+            .stream_area_pings((start, end), (south_west, north_east), AREA_PINGS_CHUNK)
+            .map(|chunk| {
+                chunk
+                    .map(|pings| v1::AreaPings {
+                        person_ids: pings.person_ids,
+                        latitudes: pings.latitudes,
+                        longitudes: pings.longitudes,
+                        times_micros: pings
+                            .times
+                            .iter()
+                            .map(chrono::DateTime::timestamp_micros)
+                            .collect(),
                     })
                     .map_err(|error| Status::from(ServiceError::from(error)))
             })
@@ -236,6 +285,18 @@ impl LocationService for Locations {
         Ok(Response::new(Locations::find_connections(
             self,
             request.into_inner(),
+        )?))
+    }
+
+    type StreamAreaPingsStream = AreaPingChunks;
+
+    async fn stream_area_pings(
+        &self,
+        request: Request<v1::StreamAreaPingsRequest>,
+    ) -> Result<Response<AreaPingChunks>, Status> {
+        Ok(Response::new(Locations::stream_area_pings(
+            self,
+            request.get_ref(),
         )?))
     }
 

@@ -3,6 +3,7 @@
 //! plus the conversions between wire and domain types.
 
 mod convert;
+mod events;
 
 /// Version 1 of the UdaConnect API (`udaconnect.v1`).
 #[allow(missing_docs, clippy::all)]
@@ -23,6 +24,11 @@ pub mod limits {
     pub const MAX_WRITE_LOCATIONS: usize = 10_000;
     /// Most pings one `IngestService.SendPings` call may carry.
     pub const MAX_PINGS_PER_BATCH: usize = 10_000;
+    /// Most visits one `EventService.RecordVisits` call, or one chunk of
+    /// `ReplaceEventVisits`, may carry.
+    pub const MAX_VISITS_PER_CALL: usize = 20_000;
+    /// Most pings one chunk of `LocationService.StreamAreaPings` carries.
+    pub const AREA_PINGS_CHUNK: usize = 10_000;
 }
 
 pub use convert::{
@@ -30,4 +36,5 @@ pub use convert::{
     new_location_from_ping, new_location_from_wire, timedelta_from_duration,
     timestamp_from_datetime,
 };
+pub use events::{area_from_wire, event_from_wire, visit_from_wire};
 pub use prost_types::{Duration, Timestamp};

@@ -33,6 +33,10 @@ pub enum ServiceError {
     /// The requested entity does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// The request is valid but conflicts with what is stored (e.g. removing
+    /// a room that presentations still use).
+    #[error("{0}")]
+    FailedPrecondition(String),
     /// Our own database failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -61,6 +65,7 @@ impl From<ServiceError> for Status {
         match error {
             ServiceError::InvalidArgument(field) => Status::invalid_argument(field.to_string()),
             ServiceError::NotFound(message) => Status::not_found(message),
+            ServiceError::FailedPrecondition(message) => Status::failed_precondition(message),
             ServiceError::Storage(error) if error.is_transient() => {
                 tracing::warn!(%error, "database unavailable");
                 Status::unavailable("database unavailable; retry later")

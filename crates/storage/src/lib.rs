@@ -4,11 +4,16 @@
 
 pub mod cells;
 mod error;
+mod events;
 mod locations;
 mod persons;
 
 pub use error::StorageError;
-pub use locations::{ContactSightings, LocationStore};
+pub use events::{
+    AreaVisitor, AttendedPresentation, BoothHour, EventStatistics, EventStore, FloorPlanChange,
+    FloorPlans, PresentationAttendee, SharedAttendance, VisitedBooth,
+};
+pub use locations::{AreaPings, ContactSightings, LocationStore};
 pub use persons::PersonStore;
 
 use std::time::Duration;
@@ -29,6 +34,9 @@ pub static PERSONS_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrati
 
 /// Schema of the locations service's database (PostGIS required).
 pub static LOCATIONS_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/locations");
+
+/// Schema of the events service's database (PostGIS required).
+pub static EVENTS_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/events");
 
 /// Cheap liveness probe of a database connection.
 pub async fn ping(pool: &PgPool) -> Result<(), StorageError> {

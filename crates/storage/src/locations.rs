@@ -123,6 +123,48 @@ fn location_from_row(
 const LOCATION_COLUMNS: &str = "l.id, l.event_id, l.person_id,
     ST_Y(l.coordinate::geometry), ST_X(l.coordinate::geometry), l.creation_time";
 
+/// Pings as columns (index i of each is one ping), the shape they travel
+/// in to whoever rebuilds attendance.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct AreaPings {
+    /// Whose.
+    pub person_ids: Vec<PersonId>,
+    /// Degrees north.
+    pub latitudes: Vec<f64>,
+    /// Degrees east.
+    pub longitudes: Vec<f64>,
+    /// When.
+    pub times: Vec<DateTime<Utc>>,
+}
+
+impl AreaPings {
+    fn with_capacity(capacity: usize) -> Self {
+        Self {
+            person_ids: Vec::with_capacity(capacity),
+            latitudes: Vec::with_capacity(capacity),
+            longitudes: Vec::with_capacity(capacity),
+            times: Vec::with_capacity(capacity),
+        }
+    }
+
+    fn push(&mut self, (person_id, latitude, longitude, time): SightingRow) {
+        self.person_ids.push(person_id);
+        self.latitudes.push(latitude);
+        self.longitudes.push(longitude);
+        self.times.push(time);
+    }
+
+    /// How many pings.
+    pub fn len(&self) -> usize {
+        self.person_ids.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.person_ids.is_empty()
+    }
+}
+
 /// (person, latitude, longitude, time) of a [`Sighting`].
 type SightingRow = (PersonId, f64, f64, DateTime<Utc>);
 
@@ -349,6 +391,64 @@ impl LocationStore {
         tokio::spawn(async move {
             if let Err(error) = send_connections(&pool, &query, chunk.max(1), &sender).await {
                 let _ = sender.send(Err(error)).await;
+            }
+        });
+        futures::stream::unfold(receiver, |mut receiver| async move {
+            receiver.recv().await.map(|chunk| (chunk, receiver))
+        })
+        .boxed()
+    }
+
+    /// Every ping observed in `[start, end)` inside the box `(south-west,
+    /// north-east)`, in chunks of at most `chunk`, in no particular order:
+    /// what rebuilding an event's attendance reads. Two chunks are in hand at
+    /// most, so memory stays bounded however many pings there are.
+    pub fn stream_area_pings(
+        &self,
+        (start, end): (DateTime<Utc>, DateTime<Utc>),
+        (south_west, north_east): (Coordinates, Coordinates),
+        chunk: usize,
+    ) -> BoxStream<'static, Result<AreaPings, StorageError>> {
+        let (sender, receiver) = tokio::sync::mpsc::channel(1);
+        let pool = self.pool.clone();
+        let chunk = chunk.max(1);
+        tokio::spawn(async move {
+            let mut rows = sqlx::query_as::<_, SightingRow>(
+                "SELECT person_id, ST_Y(coordinate::geometry), ST_X(coordinate::geometry), creation_time
+                 FROM location
+                 WHERE creation_time >= $1 AND creation_time < $2
+                   AND coordinate && ST_MakeEnvelope($3, $4, $5, $6, 4326)::geography",
+            )
+            .bind(start)
+            .bind(end)
+            .bind(south_west.longitude())
+            .bind(south_west.latitude())
+            .bind(north_east.longitude())
+            .bind(north_east.latitude())
+            .fetch(&pool);
+            let mut pings = AreaPings::with_capacity(chunk);
+            while let Some(row) = rows.next().await {
+                match row {
+                    Ok(row) => pings.push(row),
+                    Err(error) => {
+                        let _ = sender.send(Err(error.into())).await;
+                        return;
+                    }
+                }
+                if pings.len() == chunk
+                    && sender
+                        .send(Ok(std::mem::replace(
+                            &mut pings,
+                            AreaPings::with_capacity(chunk),
+                        )))
+                        .await
+                        .is_err()
+                {
+                    return;
+                }
+            }
+            if !pings.is_empty() {
+                let _ = sender.send(Ok(pings)).await;
             }
         });
         futures::stream::unfold(receiver, |mut receiver| async move {
