@@ -6,14 +6,13 @@ use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use udaconnect_domain::{ContactQuery, ContactQueryParts, FieldError, parse_date, parse_datetime};
 use udaconnect_proto::{
-    datetime_from_timestamp, duration_from_timedelta, timedelta_from_duration,
-    timestamp_from_datetime, v1,
+    duration_from_timedelta, timedelta_from_duration, timestamp_from_datetime, v1,
 };
 use utoipa::ToSchema;
 
 use crate::{
     extract::{PathId, QueryParams},
-    json::PersonJson,
+    json::{PersonJson, peer_time},
     problem::{ApiError, Problem},
     state::ApiState,
 };
@@ -214,10 +213,7 @@ fn seconds(duration: Option<&udaconnect_proto::Duration>) -> f64 {
 }
 
 fn time(timestamp: Option<&udaconnect_proto::Timestamp>) -> Result<DateTime<Utc>, ApiError> {
-    datetime_from_timestamp("time", timestamp).map_err(|error| ApiError::Peer {
-        peer: "locations",
-        status: tonic::Status::internal(format!("malformed answer: {error}")),
-    })
+    peer_time("locations", timestamp)
 }
 
 impl TryFrom<v1::Meeting> for MeetingJson {

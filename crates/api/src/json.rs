@@ -6,6 +6,20 @@ use serde::{Deserialize, Serialize};
 use udaconnect_proto::v1;
 use utoipa::ToSchema;
 
+/// A time a backing service answered, which it must have sent; a missing
+/// or impossible one is that service's fault (answered 500, logged).
+pub(crate) fn peer_time(
+    peer: &'static str,
+    timestamp: Option<&udaconnect_proto::Timestamp>,
+) -> Result<DateTime<Utc>, crate::problem::ApiError> {
+    udaconnect_proto::datetime_from_timestamp("time", timestamp).map_err(|error| {
+        crate::problem::ApiError::Peer {
+            peer,
+            status: tonic::Status::internal(format!("malformed answer: {error}")),
+        }
+    })
+}
+
 /// An attendee.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"id": 1, "first_name": "Pam", "last_name": "Trexler", "company_name": "Hampton, Hampton and McQuill"}))]

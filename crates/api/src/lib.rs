@@ -1,10 +1,13 @@
-//! The public REST API: the proof of concept's routes, answered by calling
-//! the persons and locations services over gRPC, and new pings published to
+//! The public REST API: the proof of concept's routes and the events'
+//! (floor plans, programmes, attendance), answered by calling the persons,
+//! locations and events services over gRPC, and new pings published to
 //! Kafka. It is where answers are joined with persons' records
 //! ([`state::ApiState::persons_named`]).
 
+mod attendance;
 mod connections;
 mod contacts;
+mod events;
 mod extract;
 mod json;
 mod locations;
@@ -21,7 +24,7 @@ use axum::{
     Router,
     error_handling::HandleErrorLayer,
     extract::{DefaultBodyLimit, OriginalUri},
-    routing::{get, post},
+    routing::{get, post, put},
     serve::ListenerExt,
 };
 use clap::Args;
@@ -71,8 +74,9 @@ pub struct ApiServer {
 }
 
 impl ApiServer {
-    /// Binds the API's port. It calls the persons and locations services at
-    /// `persons_url` and `locations_url` (connected on first use) and
+    /// Binds the API's port. It calls the persons, locations and events
+    /// services at `persons_url`, `locations_url` and `events_url`
+    /// (connected on first use) and
     /// publishes new pings to Kafka. Reads must work while Kafka is away, so
     /// it does not wait for the topics; ingest and the consumer create them.
     pub async fn build(
@@ -80,6 +84,7 @@ impl ApiServer {
         kafka: &KafkaArgs,
         persons_url: &str,
         locations_url: &str,
+        events_url: &str,
     ) -> anyhow::Result<Self> {
         let publisher = LocationPublisher::new(
             EventProducer::new(&kafka.settings())?,
@@ -90,6 +95,7 @@ impl ApiServer {
             state: ApiState::new(
                 grpc::channel(persons_url)?,
                 grpc::channel(locations_url)?,
+                grpc::channel(events_url)?,
                 publisher,
             ),
             request_timeout: config.request_timeout,
@@ -157,6 +163,44 @@ fn router(state: ApiState, request_timeout: Duration) -> Router {
         )
         .route("/api/locations", post(locations::create_location))
         .route("/api/locations/{location_id}", get(locations::get_location))
+        .route(
+            "/api/events",
+            get(events::list_events).post(events::create_event),
+        )
+        .route("/api/events/{event_id}", get(events::get_event))
+        .route(
+            "/api/events/{event_id}/floor-plan",
+            put(events::put_floor_plan).layer(DefaultBodyLimit::max(events::MAX_UPLOAD_BYTES)),
+        )
+        .route("/api/events/{event_id}/areas", get(events::list_areas))
+        .route(
+            "/api/events/{event_id}/programme",
+            put(events::put_programme).layer(DefaultBodyLimit::max(events::MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/api/events/{event_id}/presentations",
+            get(events::list_presentations),
+        )
+        .route(
+            "/api/events/{event_id}/statistics",
+            get(attendance::get_statistics),
+        )
+        .route(
+            "/api/persons/{person_id}/attendance",
+            get(attendance::get_attendance),
+        )
+        .route(
+            "/api/persons/{person_id}/shared",
+            get(attendance::find_shared),
+        )
+        .route(
+            "/api/presentations/{presentation_id}/attendees",
+            get(attendance::list_presentation_attendees),
+        )
+        .route(
+            "/api/areas/{area_id}/visitors",
+            get(attendance::list_area_visitors),
+        )
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .route_layer(RequestMetricsLayer::new("api"))
         .with_state(state);

@@ -50,11 +50,14 @@ pub enum ApiError {
     /// The addressed entity does not exist (404).
     #[error("no {what} with id {id}")]
     NotFound {
-        /// `person` or `location`.
+        /// `person`, `location`, `event`, `presentation` or `area`.
         what: &'static str,
         /// The id asked for.
         id: i64,
     },
+    /// The request conflicts with what is stored (409).
+    #[error("{0}")]
+    Conflict(String),
     /// No route matches the path (404).
     #[error("no such resource: {0}")]
     NoRoute(String),
@@ -92,6 +95,7 @@ impl ApiError {
             Self::BodyTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, Some("body")),
             Self::NotFound { .. } | Self::NoRoute(_) => (StatusCode::NOT_FOUND, None),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, None),
+            Self::Conflict(_) => (StatusCode::CONFLICT, None),
             Self::Timeout | Self::NotAccepted(_) => (StatusCode::SERVICE_UNAVAILABLE, None),
             Self::Peer { status, .. } => match status.code() {
                 Code::NotFound => (StatusCode::NOT_FOUND, None),

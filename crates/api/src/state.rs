@@ -8,7 +8,7 @@ use tonic::transport::Channel;
 use udaconnect_messaging::LocationPublisher;
 use udaconnect_persons::PersonDirectory;
 use udaconnect_proto::v1::{
-    self, location_service_client::LocationServiceClient,
+    self, event_service_client::EventServiceClient, location_service_client::LocationServiceClient,
     person_service_client::PersonServiceClient,
 };
 
@@ -23,20 +23,28 @@ const MAX_CONNECTION_ANSWER_BYTES: usize = 256 * 1024 * 1024;
 pub(crate) struct ApiState {
     pub(crate) persons: PersonServiceClient<Channel>,
     pub(crate) locations: LocationServiceClient<Channel>,
+    pub(crate) events: EventServiceClient<Channel>,
     pub(crate) person_directory: PersonDirectory,
     pub(crate) publisher: LocationPublisher,
     pub(crate) peers: Vec<(&'static str, Channel)>,
 }
 
 impl ApiState {
-    /// State over channels to the persons and locations services, publishing
-    /// new pings through `publisher`.
-    pub(crate) fn new(persons: Channel, locations: Channel, publisher: LocationPublisher) -> Self {
+    /// State over channels to the persons, locations and events services,
+    /// publishing new pings through `publisher`.
+    pub(crate) fn new(
+        persons: Channel,
+        locations: Channel,
+        events: Channel,
+        publisher: LocationPublisher,
+    ) -> Self {
         Self {
             peers: vec![
                 ("persons", persons.clone()),
                 ("locations", locations.clone()),
+                ("events", events.clone()),
             ],
+            events: EventServiceClient::new(events),
             person_directory: PersonDirectory::new(persons.clone()),
             persons: PersonServiceClient::new(persons),
             // The compatible connection search is unpaginated, and a busy

@@ -85,6 +85,8 @@ impl Services {
             &kafka,
             &persons_url,
             &locations_url,
+            // Nor do the timed routes ask the events service.
+            "http://127.0.0.1:9",
         )
         .await?;
         let api_url = local_url(api.address());

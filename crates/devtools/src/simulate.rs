@@ -1,41 +1,30 @@
 //! `udaconnect simulate`: plays a conference. Attendees wander between
 //! booths and talks; their phones stream pings through the ingest service.
 //! The visits are recorded as ground truth, so tests and benchmarks can check
-//! what the system finds, and the run doubles as the load generator.
+//! what the system finds, and the run doubles as the load generator. With
+//! `--event` it plays an event with a floor plan and a programme instead,
+//! registered with the events service, and can score the attendance that
+//! service finds against the truth.
 
-use std::{
-    io::{IsTerminal, Write as _},
-    path::PathBuf,
-    sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering},
-    },
-    time::{Duration, Instant},
-};
+mod event;
+mod send;
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use clap::Args;
 use futures::{StreamExt, TryStreamExt};
 use serde::Serialize;
-use tokio::sync::mpsc;
-use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
-use tonic::{Code, transport::Channel};
-use udaconnect_proto::{
-    timestamp_from_datetime,
-    v1::{
-        self, ingest_service_client::IngestServiceClient,
-        person_service_client::PersonServiceClient,
-    },
-};
-use uuid::Uuid;
-
+use udaconnect_proto::v1::{self, person_service_client::PersonServiceClient};
 use udaconnect_runtime::{
-    backoff::Backoff,
     config::{IngestPeerArgs, PersonsPeerArgs, parse_duration},
     grpc,
 };
+use uuid::Uuid;
 
+pub use self::event::{AttendanceScore, EventModeArgs, play_event};
+use self::send::{Phone, Transmission, Transmitted};
 use crate::conference::{self, Itinerary, Venue};
 
 /// Settings of a simulated conference.
@@ -50,7 +39,8 @@ pub struct SimulateArgs {
     /// Attendees to create and simulate.
     #[arg(long, default_value_t = 200)]
     pub attendees: u32,
-    /// Length of the simulated conference, in minutes.
+    /// Length of the simulated conference, in minutes (an event needs 30
+    /// at least).
     #[arg(long, default_value_t = 30)]
     pub minutes: u32,
     /// Simulated time between two pings of one phone.
@@ -63,7 +53,7 @@ pub struct SimulateArgs {
     /// Booths on the exhibition floor.
     #[arg(long, default_value_t = 24)]
     pub booths: u32,
-    /// Talk rooms.
+    /// Talk rooms (with `--event`, presentation rooms).
     #[arg(long, default_value_t = 4)]
     pub talks: u32,
     /// Pings per second to send at most (0: as fast as the system takes them).
@@ -79,26 +69,20 @@ pub struct SimulateArgs {
     /// `StreamPings` stream.
     #[arg(long)]
     pub batched: bool,
-    /// Where to write the ground truth (CSV: who was at which place when).
+    /// Where to write the ground truth (CSV: who was at which place when;
+    /// with `--event`, who attended which presentation or booth).
     #[arg(long)]
     pub ground_truth: Option<PathBuf>,
     /// Seed of the random choices, so a run can be replayed.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub event: EventModeArgs,
 }
 
 /// How many calls creating attendees run at once.
 const CREATE_CONCURRENCY: usize = 16;
-/// Failed stream calls are retried this often before the segment is given up.
-const SEGMENT_ATTEMPTS: u32 = 8;
-
-/// Running totals, shared by the streams and the progress display.
-#[derive(Debug, Default)]
-struct Totals {
-    sent: AtomicU64,
-    accepted: AtomicU64,
-    rejected: AtomicU64,
-}
 
 /// What a played conference sent and how the ingest service answered.
 #[derive(Debug, Clone, Serialize)]
@@ -125,6 +109,41 @@ pub struct Report {
     pub persons: (i64, i64),
     /// Why some pings could not be sent, when a call failed for good.
     pub failure: Option<String>,
+    /// With `--event`: the event created for the run.
+    pub event_id: Option<i64>,
+    /// With `--check-attendance`: how the events service's answers compare
+    /// with the truth.
+    pub attendance: Option<AttendanceScore>,
+}
+
+impl Report {
+    /// The report of a run of `args` from `start` to `end` by `persons`,
+    /// as far as sending goes.
+    fn new(
+        args: &SimulateArgs,
+        (start, end): (DateTime<Utc>, DateTime<Utc>),
+        persons: &[i64],
+        transmitted: Transmitted,
+    ) -> Self {
+        Self {
+            attendees: args.attendees,
+            start,
+            end,
+            ping_interval_seconds: args.ping_interval.as_secs_f64(),
+            sent: transmitted.sent,
+            accepted: transmitted.accepted,
+            rejected: transmitted.rejected,
+            began: transmitted.began,
+            elapsed_seconds: transmitted.elapsed.as_secs_f64(),
+            persons: (
+                persons.iter().min().copied().unwrap_or_default(),
+                persons.iter().max().copied().unwrap_or_default(),
+            ),
+            failure: transmitted.failure,
+            event_id: None,
+            attendance: None,
+        }
+    }
 }
 
 impl std::fmt::Display for Report {
@@ -156,14 +175,25 @@ impl std::fmt::Display for Report {
             "try        curl 'http://localhost:30001/api/persons/{first}/connection?start_date={}&end_date={}&distance=5'",
             self.start.format("%Y-%m-%d"),
             (self.end + TimeDelta::days(1)).format("%Y-%m-%d"),
-        )
+        )?;
+        if let Some(event) = self.event_id {
+            writeln!(f, "event      {event}")?;
+        }
+        if let Some(score) = &self.attendance {
+            write!(f, "{score}")?;
+        }
+        Ok(())
     }
 }
 
 /// Plays the conference and prints a summary; fails if some pings could
 /// not be sent.
 pub async fn run(args: SimulateArgs, shutdown: CancellationToken) -> anyhow::Result<()> {
-    let report = play_conference(&args, shutdown).await?;
+    let report = if args.event.enabled {
+        play_event(&args, shutdown).await?
+    } else {
+        play_conference(&args, shutdown).await?
+    };
     println!();
     print!("{report}");
     match report.failure {
@@ -178,29 +208,12 @@ pub async fn play_conference(
     args: &SimulateArgs,
     shutdown: CancellationToken,
 ) -> anyhow::Result<Report> {
-    anyhow::ensure!(args.attendees > 0, "--attendees must be at least 1");
-    anyhow::ensure!(args.minutes > 0, "--minutes must be at least 1");
+    check(args)?;
     anyhow::ensure!(
         args.booths + args.talks > 0,
         "the venue needs a booth or a talk"
     );
-    anyhow::ensure!(
-        !args.ping_interval.is_zero(),
-        "--ping-interval must be positive"
-    );
-    anyhow::ensure!(
-        args.rate >= 0.0 && args.rate.is_finite(),
-        "--rate must be >= 0"
-    );
-    anyhow::ensure!(args.segment > 0, "--segment must be at least 1");
-    let streams = args.streams.clamp(1, args.attendees);
-
-    let span = TimeDelta::minutes(i64::from(args.minutes));
-    let start = match args.start {
-        Some(start) => start,
-        None => (Utc::now() - span).duration_trunc(TimeDelta::minutes(1))?,
-    };
-    let end = start + span;
+    let (start, end) = span(args)?;
     let venue = Arc::new(Venue::new(args.booths, args.talks));
 
     eprintln!("creating {} attendees…", args.attendees);
@@ -213,66 +226,78 @@ pub async fn play_conference(
     if let Some(path) = &args.ground_truth {
         write_ground_truth(path, &itineraries, &venue)?;
     }
-
-    let interval = TimeDelta::from_std(args.ping_interval)?;
-    let steps = (span.num_milliseconds() / interval.num_milliseconds()).max(1) as u64;
-    let total = steps * u64::from(args.attendees);
-    let totals = Arc::new(Totals::default());
-    let ingest = grpc::channel(&args.ingest.ingest_url)?;
-
-    // Attendee i is served by stream i % streams.
-    let mut shares: Vec<Vec<Itinerary>> = (0..streams).map(|_| Vec::new()).collect();
-    for (i, itinerary) in itineraries.into_iter().enumerate() {
-        shares[i % streams as usize].push(itinerary);
-    }
-    let began = Instant::now();
-    let began_at = Utc::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for (index, share) in shares.into_iter().enumerate() {
-        let plan = StreamPlan {
-            itineraries: share,
+    let phones = itineraries
+        .into_iter()
+        .map(|itinerary| ConferencePhone {
+            itinerary,
             venue: Arc::clone(&venue),
-            start,
-            interval,
-            steps,
-            segment: args.segment as usize,
-            batched: args.batched,
-            rate: args.rate / f64::from(streams),
-            seed: args.seed.wrapping_add(index as u64 + 1),
-        };
-        tasks.spawn(play(
-            plan,
-            IngestServiceClient::new(ingest.clone()),
-            Arc::clone(&totals),
-            shutdown.clone(),
-        ));
-    }
-    let progress = tokio::spawn(show_progress(Arc::clone(&totals), total, began));
-    let mut failure = None;
-    while let Some(finished) = tasks.join_next().await {
-        if let Err(error) = finished.map_err(anyhow::Error::from).and_then(|r| r) {
-            failure.get_or_insert(error);
-        }
-    }
-    progress.abort();
-    let elapsed = began.elapsed();
+        })
+        .collect();
+    let transmitted = send::transmit(phones, &transmission(args, (start, end))?, shutdown).await?;
+    Ok(Report::new(args, (start, end), &person_ids, transmitted))
+}
 
-    Ok(Report {
-        attendees: args.attendees,
+/// Checks the settings both modes share.
+fn check(args: &SimulateArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(args.attendees > 0, "--attendees must be at least 1");
+    anyhow::ensure!(args.minutes > 0, "--minutes must be at least 1");
+    anyhow::ensure!(
+        !args.ping_interval.is_zero(),
+        "--ping-interval must be positive"
+    );
+    anyhow::ensure!(
+        args.rate >= 0.0 && args.rate.is_finite(),
+        "--rate must be >= 0"
+    );
+    anyhow::ensure!(args.segment > 0, "--segment must be at least 1");
+    Ok(())
+}
+
+/// The simulated span: `--minutes` from `--start`, or up to the current
+/// minute.
+fn span(args: &SimulateArgs) -> anyhow::Result<(DateTime<Utc>, DateTime<Utc>)> {
+    let length = TimeDelta::minutes(i64::from(args.minutes));
+    let start = match args.start {
+        Some(start) => start,
+        None => (Utc::now() - length).duration_trunc(TimeDelta::minutes(1))?,
+    };
+    Ok((start, start + length))
+}
+
+/// How the pings of `args` over `start..end` go out: a tick per ping
+/// interval.
+fn transmission(
+    args: &SimulateArgs,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+) -> anyhow::Result<Transmission<'_>> {
+    let interval = TimeDelta::from_std(args.ping_interval)?;
+    Ok(Transmission {
+        ingest_url: &args.ingest.ingest_url,
         start,
-        end,
-        ping_interval_seconds: args.ping_interval.as_secs_f64(),
-        sent: totals.sent.load(Ordering::Relaxed),
-        accepted: totals.accepted.load(Ordering::Relaxed),
-        rejected: totals.rejected.load(Ordering::Relaxed),
-        began: began_at,
-        elapsed_seconds: elapsed.as_secs_f64(),
-        persons: (
-            person_ids.iter().min().copied().unwrap_or_default(),
-            person_ids.iter().max().copied().unwrap_or_default(),
-        ),
-        failure: failure.map(|error| format!("{error:#}")),
+        interval,
+        steps: ((end - start).num_milliseconds() / interval.num_milliseconds()).max(1) as u64,
+        streams: args.streams,
+        segment: args.segment as usize,
+        batched: args.batched,
+        rate: args.rate,
+        seed: args.seed,
     })
+}
+
+/// A conference attendee's phone: where the conference model puts them.
+struct ConferencePhone {
+    itinerary: Itinerary,
+    venue: Arc<Venue>,
+}
+
+impl Phone for ConferencePhone {
+    fn person_id(&self) -> i64 {
+        self.itinerary.person_id
+    }
+
+    fn position(&self, time: DateTime<Utc>, rng: &mut fastrand::Rng) -> (f64, f64) {
+        self.itinerary.position(&self.venue, time, rng)
+    }
 }
 
 /// Creates `count` attendees through the persons service and returns their
@@ -317,336 +342,4 @@ fn write_ground_truth(
     writer.flush()?;
     eprintln!("ground truth written to {}", path.display());
     Ok(())
-}
-
-/// What one client stream sends.
-struct StreamPlan {
-    itineraries: Vec<Itinerary>,
-    venue: Arc<Venue>,
-    start: DateTime<Utc>,
-    interval: TimeDelta,
-    steps: u64,
-    segment: usize,
-    /// Segments go as `SendPings` batches rather than streams.
-    batched: bool,
-    /// Pings per second for this stream; 0 for unlimited.
-    rate: f64,
-    seed: u64,
-}
-
-/// Sends every ping of `plan` in time order, a segment per call.
-async fn play(
-    plan: StreamPlan,
-    client: IngestServiceClient<Channel>,
-    totals: Arc<Totals>,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let mut rng = fastrand::Rng::with_seed(plan.seed);
-    // Phones are not synchronised: each pings at its own phase.
-    let phases: Vec<TimeDelta> = plan
-        .itineraries
-        .iter()
-        .map(|_| TimeDelta::milliseconds(rng.i64(0..plan.interval.num_milliseconds())))
-        .collect();
-    let mut pacer = Pacer::new(plan.rate);
-    let mut segment = Vec::with_capacity(plan.segment);
-    for step in 0..plan.steps {
-        let tick = plan.start + plan.interval * step as i32;
-        for (itinerary, phase) in plan.itineraries.iter().zip(&phases) {
-            let time = tick + *phase;
-            let (latitude, longitude) = itinerary.position(&plan.venue, time, &mut rng);
-            segment.push(v1::Ping {
-                // Time-ordered ids, as we recommend phones generate them.
-                event_id: Uuid::now_v7().to_string(),
-                person_id: itinerary.person_id,
-                latitude,
-                longitude,
-                creation_time: Some(timestamp_from_datetime(time)),
-            });
-            if segment.len() == plan.segment {
-                send_segment(
-                    &client,
-                    plan.batched,
-                    std::mem::take(&mut segment),
-                    &mut pacer,
-                    &totals,
-                    &shutdown,
-                )
-                .await?;
-            }
-        }
-    }
-    if !segment.is_empty() {
-        send_segment(
-            &client,
-            plan.batched,
-            segment,
-            &mut pacer,
-            &totals,
-            &shutdown,
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-/// Sends one segment, as a stream or as a batch, retrying the whole call
-/// (same event ids, so nothing is stored twice) while the service is
-/// unavailable. The totals follow the acknowledgements as they come; a
-/// failed attempt's share is taken back before the retry.
-async fn send_segment(
-    client: &IngestServiceClient<Channel>,
-    batched: bool,
-    pings: Vec<v1::Ping>,
-    pacer: &mut Pacer,
-    totals: &Totals,
-    shutdown: &CancellationToken,
-) -> anyhow::Result<()> {
-    let mut backoff = Backoff::new();
-    for attempt in 1..=SEGMENT_ATTEMPTS {
-        let mut credit = Credit::new(totals);
-        let outcome = if batched {
-            batch_segment(client, &pings, pacer, &mut credit).await
-        } else {
-            stream_segment(client, &pings, pacer, &mut credit).await
-        };
-        match outcome {
-            Ok(()) => {
-                totals.sent.fetch_add(pings.len() as u64, Ordering::Relaxed);
-                if let Some(reason) = &credit.first_rejection {
-                    tracing::warn!(%reason, count = credit.rejected, "pings rejected");
-                }
-                return Ok(());
-            }
-            Err(status) if status.code() == Code::Unavailable && attempt < SEGMENT_ATTEMPTS => {
-                tracing::warn!(%status, attempt, "call failed; retrying the segment");
-                credit.revoke();
-                if !backoff.wait(shutdown).await {
-                    anyhow::bail!("stopped");
-                }
-            }
-            Err(status) => anyhow::bail!("call failed: {status}"),
-        }
-    }
-    unreachable!("the last attempt returns")
-}
-
-/// One attempt's share of the totals, so that a failed attempt can be
-/// taken back.
-struct Credit<'a> {
-    totals: &'a Totals,
-    accepted: u64,
-    rejected: u64,
-    first_rejection: Option<String>,
-}
-
-impl<'a> Credit<'a> {
-    fn new(totals: &'a Totals) -> Self {
-        Self {
-            totals,
-            accepted: 0,
-            rejected: 0,
-            first_rejection: None,
-        }
-    }
-
-    /// Raises the attempt's counts to `accepted` and `rejected`.
-    fn raise_to(&mut self, accepted: u64, rejected: u64, rejections: &[v1::PingRejection]) {
-        let totals = self.totals;
-        totals
-            .accepted
-            .fetch_add(accepted.saturating_sub(self.accepted), Ordering::Relaxed);
-        totals
-            .rejected
-            .fetch_add(rejected.saturating_sub(self.rejected), Ordering::Relaxed);
-        self.accepted = self.accepted.max(accepted);
-        self.rejected = self.rejected.max(rejected);
-        if self.first_rejection.is_none() {
-            self.first_rejection = rejections.first().map(|r| r.reason.clone());
-        }
-    }
-
-    fn revoke(self) {
-        self.totals
-            .accepted
-            .fetch_sub(self.accepted, Ordering::Relaxed);
-        self.totals
-            .rejected
-            .fetch_sub(self.rejected, Ordering::Relaxed);
-    }
-}
-
-/// One segment as a `StreamPings` call, each ping fed as its time comes,
-/// the acks credited as they arrive.
-async fn stream_segment(
-    client: &IngestServiceClient<Channel>,
-    pings: &[v1::Ping],
-    pacer: &mut Pacer,
-    credit: &mut Credit<'_>,
-) -> Result<(), tonic::Status> {
-    let (sender, receiver) = mpsc::channel(1024);
-    let mut client = client.clone();
-    let call = async {
-        let mut acks = client
-            .stream_pings(ReceiverStream::new(receiver))
-            .await?
-            .into_inner();
-        let mut settled_through = 0;
-        while let Some(ack) = acks.message().await? {
-            credit.raise_to(ack.accepted, ack.rejected_total, &ack.rejected);
-            settled_through = ack.settled_through;
-        }
-        if settled_through < pings.len() as u64 {
-            return Err(tonic::Status::unavailable(format!(
-                "the stream ended with {} of {} pings settled",
-                settled_through,
-                pings.len()
-            )));
-        }
-        Ok(())
-    };
-    let feed = async {
-        for ping in pings {
-            pacer.wait().await;
-            if sender.send(ping.clone()).await.is_err() {
-                break;
-            }
-        }
-        drop(sender);
-    };
-    let (outcome, ()) = tokio::join!(call, feed);
-    outcome
-}
-
-/// One segment as a `SendPings` call, sent once all its pings are due.
-async fn batch_segment(
-    client: &IngestServiceClient<Channel>,
-    pings: &[v1::Ping],
-    pacer: &mut Pacer,
-    credit: &mut Credit<'_>,
-) -> Result<(), tonic::Status> {
-    for _ in pings {
-        pacer.wait().await;
-    }
-    let ack = client
-        .clone()
-        .send_pings(v1::PingBatch {
-            pings: pings.to_vec(),
-        })
-        .await?
-        .into_inner();
-    credit.raise_to(
-        ack.accepted_event_ids.len() as u64,
-        ack.rejected.len() as u64,
-        &ack.rejected,
-    );
-    Ok(())
-}
-
-/// Holds a stream to its share of `--rate`.
-struct Pacer {
-    per_second: f64,
-    began: Instant,
-    sent: u64,
-}
-
-impl Pacer {
-    fn new(per_second: f64) -> Self {
-        Self {
-            per_second,
-            began: Instant::now(),
-            sent: 0,
-        }
-    }
-
-    async fn wait(&mut self) {
-        self.sent += 1;
-        // Checking every 64 pings keeps the overhead negligible at high rates.
-        if self.per_second <= 0.0 || !self.sent.is_multiple_of(64) {
-            return;
-        }
-        let due = Duration::from_secs_f64(self.sent as f64 / self.per_second);
-        if let Some(ahead) = due.checked_sub(self.began.elapsed()) {
-            tokio::time::sleep(ahead).await;
-        }
-    }
-}
-
-/// A progress bar on a terminal, a line every few seconds otherwise, moving
-/// as the ingest service acknowledges pings.
-async fn show_progress(totals: Arc<Totals>, total: u64, began: Instant) {
-    let terminal = std::io::stderr().is_terminal();
-    let period = if terminal {
-        Duration::from_millis(250)
-    } else {
-        Duration::from_secs(5)
-    };
-    let mut ticker = tokio::time::interval(period);
-    loop {
-        ticker.tick().await;
-        let line = progress_line(
-            totals.accepted.load(Ordering::Relaxed),
-            totals.rejected.load(Ordering::Relaxed),
-            total,
-            began.elapsed(),
-        );
-        if terminal {
-            eprint!("\r{line}\x1b[K");
-            let _ = std::io::stderr().flush();
-        } else {
-            eprintln!("{line}");
-        }
-    }
-}
-
-/// The progress of `total` pings after `elapsed`: how many are acknowledged
-/// (accepted or rejected), the rate, and the time left at that rate.
-fn progress_line(accepted: u64, rejected: u64, total: u64, elapsed: Duration) -> String {
-    const WIDTH: usize = 30;
-    let settled = accepted + rejected;
-    let share = (settled as f64 / total.max(1) as f64).min(1.0);
-    let filled = (share * WIDTH as f64).round() as usize;
-    let rate = settled as f64 / elapsed.as_secs_f64().max(1e-3);
-    let left = if settled == 0 {
-        "--:--".to_owned()
-    } else {
-        let seconds = (total.saturating_sub(settled) as f64 / rate).round() as u64;
-        format!("{}:{:02}", seconds / 60, seconds % 60)
-    };
-    let rejected = if rejected > 0 {
-        format!(" ({rejected} rejected)")
-    } else {
-        String::new()
-    };
-    format!(
-        "[{}{}] {:>5.1}%  {settled}/{total} acknowledged{rejected}  {rate:.0}/s  {left} left",
-        "#".repeat(filled),
-        ".".repeat(WIDTH - filled),
-        share * 100.0,
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn progress_shows_the_acknowledged_share_the_rate_and_the_time_left() {
-        let line = progress_line(450, 50, 1000, Duration::from_secs(10));
-        assert!(
-            line.starts_with("[###############...............]  50.0%"),
-            "{line}"
-        );
-        assert!(
-            line.contains("500/1000 acknowledged (50 rejected)"),
-            "{line}"
-        );
-        assert!(line.contains("50/s"), "{line}");
-        assert!(line.contains("0:10 left"), "{line}");
-        let start = progress_line(0, 0, 1000, Duration::from_millis(300));
-        assert!(
-            start.contains("  0.0%") && start.contains("--:-- left"),
-            "{start}"
-        );
-    }
 }

@@ -23,6 +23,14 @@ pub struct LocationsPeerArgs {
     pub locations_url: String,
 }
 
+/// Where the events service answers gRPC.
+#[derive(Debug, Clone, Args)]
+pub struct EventsPeerArgs {
+    /// gRPC URL of the events service.
+    #[arg(long, env = "EVENTS_URL", default_value = "http://127.0.0.1:50053")]
+    pub events_url: String,
+}
+
 /// Where the ingest service answers gRPC.
 #[derive(Debug, Clone, Args)]
 pub struct IngestPeerArgs {

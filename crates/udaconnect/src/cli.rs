@@ -7,14 +7,18 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use udaconnect_api::{ApiConfig, ApiServer};
+use udaconnect_attendance::{
+    AttendanceConsumer, AttendanceConsumerConfig, VisitGapArgs, rebuild_event,
+};
 use udaconnect_devtools::{call, seed, simulate};
+use udaconnect_events::{EventsConfig, EventsDatabaseArgs, EventsServer};
 use udaconnect_ingest::{IngestConfig, IngestServer};
 use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
 use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsServer};
 use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs, PersonsServer};
 use udaconnect_runtime::{
     Service,
-    config::{KafkaArgs, LocationsPeerArgs, PersonsPeerArgs},
+    config::{EventsPeerArgs, KafkaArgs, LocationsPeerArgs, PersonsPeerArgs},
     shutdown, topics, write_addresses,
 };
 use udaconnect_telemetry::LogFormat;
@@ -70,8 +74,11 @@ enum Command {
         #[command(flatten)]
         persons: PersonsPeerArgs,
     },
-    /// Run the public REST API (calls persons and locations over gRPC;
-    /// publishes new pings to Kafka).
+    /// Run the events service (gRPC; owns events, floor plans, programmes
+    /// and visits, and answers who attended what).
+    Events(EventsConfig),
+    /// Run the public REST API (calls persons, locations and events over
+    /// gRPC; publishes new pings to Kafka).
     Api {
         #[command(flatten)]
         config: ApiConfig,
@@ -79,6 +86,8 @@ enum Command {
         persons: PersonsPeerArgs,
         #[command(flatten)]
         locations: LocationsPeerArgs,
+        #[command(flatten)]
+        events: EventsPeerArgs,
         #[command(flatten)]
         kafka: KafkaArgs,
     },
@@ -99,6 +108,30 @@ enum Command {
         locations: LocationsPeerArgs,
         #[command(flatten)]
         kafka: KafkaArgs,
+    },
+    /// Run the attendance consumer (Kafka → visits of booths and rooms,
+    /// recorded through the events service).
+    AttendanceConsumer {
+        #[command(flatten)]
+        config: AttendanceConsumerConfig,
+        #[command(flatten)]
+        events: EventsPeerArgs,
+        #[command(flatten)]
+        kafka: KafkaArgs,
+    },
+    /// Recompute every visit of an event from the stored pings (after its
+    /// floor plan was corrected, or uploaded late), print what was done as
+    /// JSON, and exit.
+    RebuildAttendance {
+        /// The event's id.
+        #[arg(long)]
+        event: i64,
+        #[command(flatten)]
+        gap: VisitGapArgs,
+        #[command(flatten)]
+        events: EventsPeerArgs,
+        #[command(flatten)]
+        locations: LocationsPeerArgs,
     },
     /// Serve the web page (the built `web/` app) and its run-time configuration.
     Web(WebConfig),
@@ -122,6 +155,8 @@ enum Command {
         persons: PersonsDatabaseArgs,
         #[command(flatten)]
         locations: LocationsDatabaseArgs,
+        #[command(flatten)]
+        events: EventsDatabaseArgs,
     },
     /// Load the starter data set (idempotent) and exit.
     Seed {
@@ -150,10 +185,12 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Locations { config, persons } => {
             Box::new(LocationsServer::build(&config, &persons.persons_url).await?)
         }
+        Command::Events(config) => Box::new(EventsServer::build(&config).await?),
         Command::Api {
             config,
             persons,
             locations,
+            events,
             kafka,
         } => Box::new(
             ApiServer::build(
@@ -161,6 +198,7 @@ pub async fn run() -> anyhow::Result<()> {
                 &kafka,
                 &persons.persons_url,
                 &locations.locations_url,
+                &events.events_url,
             )
             .await?,
         ),
@@ -176,6 +214,29 @@ pub async fn run() -> anyhow::Result<()> {
         } => Box::new(
             LocationConsumer::build(&config, &kafka, &locations.locations_url, &shutdown).await?,
         ),
+        Command::AttendanceConsumer {
+            config,
+            events,
+            kafka,
+        } => Box::new(
+            AttendanceConsumer::build(&config, &kafka, &events.events_url, &shutdown).await?,
+        ),
+        Command::RebuildAttendance {
+            event,
+            gap,
+            events,
+            locations,
+        } => {
+            let report = rebuild_event(
+                &events.events_url,
+                &locations.locations_url,
+                event,
+                gap.gap()?,
+            )
+            .await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            return Ok(());
+        }
         Command::Web(config) => Box::new(WebServer::build(&config).await?),
         Command::All(config) => Box::new(Stack::build(&config, &shutdown).await?),
         Command::Topics { kafka } => {
@@ -186,9 +247,10 @@ pub async fn run() -> anyhow::Result<()> {
             target,
             persons,
             locations,
+            events,
         } => {
             let (persons, locations) = stores(&persons, &locations)?;
-            return migrate(target, &persons, &locations).await;
+            return migrate(target, &persons, &locations, &events.store(2)?).await;
         }
         Command::Seed {
             data_dir,
@@ -233,6 +295,8 @@ mod tests {
             "api",
             "ingest",
             "location-consumer",
+            "events",
+            "attendance-consumer",
             "simulate",
             "web",
         ] {

@@ -5,7 +5,7 @@
 use clap::ValueEnum;
 use udaconnect_locations::LocationsDatabaseArgs;
 use udaconnect_persons::PersonsDatabaseArgs;
-use udaconnect_storage::{LocationStore, PersonStore};
+use udaconnect_storage::{EventStore, LocationStore, PersonStore};
 
 /// Whose schema `udaconnect migrate` brings up to date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -14,7 +14,9 @@ pub enum MigrateTarget {
     Persons,
     /// Only the locations database.
     Locations,
-    /// Both.
+    /// Only the events database.
+    Events,
+    /// Every database.
     All,
 }
 
@@ -40,6 +42,7 @@ pub async fn migrate(
     target: MigrateTarget,
     persons: &PersonStore,
     locations: &LocationStore,
+    events: &EventStore,
 ) -> anyhow::Result<()> {
     if matches!(target, MigrateTarget::Persons | MigrateTarget::All) {
         persons.migrate().await?;
@@ -48,6 +51,10 @@ pub async fn migrate(
     if matches!(target, MigrateTarget::Locations | MigrateTarget::All) {
         locations.migrate().await?;
         tracing::info!("locations database migrated");
+    }
+    if matches!(target, MigrateTarget::Events | MigrateTarget::All) {
+        events.migrate().await?;
+        tracing::info!("events database migrated");
     }
     Ok(())
 }

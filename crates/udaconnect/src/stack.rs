@@ -11,7 +11,9 @@ use futures::{FutureExt, future::BoxFuture};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use udaconnect_api::{ApiConfig, ApiServer};
+use udaconnect_attendance::{AttendanceConsumer, AttendanceConsumerConfig};
 use udaconnect_devtools::seed;
+use udaconnect_events::{EventsConfig, EventsServer};
 use udaconnect_ingest::{IngestConfig, IngestServer};
 use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
 use udaconnect_locations::{LocationsConfig, LocationsServer};
@@ -33,6 +35,9 @@ pub struct StackConfig {
     pub locations: LocationsConfig,
     #[command(flatten)]
     #[allow(missing_docs)]
+    pub events: EventsConfig,
+    #[command(flatten)]
+    #[allow(missing_docs)]
     pub api: ApiConfig,
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -40,6 +45,9 @@ pub struct StackConfig {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub consumer: LocationConsumerConfig,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub attendance: AttendanceConsumerConfig,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub web: WebConfig,
@@ -58,13 +66,19 @@ pub struct Stack {
 }
 
 impl Stack {
-    /// Migrates both databases (and seeds them when asked), creates the
+    /// Migrates every database (and seeds them when asked), creates the
     /// topics, and binds every service, each knowing where its peers
     /// really listen. The web page is served only when it is built.
     pub async fn build(config: &StackConfig, shutdown: &CancellationToken) -> anyhow::Result<Self> {
         let (persons_store, locations_store) =
             stores(&config.persons.database, &config.locations.database)?;
-        migrate(MigrateTarget::All, &persons_store, &locations_store).await?;
+        migrate(
+            MigrateTarget::All,
+            &persons_store,
+            &locations_store,
+            &config.events.database.store(2)?,
+        )
+        .await?;
         if let Some(dir) = &config.seed_data_dir {
             let (persons, locations) =
                 seed::load(&seed::read(dir)?, &persons_store, &locations_store).await?;
@@ -80,20 +94,33 @@ impl Stack {
         let persons_url = local_url(persons.grpc_address());
         let locations = LocationsServer::build(&config.locations, &persons_url).await?;
         let locations_url = local_url(locations.grpc_address());
-        let api =
-            ApiServer::build(&config.api, &config.kafka, &persons_url, &locations_url).await?;
+        let events = EventsServer::build(&config.events).await?;
+        let events_url = local_url(events.grpc_address());
+        let api = ApiServer::build(
+            &config.api,
+            &config.kafka,
+            &persons_url,
+            &locations_url,
+            &events_url,
+        )
+        .await?;
         let ingest =
             IngestServer::build(&config.ingest, &config.kafka, &persons_url, shutdown).await?;
         let consumer =
             LocationConsumer::build(&config.consumer, &config.kafka, &locations_url, shutdown)
                 .await?;
+        let attendance =
+            AttendanceConsumer::build(&config.attendance, &config.kafka, &events_url, shutdown)
+                .await?;
         let api_address = api.address();
         let mut services: Vec<Box<dyn Service>> = vec![
             Box::new(persons),
             Box::new(locations),
+            Box::new(events),
             Box::new(api),
             Box::new(ingest),
             Box::new(consumer),
+            Box::new(attendance),
         ];
         // Without a build of the page the rest still runs.
         match udaconnect_web::check_assets(&config.web.assets_dir) {

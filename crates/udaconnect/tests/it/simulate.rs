@@ -58,6 +58,7 @@ async fn play(app: &TestApp, conference: Conference) -> (Vec<Visit>, DateTime<Ut
             batched: conference.batched,
             ground_truth: Some(truth.clone()),
             seed: conference.seed,
+            event: Default::default(),
         },
         CancellationToken::new(),
     )

@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 use udaconnect::stack::{Stack, StackConfig};
 use udaconnect_api::ApiConfig;
+use udaconnect_attendance::{AttendanceConsumerConfig, VisitGapArgs};
+use udaconnect_events::{AttendanceRulesArgs, EventsConfig, EventsDatabaseArgs, EventsListenArgs};
 use udaconnect_ingest::{IngestConfig, IngestListenArgs};
 use udaconnect_location_consumer::LocationConsumerConfig;
 use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs};
@@ -34,6 +36,7 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
     let broker = Broker::start(Storage::Memory).await;
     let persons_database = empty_database("persons").await;
     let locations_database = empty_database("locations").await;
+    let events_database = empty_database("events").await;
     let page = built_page();
     let config = StackConfig {
         persons: PersonsConfig {
@@ -48,6 +51,16 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
                 locations_database_url: locations_database.url.clone(),
             },
         },
+        events: EventsConfig {
+            listeners: EventsListenArgs::loopback(),
+            database: EventsDatabaseArgs {
+                events_database_url: events_database.url.clone(),
+            },
+            rules: AttendanceRulesArgs {
+                booth_min_dwell: Duration::from_secs(120),
+                presentation_min_presence: Duration::from_secs(600),
+            },
+        },
         api: ApiConfig {
             listen: any_port(),
             request_timeout: Duration::from_secs(10),
@@ -60,6 +73,16 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
             consumer_group: "location-consumer".to_owned(),
             batch_size: 100,
             batch_linger: Duration::from_millis(20),
+            admin_listen: any_port(),
+        },
+        attendance: AttendanceConsumerConfig {
+            consumer_group: "attendance".to_owned(),
+            batch_size: 100,
+            batch_linger: Duration::from_millis(20),
+            areas_refresh: Duration::from_secs(1),
+            visit_gap: VisitGapArgs {
+                visit_gap: Duration::from_secs(120),
+            },
             admin_listen: any_port(),
         },
         web: WebConfig {
@@ -88,6 +111,9 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
         names,
         [
             "api",
+            "attendance-consumer-admin",
+            "events",
+            "events-admin",
             "ingest",
             "ingest-admin",
             "location-consumer-admin",
@@ -104,8 +130,8 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
     );
     let running = tokio::spawn(Box::new(stack).run_until_stopped(shutdown.clone()));
 
-    // The API reaches persons and locations (it is ready only when both
-    // answer), and the seed data is there.
+    // The API reaches persons, locations and events (it is ready only when
+    // all answer), and the seed data is there.
     let api = local_url(addresses["api"]);
     let http = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(30);

@@ -10,7 +10,11 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 use udaconnect_api::{ApiConfig, ApiServer};
+use udaconnect_attendance::{AttendanceConsumer, AttendanceConsumerConfig, VisitGapArgs};
 use udaconnect_devtools::seed;
+use udaconnect_events::{
+    AttendanceRulesArgs, EventsConfig, EventsDatabaseArgs, EventsListenArgs, EventsServer,
+};
 use udaconnect_ingest::{IngestConfig, IngestListenArgs, IngestServer};
 use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
 use udaconnect_locations::{
@@ -26,7 +30,9 @@ use udaconnect_runtime::{
     config::{KafkaArgs, local_url},
     grpc,
 };
-use udaconnect_storage::{LOCATIONS_MIGRATOR, LocationStore, PERSONS_MIGRATOR, PersonStore};
+use udaconnect_storage::{
+    EVENTS_MIGRATOR, LOCATIONS_MIGRATOR, LocationStore, PERSONS_MIGRATOR, PersonStore,
+};
 use uuid::Uuid;
 
 use crate::broker::{Broker, Storage};
@@ -155,6 +161,8 @@ pub struct Options {
     pub storage: Storage,
     /// Whether a location consumer runs inside the test process.
     pub consumer: bool,
+    /// Whether an attendance consumer runs inside the test process.
+    pub attendance: bool,
     /// How long a ping waits for Kafka before it is answered UNAVAILABLE.
     pub produce_timeout: Duration,
     /// Whether the producers are idempotent (see [`KafkaArgs`]).
@@ -168,6 +176,7 @@ impl Default for Options {
         Self {
             storage: Storage::Memory,
             consumer: true,
+            attendance: false,
             produce_timeout: Duration::from_secs(10),
             idempotent_producer: true,
             stream_idle_timeout: Duration::from_secs(300),
@@ -209,6 +218,8 @@ pub struct TestApp {
     pub persons_url: String,
     pub ingest_url: String,
     pub locations_url: String,
+    pub events_url: String,
+    pub events_db: PgPool,
     pub persons_grpc: PersonServiceClient<Channel>,
     pub locations_grpc: LocationServiceClient<Channel>,
     pub ingest_grpc: IngestServiceClient<Channel>,
@@ -220,10 +231,10 @@ pub struct TestApp {
     pub group: String,
     locations_config: LocationsConfig,
     locations: Option<Task>,
-    consumer: Option<(CancellationToken, std::thread::JoinHandle<()>)>,
+    consumers: Vec<(CancellationToken, std::thread::JoinHandle<()>)>,
     shutdown: CancellationToken,
     /// Last, so that they are dropped after everything that uses them.
-    _databases: [TestDatabase; 2],
+    _databases: [TestDatabase; 3],
 }
 
 impl TestApp {
@@ -240,6 +251,7 @@ impl TestApp {
         }
         let persons_database = fresh_database("persons", &PERSONS_MIGRATOR).await;
         let locations_database = fresh_database("locations", &LOCATIONS_MIGRATOR).await;
+        let events_database = fresh_database("events", &EVENTS_MIGRATOR).await;
         let broker = Broker::start(options.storage).await;
         let suffix = Uuid::new_v4().simple().to_string();
         let kafka = KafkaArgs {
@@ -278,6 +290,21 @@ impl TestApp {
         let locations_url = local_url(locations.grpc_address());
         let locations = Task::spawn(locations, shutdown.child_token());
 
+        let events = EventsServer::build(&EventsConfig {
+            listeners: EventsListenArgs::loopback(),
+            database: EventsDatabaseArgs {
+                events_database_url: events_database.url.clone(),
+            },
+            rules: AttendanceRulesArgs {
+                booth_min_dwell: Duration::from_secs(120),
+                presentation_min_presence: Duration::from_secs(600),
+            },
+        })
+        .await
+        .unwrap();
+        let events_url = local_url(events.grpc_address());
+        Task::spawn(events, shutdown.clone());
+
         let api = ApiServer::build(
             &ApiConfig {
                 listen: any_port(),
@@ -286,6 +313,7 @@ impl TestApp {
             &kafka,
             &persons_url,
             &locations_url,
+            &events_url,
         )
         .await
         .unwrap();
@@ -311,6 +339,7 @@ impl TestApp {
             persons_grpc: PersonServiceClient::new(persons_channel),
             locations_grpc: LocationServiceClient::new(grpc::channel(&locations_url).unwrap()),
             ingest_grpc: IngestServiceClient::new(grpc::channel(&ingest_url).unwrap()),
+            events_db: PgPool::connect(&events_database.url).await.unwrap(),
             locations_db: PgPool::connect(&locations_database.url).await.unwrap(),
             persons_store: PersonStore::new(PgPool::connect(&persons_database.url).await.unwrap()),
             http: reqwest::Client::new(),
@@ -321,14 +350,18 @@ impl TestApp {
             persons_url,
             ingest_url,
             locations_url,
+            events_url,
             locations_config,
             locations: Some(locations),
-            consumer: None,
+            consumers: Vec::new(),
             shutdown,
-            _databases: [persons_database, locations_database],
+            _databases: [persons_database, locations_database, events_database],
         };
         if options.consumer {
             app.start_consumer();
+        }
+        if options.attendance {
+            app.start_attendance_consumer();
         }
         app
     }
@@ -358,16 +391,55 @@ impl TestApp {
         }
     }
 
-    /// Starts a location consumer inside the test process, on a thread and
-    /// runtime of its own, so that dropping the app can wait for it to leave
-    /// the group before the broker goes away.
+    /// Starts a location consumer inside the test process.
     pub fn start_consumer(&mut self) {
-        let token = self.shutdown.child_token();
         let (config, kafka, locations_url) = (
             self.consumer_config(),
             self.kafka.clone(),
             self.locations_url.clone(),
         );
+        self.spawn_consumer(move |stop| async move {
+            let consumer = LocationConsumer::build(&config, &kafka, &locations_url, &stop).await?;
+            Ok(Box::new(consumer) as Box<dyn Service>)
+        });
+    }
+
+    /// The attendance consumer's settings, as the tests run it: floor
+    /// plans rechecked often, so a test need not wait for a change to land.
+    pub fn attendance_config(&self) -> AttendanceConsumerConfig {
+        AttendanceConsumerConfig {
+            consumer_group: format!("attendance-{}", self.group),
+            batch_size: 2_000,
+            batch_linger: Duration::from_millis(50),
+            areas_refresh: Duration::from_millis(100),
+            visit_gap: VisitGapArgs {
+                visit_gap: Duration::from_secs(120),
+            },
+            admin_listen: any_port(),
+        }
+    }
+
+    /// Starts an attendance consumer inside the test process.
+    pub fn start_attendance_consumer(&mut self) {
+        let (config, kafka, events_url) = (
+            self.attendance_config(),
+            self.kafka.clone(),
+            self.events_url.clone(),
+        );
+        self.spawn_consumer(move |stop| async move {
+            let consumer = AttendanceConsumer::build(&config, &kafka, &events_url, &stop).await?;
+            Ok(Box::new(consumer) as Box<dyn Service>)
+        });
+    }
+
+    /// Runs a consumer on a thread and runtime of its own, so that dropping
+    /// the app can wait for it to leave its group before the broker goes away.
+    fn spawn_consumer<F, Built>(&mut self, build: F)
+    where
+        F: FnOnce(CancellationToken) -> Built + Send + 'static,
+        Built: std::future::Future<Output = anyhow::Result<Box<dyn Service>>>,
+    {
+        let token = self.shutdown.child_token();
         let stop = token.clone();
         let thread = std::thread::spawn(move || {
             tokio::runtime::Builder::new_current_thread()
@@ -375,14 +447,14 @@ impl TestApp {
                 .build()
                 .unwrap()
                 .block_on(async move {
-                    let consumer = LocationConsumer::build(&config, &kafka, &locations_url, &stop)
+                    let consumer = build(stop.clone())
                         .await
                         .expect("the consumer joins its group");
-                    Box::new(consumer).run_until_stopped(stop).await
+                    consumer.run_until_stopped(stop).await
                 })
                 .expect("the consumer stops cleanly");
         });
-        self.consumer = Some((token, thread));
+        self.consumers.push((token, thread));
     }
 
     /// A location consumer as a separate `udaconnect` process, which the
@@ -453,9 +525,9 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.shutdown.cancel();
-        // The consumer commits and leaves its group while the broker (a
+        // The consumers commit and leave their groups while the broker (a
         // field, dropped after this) still runs.
-        if let Some((token, thread)) = self.consumer.take() {
+        for (token, thread) in self.consumers.drain(..) {
             token.cancel();
             let outcome = thread.join();
             if !std::thread::panicking() {

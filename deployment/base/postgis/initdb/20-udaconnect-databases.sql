@@ -3,3 +3,4 @@
 -- schemas, PostGIS included, come from `udaconnect migrate`.
 CREATE DATABASE udaconnect_persons;
 CREATE DATABASE udaconnect_locations;
+CREATE DATABASE udaconnect_events;

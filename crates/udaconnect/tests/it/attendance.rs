@@ -1,0 +1,599 @@
+//! Booths and presentations end to end: an event's floor plan and programme
+//! uploaded through REST, pings through ingest and Kafka, visits found by
+//! the attendance consumer, and the answers; the rebuild gives the stream's
+//! visits exactly; bad uploads store nothing.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, DurationRound, SecondsFormat, TimeDelta, Utc};
+use serde_json::{Value, json};
+use udaconnect_domain::{NewPerson, VisitGap};
+use udaconnect_proto::{
+    timestamp_from_datetime,
+    v1::{Ping, PingBatch},
+};
+
+use crate::support::{Options, TestApp, assert_problem};
+
+/// The hall's south-west corner; booths and the room lie north-east of it.
+const ORIGIN: (f64, f64) = (35.0580, -106.5720);
+/// Metres per degree of latitude; of longitude at this latitude.
+const METRES_PER_DEGREE_LATITUDE: f64 = 111_000.0;
+const METRES_PER_DEGREE_LONGITUDE: f64 = 90_900.0;
+
+/// (latitude, longitude) of a point `east` and `north` metres from the origin.
+fn at(east: f64, north: f64) -> (f64, f64) {
+    (
+        ORIGIN.0 + north / METRES_PER_DEGREE_LATITUDE,
+        ORIGIN.1 + east / METRES_PER_DEGREE_LONGITUDE,
+    )
+}
+
+/// A rectangle `width` × `depth` metres with its south-west corner at
+/// (`east`, `north`), as GeoJSON coordinates.
+fn rectangle(east: f64, north: f64, width: f64, depth: f64) -> Value {
+    let corner = |e: f64, n: f64| {
+        let (latitude, longitude) = at(e, n);
+        json!([longitude, latitude])
+    };
+    json!([[
+        corner(east, north),
+        corner(east + width, north),
+        corner(east + width, north + depth),
+        corner(east, north + depth),
+        corner(east, north)
+    ]])
+}
+
+fn feature(name: &str, kind: &str, coordinates: Value) -> Value {
+    json!({"type": "Feature", "properties": {"name": name, "kind": kind},
+           "geometry": {"type": "Polygon", "coordinates": coordinates}})
+}
+
+/// Hall A (a room, 30 × 30 m at the origin) and booth B1 (4 × 4 m, 40 m east).
+fn floor_plan() -> Value {
+    json!({"type": "FeatureCollection", "features": [
+        feature("Hall A", "room", rectangle(0.0, 0.0, 30.0, 30.0)),
+        feature("B1", "booth", rectangle(40.0, 0.0, 4.0, 4.0)),
+    ]})
+}
+
+fn ical_time(time: DateTime<Utc>) -> String {
+    time.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// One talk in Hall A from `start` for 40 minutes.
+fn programme(start: DateTime<Utc>) -> String {
+    [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//udaconnect tests//EN",
+        "BEGIN:VEVENT",
+        "UID:keynote@example.org",
+        &format!("DTSTAMP:{}", ical_time(start)),
+        &format!("DTSTART:{}", ical_time(start)),
+        &format!("DTEND:{}", ical_time(start + TimeDelta::minutes(40))),
+        "SUMMARY:Keynote\\, the future of meeting people",
+        "LOCATION:Hall A",
+        "ATTENDEE;CN=Ada Lovelace;ROLE=CHAIR:mailto:ada@example.org",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    ]
+    .join("\r\n")
+}
+
+/// Creates the event (an hour before `talk` to three hours after) with its
+/// floor plan and programme; returns its id.
+async fn create_event(app: &TestApp, talk: DateTime<Utc>) -> i64 {
+    let text = |time: DateTime<Utc>| time.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let created = app
+        .http
+        .post(format!("{}/api/events", app.api_url))
+        .json(
+            &json!({"name": "Test conference", "start": text(talk - TimeDelta::hours(1)),
+                      "end": text(talk + TimeDelta::hours(3)), "time_zone": "America/Denver"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let event: Value = created.json().await.unwrap();
+    let id = event["id"].as_i64().unwrap();
+    let plan = app
+        .http
+        .put(format!("{}/api/events/{id}/floor-plan", app.api_url))
+        .header("content-type", "application/geo+json")
+        .body(floor_plan().to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plan.status(), 200);
+    let plan: Value = plan.json().await.unwrap();
+    assert_eq!(plan["features"].as_array().unwrap().len(), 2);
+    let programme = app
+        .http
+        .put(format!("{}/api/events/{id}/programme", app.api_url))
+        .header("content-type", "text/calendar")
+        .body(programme(talk))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(programme.status(), 200);
+    let programme: Value = programme.json().await.unwrap();
+    assert_eq!(
+        programme[0]["title"],
+        "Keynote, the future of meeting people"
+    );
+    assert_eq!(programme[0]["speakers"], json!(["Ada Lovelace"]));
+    id
+}
+
+/// Pings every 10 s at `place` from `from` for `minutes`.
+fn stay(person_id: i64, place: (f64, f64), from: DateTime<Utc>, minutes: i64) -> Vec<Ping> {
+    (0..=minutes * 6)
+        .map(|step| Ping {
+            event_id: String::new(),
+            person_id,
+            latitude: place.0,
+            longitude: place.1,
+            creation_time: Some(timestamp_from_datetime(
+                from + TimeDelta::seconds(step * 10),
+            )),
+        })
+        .collect()
+}
+
+/// Polls `path` until its JSON answer satisfies `done`, for at most a minute.
+async fn eventually(app: &TestApp, path: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let answer: Value = app.get(path).await.json().await.unwrap();
+        if done(&answer) {
+            return answer;
+        }
+        assert!(Instant::now() < deadline, "{path} never settled: {answer}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Every stored visit, in order, for comparing two ways of finding them.
+async fn stored_visits(app: &TestApp) -> Vec<(i64, i64, DateTime<Utc>, DateTime<Utc>)> {
+    sqlx::query_as("SELECT person_id, area_id, start_time, end_time FROM visit ORDER BY 1, 2, 3")
+        .fetch_all(&app.events_db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attendance_is_found_from_the_stream_and_rebuilt_exactly() {
+    let app = TestApp::spawn_with(Options {
+        attendance: true,
+        ..Options::default()
+    })
+    .await;
+    let mut ids = Vec::new();
+    for name in ["Attends", "Leaves", "Shares"] {
+        let person = app
+            .persons_store
+            .create(&NewPerson::parse(name, "Tester", "Acme").unwrap())
+            .await
+            .unwrap();
+        ids.push(person.id);
+    }
+    let (attends, leaves, shares) = (ids[0], ids[1], ids[2]);
+    let talk = (Utc::now() - TimeDelta::hours(2))
+        .duration_trunc(TimeDelta::minutes(1))
+        .unwrap();
+    let event = create_event(&app, talk).await;
+
+    // Attends: 25 minutes of the talk at the front, then 4 at the booth.
+    // Leaves: 4 minutes at the back of the room, then 1 at the booth.
+    // Shares: 30 minutes of the talk at the front (within meeting range of
+    // Attends), then 3 at the booth.
+    let mut pings = stay(attends, at(5.0, 5.0), talk, 25);
+    pings.extend(stay(
+        attends,
+        at(42.0, 2.0),
+        talk + TimeDelta::minutes(27),
+        4,
+    ));
+    pings.extend(stay(
+        leaves,
+        at(25.0, 25.0),
+        talk + TimeDelta::minutes(1),
+        4,
+    ));
+    pings.extend(stay(
+        leaves,
+        at(42.0, 2.0),
+        talk + TimeDelta::minutes(50),
+        1,
+    ));
+    pings.extend(stay(shares, at(6.0, 5.0), talk, 30));
+    pings.extend(stay(
+        shares,
+        at(42.5, 2.5),
+        talk + TimeDelta::minutes(33),
+        3,
+    ));
+    // Out of order and in several batches: visits must not care.
+    pings.reverse();
+    let total = pings.len();
+    for batch in pings.chunks(97) {
+        app.ingest_grpc
+            .clone()
+            .send_pings(PingBatch {
+                pings: batch.to_vec(),
+            })
+            .await
+            .unwrap();
+    }
+    assert_eq!(app.settled_locations(total as i64).await, total as i64);
+
+    let attendance = eventually(
+        &app,
+        &format!("/api/persons/{attends}/attendance?event={event}"),
+        |answer| {
+            answer["presentations"]
+                .as_array()
+                .is_some_and(|p| p.len() == 1)
+                && answer["booths"].as_array().is_some_and(|b| b.len() == 1)
+        },
+    )
+    .await;
+    let minutes = attendance["presentations"][0]["minutes_present"]
+        .as_f64()
+        .unwrap();
+    assert!((minutes - 25.0).abs() < 0.01, "{attendance}");
+    assert_eq!(attendance["booths"][0]["booth"]["name"], "B1");
+    assert_eq!(attendance["event"]["id"], event);
+    eventually(
+        &app,
+        &format!("/api/persons/{shares}/attendance?event={event}"),
+        |answer| answer["booths"].as_array().is_some_and(|b| b.len() == 1),
+    )
+    .await;
+
+    // Leaving after 4 minutes is not attending; a minute is not a visit.
+    let left = app
+        .get(&format!("/api/persons/{leaves}/attendance?event={event}"))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(left["presentations"], json!([]), "{left}");
+    assert_eq!(left["booths"], json!([]), "{left}");
+
+    // The owner's answer: Shares attended the talk and visited the booth
+    // too, and met Attends; Leaves shares nothing.
+    let shared = app
+        .get(&format!("/api/persons/{attends}/shared?event={event}"))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let entries = shared["shared"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{shared}");
+    assert_eq!(entries[0]["person"]["id"], shares);
+    assert_eq!(
+        entries[0]["presentations"][0]["title"],
+        "Keynote, the future of meeting people"
+    );
+    assert_eq!(entries[0]["booths"][0]["name"], "B1");
+    let meetings = entries[0]["meetings"].as_array().unwrap().len() as u64;
+    assert!(meetings >= 1, "they sat a metre apart: {shared}");
+    assert_eq!(entries[0]["score"], 3 + 2 + meetings);
+
+    let presentation = attendance["presentations"][0]["presentation"]["id"]
+        .as_i64()
+        .unwrap();
+    let attendees = app
+        .get(&format!("/api/presentations/{presentation}/attendees"))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let names: Vec<&str> = attendees["attendees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["person"]["first_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Shares", "Attends"], "longest present first");
+    let statistics = app
+        .get(&format!("/api/events/{event}/statistics"))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(statistics["presentations"][0]["attendees"], 2);
+    let traffic: u64 = statistics["booth_traffic"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hour| hour["visitors"].as_u64().unwrap())
+        .sum();
+    assert!(traffic >= 2, "{statistics}");
+    let booth = attendance["booths"][0]["booth"]["id"].as_i64().unwrap();
+    let visitors = app
+        .get(&format!("/api/areas/{booth}/visitors"))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let counted: Vec<bool> = visitors["visitors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["counted"].as_bool().unwrap())
+        .collect();
+    assert_eq!(
+        counted,
+        [true, true, false],
+        "the passer-by is seen, not counted"
+    );
+
+    // Redelivery is harmless: a second group reads the whole topic again
+    // into the same visits.
+    let streamed = stored_visits(&app).await;
+    let replayed = {
+        let mut app = app;
+        app.group = format!("{}-again", app.group);
+        app.start_attendance_consumer();
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        assert_eq!(
+            stored_visits(&app).await,
+            streamed,
+            "replaying changed the visits"
+        );
+
+        // The rebuild from the stored pings gives exactly the stream's visits.
+        let report = udaconnect_attendance::rebuild_event(
+            &app.events_url,
+            &app.locations_url,
+            event,
+            VisitGap::new(TimeDelta::minutes(2)).unwrap(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.pings, total as u64);
+        assert_eq!(report.removed as usize, streamed.len());
+        stored_visits(&app).await
+    };
+    assert_eq!(replayed, streamed, "the rebuild differs from the stream");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_uploads_are_refused_naming_the_field_and_store_nothing() {
+    let app = TestApp::spawn_with(Options {
+        consumer: false,
+        ..Options::default()
+    })
+    .await;
+    let talk = (Utc::now() - TimeDelta::hours(2))
+        .duration_trunc(TimeDelta::minutes(1))
+        .unwrap();
+    let event = create_event(&app, talk).await;
+    let put = |path: &str, content_type: &str, body: String| {
+        app.http
+            .put(format!("{}/api/events/{event}/{path}", app.api_url))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+
+    // A bow tie crosses itself: PostGIS says so, and nothing changes.
+    let (a, b, c, d) = (at(0.0, 0.0), at(10.0, 10.0), at(10.0, 0.0), at(0.0, 10.0));
+    let bow_tie = json!({"type": "FeatureCollection", "features": [
+        feature("Hall A", "room", rectangle(0.0, 0.0, 30.0, 30.0)),
+        feature("Bow", "booth", json!([[[a.1, a.0], [b.1, b.0], [c.1, c.0], [d.1, d.0], [a.1, a.0]]])),
+    ]});
+    let problem = assert_problem(
+        put("floor-plan", "application/geo+json", bow_tie.to_string())
+            .await
+            .unwrap(),
+        422,
+        Some("features[1].geometry"),
+    )
+    .await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Self-intersection"),
+        "{problem}"
+    );
+    let kinds = [
+        (json!({"type": "FeatureCollection", "features": [feature("X", "stage", rectangle(0.0, 0.0, 1.0, 1.0))]}).to_string(), "features[0].properties.kind"),
+        ("{\"type\": \"FeatureCollection\"".to_owned(), "body"),
+    ];
+    for (body, field) in kinds {
+        assert_problem(
+            put("floor-plan", "application/json", body).await.unwrap(),
+            422,
+            Some(field),
+        )
+        .await;
+    }
+    assert_problem(
+        put("floor-plan", "text/plain", floor_plan().to_string())
+            .await
+            .unwrap(),
+        415,
+        None,
+    )
+    .await;
+    let areas: Value = app
+        .get(&format!("/api/events/{event}/areas"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        areas["features"].as_array().unwrap().len(),
+        2,
+        "the floor plan is unchanged"
+    );
+
+    // Dropping the room the keynote is in conflicts with the programme.
+    let without_room = json!({"type": "FeatureCollection", "features": [
+        feature("B1", "booth", rectangle(40.0, 0.0, 4.0, 4.0)),
+    ]});
+    assert_problem(
+        put(
+            "floor-plan",
+            "application/geo+json",
+            without_room.to_string(),
+        )
+        .await
+        .unwrap(),
+        409,
+        None,
+    )
+    .await;
+
+    // Programmes: an unknown room, an end before the start, outside the
+    // event, unparsable; each leaves the programme as it was.
+    let keynote = programme(talk);
+    let cases = [
+        (
+            keynote.replace("LOCATION:Hall A", "LOCATION:Hall Z"),
+            "presentations[0].room",
+        ),
+        (
+            keynote.replace("LOCATION:Hall A", "LOCATION:B1"),
+            "presentations[0].room",
+        ),
+        (
+            keynote.replace(
+                &format!("DTEND:{}", ical_time(talk + TimeDelta::minutes(40))),
+                &format!("DTEND:{}", ical_time(talk - TimeDelta::minutes(5))),
+            ),
+            "presentations[0].end",
+        ),
+        (
+            keynote.replace(
+                &format!("DTSTART:{}", ical_time(talk)),
+                &format!("DTSTART:{}", ical_time(talk - TimeDelta::hours(3))),
+            ),
+            "presentations[0].start",
+        ),
+        ("BEGIN:VCALENDAR\r\nthis is not".to_owned(), "body"),
+    ];
+    for (body, field) in cases {
+        assert_problem(
+            put("programme", "text/calendar", body).await.unwrap(),
+            422,
+            Some(field),
+        )
+        .await;
+    }
+    let json_programme = json!({"presentations": [{"title": "T", "room": "Hall A", "start": "noon", "end": "later"}]});
+    assert_problem(
+        put("programme", "application/json", json_programme.to_string())
+            .await
+            .unwrap(),
+        422,
+        Some("presentations[0].start"),
+    )
+    .await;
+    let presentations: Value = app
+        .get(&format!("/api/events/{event}/presentations"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        presentations.as_array().unwrap().len(),
+        1,
+        "the programme is unchanged"
+    );
+
+    // Events: an end before the start, an unknown zone, an unknown event.
+    let new_event = |body: Value| {
+        app.http
+            .post(format!("{}/api/events", app.api_url))
+            .json(&body)
+            .send()
+    };
+    assert_problem(new_event(json!({"name": "E", "start": "2026-05-04T10:00:00Z", "end": "2026-05-04T09:00:00Z", "time_zone": "UTC"})).await.unwrap(), 422, Some("end")).await;
+    assert_problem(new_event(json!({"name": "E", "start": "2026-05-04T10:00:00Z", "end": "2026-05-04T19:00:00Z", "time_zone": "Mars/Olympus"})).await.unwrap(), 422, Some("time_zone")).await;
+    assert_problem(app.get("/api/events/999999").await, 404, None).await;
+    assert_problem(
+        app.get(&format!("/api/persons/1/attendance?event={}", event + 1000))
+            .await,
+        404,
+        None,
+    )
+    .await;
+    assert_problem(
+        app.get("/api/persons/1/attendance").await,
+        400,
+        Some("event"),
+    )
+    .await;
+    assert_problem(
+        app.get(&format!("/api/persons/1/shared?event={event}&limit=0"))
+            .await,
+        400,
+        Some("limit"),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_simulated_event_is_attended_as_the_simulator_planned() {
+    use udaconnect_devtools::simulate::{self, EventModeArgs, SimulateArgs};
+    use udaconnect_runtime::config::{EventsPeerArgs, IngestPeerArgs, PersonsPeerArgs};
+
+    let app = TestApp::spawn_with(Options {
+        attendance: true,
+        ..Options::default()
+    })
+    .await;
+    let report = simulate::play_event(
+        &SimulateArgs {
+            ingest: IngestPeerArgs {
+                ingest_url: app.ingest_url.clone(),
+            },
+            persons: PersonsPeerArgs {
+                persons_url: app.persons_url.clone(),
+            },
+            attendees: 60,
+            minutes: 120,
+            ping_interval: Duration::from_secs(10),
+            start: Some(Utc::now() - TimeDelta::hours(3)),
+            booths: 20,
+            talks: 3,
+            rate: 0.0,
+            streams: 2,
+            segment: 5_000,
+            batched: false,
+            ground_truth: None,
+            seed: 7,
+            event: EventModeArgs {
+                enabled: true,
+                events: EventsPeerArgs {
+                    events_url: app.events_url.clone(),
+                },
+                check_attendance: true,
+                attendance_timeout: Duration::from_secs(90),
+            },
+        },
+        tokio_util::sync::CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    let score = report.attendance.expect("the attendance was checked");
+    eprintln!("attendance score: {score:?}");
+    assert!(score.settled, "the answers settled: {score:?}");
+    assert!(
+        score.attendance_precision >= 0.98 && score.attendance_recall >= 0.98,
+        "{score:?}"
+    );
+    assert!(
+        score.shared_precision >= 0.95 && score.shared_recall >= 0.95,
+        "{score:?}"
+    );
+}
