@@ -163,7 +163,7 @@ start_test_stack() {
   local bin="$CARGO_TARGET_DIR/debug/udaconnect" addresses
   command -v curl >/dev/null || apt_install curl
   cargo build --locked -q -p udaconnect
-  STACK_DATABASES="udc_test_stack_persons_$$ udc_test_stack_locations_$$"
+  STACK_DATABASES="udc_test_stack_persons_$$ udc_test_stack_locations_$$ udc_test_stack_events_$$"
   for name in $STACK_DATABASES; do createdb "$name"; done
   # tansu cannot be handed a listener, so its port is the one chosen here.
   start_broker "$(free_port)" "memory://tansu/"
@@ -171,12 +171,14 @@ start_test_stack() {
   addresses="$(mktemp -u --suffix=.json)"
   env PERSONS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_persons_$$" \
     LOCATIONS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_locations_$$" \
+    EVENTS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_events_$$" \
     KAFKA_BOOTSTRAP_SERVERS="$BROKER_ADDRESS" ADDRESSES_FILE="$addresses" \
     API_LISTEN=127.0.0.1:0 WEB_LISTEN=127.0.0.1:0 \
     PERSONS_LISTEN=127.0.0.1:0 PERSONS_ADMIN_LISTEN=127.0.0.1:0 \
     LOCATIONS_LISTEN=127.0.0.1:0 LOCATIONS_ADMIN_LISTEN=127.0.0.1:0 \
     INGEST_LISTEN=127.0.0.1:0 INGEST_ADMIN_LISTEN=127.0.0.1:0 \
-    CONSUMER_ADMIN_LISTEN=127.0.0.1:0 \
+    EVENTS_LISTEN=127.0.0.1:0 EVENTS_ADMIN_LISTEN=127.0.0.1:0 \
+    CONSUMER_ADMIN_LISTEN=127.0.0.1:0 ATTENDANCE_ADMIN_LISTEN=127.0.0.1:0 \
     "$bin" all --seed "$ROOT/data/starter" >>"$STACK_LOG" 2>&1 &
   STACK_PID=$!
   for _ in $(seq 1 150); do
