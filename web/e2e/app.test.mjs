@@ -10,7 +10,7 @@
 // $E2E_OUTPUT (web/e2e/output by default).
 
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, beforeEach, afterEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,11 @@ const BUSY_DAY = '2020-07-07';
 const CLOSE_DAY = '2020-08-15';
 /** The day of the crowd this test makes. */
 const CROWD_DAY = '2021-03-03';
+/** The sample event's floor plan and programme, and its hours (see data/sample-event/README.md). */
+const SAMPLE_EVENT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../data/sample-event');
+const SAMPLE_HOURS = { start: '2020-08-18T14:55:00Z', end: '2020-08-18T19:25:00Z', time_zone: 'America/Denver' };
+/** How long the attendance consumer may take to map the pings this test sends. */
+const ATTENDANCE_TIMEOUT_MS = 60_000;
 
 function required(name) {
   const value = process.env[name];
@@ -44,19 +49,23 @@ async function api(route) {
 }
 
 async function post(route, body) {
+  return send('POST', route, JSON.stringify(body), 'application/json');
+}
+
+async function send(method, route, body, contentType) {
   const response = await fetch(`${API_URL}${route}`, {
-    method: 'POST',
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    method,
+    headers: { accept: 'application/json', 'content-type': contentType },
+    body,
   });
   const text = await response.text();
-  assert.ok(response.ok, `POST ${route} answered ${response.status}: ${text}`);
+  assert.ok(response.ok, `${method} ${route} answered ${response.status}: ${text}`);
   return JSON.parse(text);
 }
 
-/** Asks `check` until it answers something truthy, at most TIMEOUT_MS. */
-async function eventually(what, check) {
-  const deadline = Date.now() + TIMEOUT_MS;
+/** Asks `check` until it answers something truthy, at most `timeout` ms. */
+async function eventually(what, check, timeout = TIMEOUT_MS) {
+  const deadline = Date.now() + timeout;
   for (;;) {
     const answer = await check();
     if (answer) return answer;
@@ -114,6 +123,46 @@ async function setPeriod(page, start, end) {
     (url) => url.searchParams.get('start') === start && url.searchParams.get('end') === end,
     { timeout: TIMEOUT_MS },
   );
+}
+
+/** A place `east` and `north` metres from `origin`. */
+function offset(origin, east, north) {
+  return {
+    latitude: origin.latitude + north / 111_195,
+    longitude: origin.longitude + east / (111_195 * Math.cos((origin.latitude * Math.PI) / 180)),
+  };
+}
+
+/** The middle of an area (the sample's areas are rectangles). */
+function middle(feature) {
+  const [ring] = feature.geometry.coordinates;
+  const mid = (values) => (Math.min(...values) + Math.max(...values)) / 2;
+  return { latitude: mid(ring.map(([, latitude]) => latitude)), longitude: mid(ring.map(([longitude]) => longitude)) };
+}
+
+/** A ping of the person at the place every 10 seconds from `from` to `to`, both included. */
+function pings(personId, place, [from, to]) {
+  const list = [];
+  for (let time = Date.parse(from); time <= Date.parse(to); time += 10_000) {
+    list.push({ person_id: personId, creation_time: new Date(time).toISOString(), ...place });
+  }
+  return list;
+}
+
+/** Sends pings a few at a time. */
+async function sendPings(list) {
+  for (let i = 0; i < list.length; i += 25) {
+    await Promise.all(list.slice(i, i + 25).map((ping) => post('/api/locations', ping)));
+  }
+}
+
+function overlap(a, b) {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+/** `text` matched literally in a regular expression. */
+function escape(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 async function screenshot(page, name) {
@@ -335,8 +384,6 @@ describe('the web page', () => {
       inner.y >= outer.y &&
       inner.x + inner.width <= outer.x + outer.width &&
       inner.y + inner.height <= outer.y + outer.height;
-    const overlap = (a, b) =>
-      a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
     for (const [i, badge] of badges.entries()) {
       assert.ok(inside(badge.text, badge.rect), `${badge.count} fits its badge: ${JSON.stringify(badge)}`);
       for (const other of badges.slice(i + 1)) {
@@ -384,5 +431,138 @@ describe('the web page', () => {
     await page.getByRole('heading', { name: `Ada ${last}` }).waitFor();
     assert.equal(new URL(page.url()).searchParams.get('person'), String(created.id));
     await screenshot(page, 'person-added');
+  });
+
+  test("shows an attendee's day at an event, whom they share it with, and the organizer's figures", async () => {
+    const event = await post('/api/events', { name: `High Desert Tech Summit (end to end, ${Date.now()})`, ...SAMPLE_HOURS });
+    const upload = async (route, file, contentType) =>
+      send('PUT', `/api/events/${event.id}/${route}`, await readFile(path.join(SAMPLE_EVENT, file), 'utf8'), contentType);
+    const areas = await upload('floor-plan', 'floor-plan.geojson', 'application/geo+json');
+    const programme = await upload('programme', 'programme.ics', 'text/calendar');
+    const area = (name) => areas.features.find((f) => f.properties.name === name) ?? assert.fail(`no area ${name}`);
+    const talk = programme[0];
+    const hall = area(talk.room);
+    const booth = area('Booth C3');
+
+    // Taco Fargo (5) and Frank Shader (6) sit side by side through 30 minutes of the first talk, Pam Trexler (1)
+    // at the other end of the hall, too far to meet them; then 5 and 6 stand together at a booth for 5 minutes.
+    const minutes = (time, n) => new Date(Date.parse(time) + n * 60_000).toISOString();
+    const seated = [talk.start, minutes(talk.start, 30)];
+    const atBooth = [minutes(talk.end, 10), minutes(talk.end, 15)];
+    await sendPings([
+      ...pings(5, offset(middle(hall), -6, 0.5), seated),
+      ...pings(6, offset(middle(hall), -6, -0.5), seated),
+      ...pings(1, offset(middle(hall), 7, 0), seated),
+      ...pings(5, offset(middle(booth), -0.5, 0), atBooth),
+      ...pings(6, offset(middle(booth), 0.5, 0), atBooth),
+    ]);
+    // The attendance consumer records the visits asynchronously.
+    const shared = await eventually(
+      'the attendance to be recorded',
+      async () => {
+        const answer = await api(`/api/persons/5/shared?event=${event.id}`);
+        const entry = (id) => answer.shared.find((e) => e.person.id === id);
+        const complete = entry(6)?.presentations.length === 1 && entry(6)?.booths.length === 1 && entry(1)?.presentations.length === 1;
+        return complete && answer;
+      },
+      ATTENDANCE_TIMEOUT_MS,
+    );
+    const attendance = await api(`/api/persons/5/attendance?event=${event.id}`);
+    assert.deepEqual(
+      attendance.presentations.map((p) => p.presentation.id),
+      [talk.id],
+    );
+    assert.deepEqual(
+      attendance.booths.map((b) => b.booth.id),
+      [booth.id],
+    );
+    assert.equal(shared.shared[0].person.id, 6, 'who shares a talk and a booth ranks above who shares a talk');
+
+    await page.goto(`${WEB_URL}?event=${event.id}&person=5`);
+    const plan = page.getByTestId('floor-plan');
+    await plan.waitFor();
+
+    // Every area is named, and as Chromium draws them no two names overlap.
+    const labels = await plan.locator('.plan-label').evaluateAll((texts) =>
+      texts.map((text) => {
+        const { x, y, width, height } = text.getBBox();
+        return { name: text.textContent, x, y, width, height };
+      }),
+    );
+    assert.deepEqual(
+      labels.map((l) => l.name).sort(),
+      areas.features.map((f) => f.properties.name).sort(),
+    );
+    for (const [i, label] of labels.entries()) {
+      for (const other of labels.slice(i + 1)) {
+        assert.ok(!overlap(label, other), `the names ${label.name} and ${other.name} overlap: ${JSON.stringify([label, other])}`);
+      }
+    }
+    const highlighted = (state) =>
+      plan.locator(`.plan-area.${state}`).evaluateAll((paths) => paths.map((p) => Number(p.dataset.testid.slice('area-'.length))).sort());
+
+    // The attended talk and the visited booth, on the timeline and on the plan.
+    const talkItem = page.getByTestId(`timeline-presentation-${talk.id}`);
+    assert.match(await talkItem.getAttribute('aria-label'), new RegExp(`^${escape(talk.title)}, ${talk.room}`));
+    // Its name, shortened with an ellipsis where the bar and its surroundings leave too little room.
+    assert.ok((await talkItem.locator('text').textContent()).startsWith(talk.title.slice(0, 10)));
+    const boothItem = page.getByTestId(`timeline-booth-${booth.id}`);
+    assert.match(await boothItem.getAttribute('aria-label'), new RegExp(`^${booth.properties.name} \\(${escape(booth.properties.exhibitor)}\\)`));
+    await page.waitForFunction(() => document.querySelectorAll('.plan-area.is-visited').length > 0);
+    assert.deepEqual(await highlighted('is-visited'), [hall.id, booth.id].sort());
+
+    // The people shared with, as the API ranks them, each with what is shared.
+    const entries = page.locator('.shared-list > li');
+    await page.getByTestId('shared-6').waitFor();
+    assert.deepEqual(
+      await entries.evaluateAll((items) => items.map((item) => Number(item.dataset.testid.slice('shared-'.length)))),
+      shared.shared.map((e) => e.person.id),
+    );
+    const first = page.getByTestId('shared-6');
+    const text = await first.innerText();
+    assert.ok(text.includes(talk.title), text);
+    assert.ok(text.includes(booth.properties.name), text);
+    assert.match(text, new RegExp(`\\b${shared.shared[0].score}\\s+points\\b`));
+
+    // Choosing them shows on the plan what the two share: the hall and the booth.
+    const show = first.getByRole('button', { name: /^Show on the plan/ });
+    await show.click();
+    assert.equal(await show.getAttribute('aria-pressed'), 'true');
+    await page.waitForFunction(() => document.querySelectorAll('.plan-area.is-shared').length > 0);
+    assert.deepEqual(await highlighted('is-shared'), [hall.id, booth.id].sort());
+    await screenshot(page, 'event-attendee');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'event-attendee-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // The organizer's figures: attendees per presentation, booth visitors per hour.
+    await page.getByRole('link', { name: 'Organizer' }).click();
+    await page.waitForURL((url) => url.searchParams.get('section') === 'organizer');
+    const statistics = await api(`/api/events/${event.id}/statistics`);
+    await page.getByTestId('attendance-chart').waitFor();
+    for (const { presentation, attendees } of statistics.presentations) {
+      const value = page.getByTestId(`presentation-bar-${presentation.id}`).locator('.chart-value');
+      assert.equal(await value.textContent(), String(attendees), presentation.title);
+    }
+    const talkCount = statistics.presentations.find((p) => p.presentation.id === talk.id);
+    assert.ok(talkCount.attendees >= 3, `persons 1, 5 and 6 attended ${talk.title}`);
+    const traffic = statistics.booth_traffic.filter((t) => t.booth.id === booth.id);
+    assert.ok(traffic.length > 0, 'the booth had visitors');
+    const cells = await page
+      .getByTestId(`traffic-${booth.id}`)
+      .locator('.heat-count')
+      .evaluateAll((texts) => texts.map((t) => Number(t.textContent)));
+    assert.deepEqual(cells, traffic.map((t) => t.visitors));
+    await screenshot(page, 'event-organizer');
+
+    // The page opens on the latest event, which its address names, and the picker switches events.
+    const events = await api('/api/events');
+    await page.goto(WEB_URL);
+    await page.waitForURL((url) => url.searchParams.get('event') === String(events[0].id));
+    const picker = page.getByLabel('Event', { exact: true });
+    assert.equal(await picker.inputValue(), String(events[0].id));
+    await picker.selectOption(String(event.id));
+    await page.waitForURL((url) => url.searchParams.get('event') === String(event.id));
+    await page.getByRole('heading', { name: event.name, exact: true }).waitFor();
   });
 });

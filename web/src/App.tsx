@@ -1,12 +1,18 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiClient, Person } from './api';
+import type { ApiClient, FloorPlan, Person } from './api';
+import { EventBar } from './components/EventBar';
+import { EventOverview } from './components/EventOverview';
+import { OrganizerView } from './components/OrganizerView';
 import { PersonForm } from './components/PersonForm';
 import { PersonList } from './components/PersonList';
 import { PersonView, type UpdateView } from './components/PersonView';
+import { ErrorNotice } from './components/Status';
 import { parseViewState, serializeViewState, type ViewState } from './url';
 import { useRequest } from './useRequest';
 
 const readLocation = () => parseViewState(window.location.search, new Date());
+/** The plan of no event: the page without events asks for none. */
+const NO_PLAN: FloorPlan = { type: 'FeatureCollection', features: [] };
 
 export function App({ api }: { api: ApiClient }) {
   const [view, setView] = useState<ViewState>(readLocation);
@@ -38,7 +44,7 @@ export function App({ api }: { api: ApiClient }) {
   // An address that leaves settings out (or holds invalid ones) is rewritten
   // to name the view it shows, so that it can be shared as it stands.
   useEffect(() => {
-    if (view.person === null) return;
+    if (view.person === null && view.event === null) return;
     const search = `?${serializeViewState(view)}`;
     if (search !== window.location.search) window.history.replaceState(null, '', search);
   }, [view]);
@@ -53,34 +59,85 @@ export function App({ api }: { api: ApiClient }) {
     select(person.id);
   };
 
+  // The page opens on the latest event, which the address then names; without events it is as it was before them.
+  const events = useRequest((signal) => api.listEvents(signal), 'events');
+  const list = events.state.status === 'ready' ? events.state.data : [];
+  const event = list.find((e) => e.id === view.event) ?? (view.event === null ? list[0] : undefined) ?? null;
+  useEffect(() => {
+    if (view.event === null && event) update({ event: event.id }, 'replace');
+  }, [view.event, event, update]);
+  // Links name the event shown, even before the address does.
+  const shown: ViewState = { ...view, event: event?.id ?? view.event };
+  const plan = useRequest(
+    (signal) => (event ? api.areas(event.id, signal) : Promise.resolve(NO_PLAN)),
+    `plan/${event?.id ?? ''}`,
+  );
+
   return (
     <div className="app">
       <header className="app-header">
         <h1>UdaConnect</h1>
-        <p className="tagline">Whom each attendee met, when and where</p>
+        <p className="tagline">
+          {list.length > 0
+            ? 'What each attendee attended, whom they met, when and where'
+            : 'Whom each attendee met, when and where'}
+        </p>
       </header>
-      <main className="panes">
-        <div className="pane pane-people">
-          <PersonList
-            persons={persons.state}
-            onRetry={persons.retry}
-            selectedId={view.person}
-            hrefFor={(id) => `?${serializeViewState({ ...view, person: id })}`}
-            onSelect={select}
-          />
-          <PersonForm api={api} onCreated={created} />
+      {events.state.status === 'error' && (
+        <div className="event-bar">
+          <ErrorNotice error={events.state.error} onRetry={events.retry} />
         </div>
-        <div className="pane pane-view">
-          {view.person === null ? (
-            <div className="intro">
-              <h2>Choose a person</h2>
-              <p className="muted">Pick someone from the list to see whom they met, when and where.</p>
-            </div>
-          ) : (
-            <PersonView key={view.person} api={api} personId={view.person} view={view} onUpdate={update} focusOnLoad={picked} />
-          )}
-        </div>
-      </main>
+      )}
+      {list.length > 0 && (
+        <EventBar
+          events={list}
+          selected={event}
+          requested={view.event}
+          section={view.section}
+          hrefFor={(section) => `?${serializeViewState({ ...shown, section })}`}
+          onSelect={(id) => update({ event: id }, 'push')}
+          onSection={(section) => update({ section }, 'push')}
+        />
+      )}
+      {event && view.section === 'organizer' ? (
+        <main className="organizer-page">
+          <OrganizerView key={event.id} api={api} event={event} />
+        </main>
+      ) : (
+        <main className="panes">
+          <div className="pane pane-people">
+            <PersonList
+              persons={persons.state}
+              onRetry={persons.retry}
+              selectedId={view.person}
+              hrefFor={(id) => `?${serializeViewState({ ...shown, person: id })}`}
+              onSelect={select}
+            />
+            <PersonForm api={api} onCreated={created} />
+          </div>
+          <div className="pane pane-view">
+            {view.person !== null ? (
+              <PersonView
+                key={view.person}
+                api={api}
+                personId={view.person}
+                view={view}
+                onUpdate={update}
+                focusOnLoad={picked}
+                event={event}
+                plan={plan}
+              />
+            ) : event ? (
+              <EventOverview event={event} plan={plan} />
+            ) : (
+              <div className="intro">
+                <h2>Choose a person</h2>
+                <p className="muted">Pick someone from the list to see whom they met, when and where.</p>
+              </div>
+            )}
+          </div>
+        </main>
+      )}
     </div>
   );
 }

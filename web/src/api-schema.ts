@@ -2,6 +2,161 @@
 // Regenerate with `npm run generate:api` in web/ whenever the document changes.
 
 export interface paths {
+    "/api/areas/{area_id}/visitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everyone seen in a booth or room, passers-by included (`counted` tells
+         *     visits long enough to count).
+         */
+        get: operations["list_area_visitors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every event, the latest start first. */
+        get: operations["list_events"];
+        put?: never;
+        /** Creates an event; upload its floor plan, then its programme. */
+        post: operations["create_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{event_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One event. */
+        get: operations["get_event"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{event_id}/areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event's floor plan. */
+        get: operations["list_areas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{event_id}/floor-plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replaces the event's floor plan: a GeoJSON FeatureCollection of Polygon
+         *     features with properties `name` (unique), `kind` (`booth` or `room`) and,
+         *     for booths, `exhibitor`. Areas keep their id while their name is kept.
+         *     Nothing is stored unless every area is valid.
+         */
+        put: operations["put_floor_plan"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{event_id}/presentations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event's programme. */
+        get: operations["list_presentations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{event_id}/programme": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replaces the event's programme: iCalendar (`text/calendar`; one VEVENT
+         *     per presentation: SUMMARY the title, LOCATION the room's name,
+         *     DTSTART/DTEND, each ATTENDEE's CN a speaker) or JSON (`{"presentations":
+         *     [{"title", "speakers", "room", "start", "end", "uid"}]}`). Times without
+         *     an offset are in the event's time zone. Nothing is stored unless every
+         *     presentation is valid.
+         */
+        put: operations["put_programme"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{event_id}/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * For the organizer: attendance of every presentation and booth traffic
+         *     per hour.
+         */
+        get: operations["get_statistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/locations": {
         parameters: {
             query?: never;
@@ -76,6 +231,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/persons/{person_id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The presentations the person attended and the booths they visited at
+         *     the event, with times and minutes present.
+         */
+        get: operations["get_attendance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/persons/{person_id}/connection": {
         parameters: {
             query?: never;
@@ -122,6 +297,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/persons/{person_id}/shared": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The other attendees ranked by what they share with this person at the
+         *     event: presentations both attended (3 points each), booths both visited
+         *     (2 each) and meetings (1 each; the contacts search over the event's
+         *     hours with its defaults: 10 m, 10-minute window). Each entry lists what
+         *     is shared, so people with common interests can connect.
+         */
+        get: operations["find_shared"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/presentations/{presentation_id}/attendees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who attended the presentation. */
+        get: operations["list_presentation_attendees"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -136,6 +351,165 @@ export interface components {
         AcceptedLocationJson: {
             /** @description The ping's event id (the client's, or the one assigned). */
             event_id: string;
+        };
+        /**
+         * @description One area of a floor plan: a booth or a room.
+         * @example {
+         *       "geometry": {
+         *         "coordinates": [
+         *           [
+         *             [
+         *               -106.5721,
+         *               35.0587
+         *             ],
+         *             [
+         *               -106.5719,
+         *               35.0587
+         *             ],
+         *             [
+         *               -106.5719,
+         *               35.0589
+         *             ],
+         *             [
+         *               -106.5721,
+         *               35.0589
+         *             ],
+         *             [
+         *               -106.5721,
+         *               35.0587
+         *             ]
+         *           ]
+         *         ],
+         *         "type": "Polygon"
+         *       },
+         *       "id": 12,
+         *       "properties": {
+         *         "exhibitor": null,
+         *         "kind": "room",
+         *         "name": "Hall A"
+         *       },
+         *       "type": "Feature"
+         *     }
+         */
+        AreaFeatureJson: {
+            /** @description The outline. */
+            geometry: components["schemas"]["PolygonJson"];
+            /**
+             * Format: int64
+             * @description The area's id (kept across uploads while its name is).
+             */
+            id: number;
+            /** @description Name, kind and exhibitor. */
+            properties: components["schemas"]["AreaPropertiesJson"];
+            /** @description Always `Feature`. */
+            type: string;
+        };
+        /** @description What an area is. */
+        AreaPropertiesJson: {
+            /** @description A booth's exhibitor. */
+            exhibitor?: string | null;
+            /** @description `booth` or `room`. */
+            kind: string;
+            /** @description Unique within the event. */
+            name: string;
+        };
+        /** @description One visitor of an area. */
+        AreaVisitorJson: {
+            /**
+             * @description Whether a visit was long enough to count as a booth visit (always
+             *     true in rooms).
+             */
+            counted: boolean;
+            /**
+             * Format: date-time
+             * @description Start of the first visit.
+             */
+            first_arrived: string;
+            /**
+             * Format: date-time
+             * @description End of the last visit.
+             */
+            last_left: string;
+            /**
+             * Format: double
+             * @description Every visit's dwell, summed, in minutes.
+             */
+            minutes_present: number;
+            /** @description Who. */
+            person: components["schemas"]["PersonJson"];
+            /**
+             * Format: int32
+             * @description How many visits.
+             */
+            visits: number;
+        };
+        /** @description An area and everyone seen in it. */
+        AreaVisitorsJson: {
+            /** @description Which area. */
+            area: components["schemas"]["AreaFeatureJson"];
+            /** @description Longest dwell first. */
+            visitors: components["schemas"]["AreaVisitorJson"][];
+        };
+        /** @description What a person attended at an event. */
+        AttendanceJson: {
+            /** @description Booths visited (one stay of at least 2 minutes), by first arrival. */
+            booths: components["schemas"]["VisitedBoothJson"][];
+            /** @description At which event. */
+            event: components["schemas"]["EventJson"];
+            /** @description Whose attendance. */
+            person: components["schemas"]["PersonJson"];
+            /**
+             * @description Presentations attended (in the room for at least 10 minutes of it,
+             *     or half of it if shorter), by start.
+             */
+            presentations: components["schemas"]["AttendedPresentationJson"][];
+        };
+        /** @description A presentation a person attended. */
+        AttendedPresentationJson: {
+            /**
+             * Format: date-time
+             * @description First ping in the room during it.
+             */
+            arrived: string;
+            /**
+             * Format: date-time
+             * @description Last ping in the room during it.
+             */
+            left: string;
+            /**
+             * Format: double
+             * @description Time in the room during it, in minutes.
+             */
+            minutes_present: number;
+            /** @description Which. */
+            presentation: components["schemas"]["PresentationJson"];
+        };
+        /** @description Visitors of one booth during one hour. */
+        BoothHourJson: {
+            /** @description Which booth. */
+            booth: components["schemas"]["BoothJson"];
+            /**
+             * Format: date-time
+             * @description Start of the hour (UTC).
+             */
+            hour: string;
+            /**
+             * Format: int32
+             * @description Persons with a counted visit overlapping the hour.
+             */
+            visitors: number;
+        };
+        /** @description A booth as answers name it. */
+        BoothJson: {
+            /** @description Its exhibitor. */
+            exhibitor?: string | null;
+            /**
+             * Format: int64
+             * @description The area's id.
+             */
+            id: number;
+            /** @description Its name. */
+            name: string;
         };
         /**
          * @description Another person's ping near one of the person's own pings, with that other
@@ -201,6 +575,54 @@ export interface components {
         };
         /** @description Decimal degrees, as a number or a decimal string */
         Degrees: number | string;
+        /**
+         * @description A conference.
+         * @example {
+         *       "end": "2020-08-19T01:00:00Z",
+         *       "id": 1,
+         *       "name": "UdaConference 2020",
+         *       "start": "2020-08-18T14:00:00Z",
+         *       "time_zone": "America/Denver"
+         *     }
+         */
+        EventJson: {
+            /**
+             * Format: date-time
+             * @description When it ends, exclusive.
+             */
+            end: string;
+            /**
+             * Format: int64
+             * @description Server-assigned id.
+             */
+            id: number;
+            /** @description What attendees call it. */
+            name: string;
+            /**
+             * Format: date-time
+             * @description When it starts (RFC 3339, UTC); pings before it never count.
+             */
+            start: string;
+            /** @description IANA time zone, for showing local times. */
+            time_zone: string;
+        };
+        /** @description The organizer's figures of an event. */
+        EventStatisticsJson: {
+            /**
+             * @description Booth traffic per hour, by booth then hour (hours without visitors
+             *     left out).
+             */
+            booth_traffic: components["schemas"]["BoothHourJson"][];
+            /** @description Every presentation with its attendance, by start. */
+            presentations: components["schemas"]["PresentationCountJson"][];
+        };
+        /** @description An event's floor plan as GeoJSON (RFC 7946), as uploaded, with ids. */
+        FloorPlanJson: {
+            /** @description One feature per area, by name. */
+            features: components["schemas"]["AreaFeatureJson"][];
+            /** @description Always `FeatureCollection`. */
+            type: string;
+        };
         /**
          * @description A stored location ping. Coordinates are decimal-degree strings and the
          *     time is naive ISO-8601 in UTC, as the proof of concept answered.
@@ -280,6 +702,25 @@ export interface components {
             start: string;
         };
         /**
+         * @description An event to create.
+         * @example {
+         *       "end": "2020-08-18T19:00:00-06:00",
+         *       "name": "UdaConference 2020",
+         *       "start": "2020-08-18T08:00:00-06:00",
+         *       "time_zone": "America/Denver"
+         *     }
+         */
+        NewEventJson: {
+            /** @description After `start`, by at most 31 days. */
+            end: string;
+            /** @description 1 to 200 characters. */
+            name: string;
+            /** @description ISO-8601 date-time (naive means UTC). */
+            start: string;
+            /** @description An IANA time zone name. */
+            time_zone: string;
+        };
+        /**
          * @description A ping to record, in the proof of concept's shape. Coordinates may be
          *     JSON numbers or decimal strings; `creation_time` is ISO-8601 with or
          *     without an offset (without one it is UTC). Unknown fields are rejected.
@@ -351,6 +792,101 @@ export interface components {
             /** @description Family name. */
             last_name: string;
         };
+        /** @description A GeoJSON Polygon: rings of [longitude, latitude], the outer one first. */
+        PolygonJson: {
+            /** @description Closed rings of [longitude, latitude] positions. */
+            coordinates: number[][][];
+            /** @description Always `Polygon`. */
+            type: string;
+        };
+        /** @description One attendee of a presentation. */
+        PresentationAttendeeJson: {
+            /**
+             * Format: date-time
+             * @description First ping in the room during it.
+             */
+            arrived: string;
+            /**
+             * Format: date-time
+             * @description Last ping in the room during it.
+             */
+            left: string;
+            /**
+             * Format: double
+             * @description Time in the room during it, in minutes.
+             */
+            minutes_present: number;
+            /** @description Who. */
+            person: components["schemas"]["PersonJson"];
+        };
+        /** @description A presentation and who attended it. */
+        PresentationAttendeesJson: {
+            /** @description Longest present first. */
+            attendees: components["schemas"]["PresentationAttendeeJson"][];
+            /** @description Which presentation. */
+            presentation: components["schemas"]["PresentationJson"];
+        };
+        /** @description Attendance of one presentation. */
+        PresentationCountJson: {
+            /**
+             * Format: int32
+             * @description How many attended it.
+             */
+            attendees: number;
+            /** @description Which. */
+            presentation: components["schemas"]["PresentationJson"];
+        };
+        /**
+         * @description A presentation of an event's programme.
+         * @example {
+         *       "end": "2020-08-18T15:45:00Z",
+         *       "event_id": 1,
+         *       "id": 3,
+         *       "room": "Hall A",
+         *       "room_id": 12,
+         *       "speakers": [
+         *         "Ada Lovelace"
+         *       ],
+         *       "start": "2020-08-18T15:00:00Z",
+         *       "title": "Kafka in a nutshell",
+         *       "uid": "talk-3@example.org"
+         *     }
+         */
+        PresentationJson: {
+            /**
+             * Format: date-time
+             * @description When it ends.
+             */
+            end: string;
+            /**
+             * Format: int64
+             * @description The event.
+             */
+            event_id: number;
+            /**
+             * Format: int64
+             * @description Server-assigned id (new ids with each programme upload).
+             */
+            id: number;
+            /** @description The room's name. */
+            room: string;
+            /**
+             * Format: int64
+             * @description The room's area id.
+             */
+            room_id: number;
+            /** @description Who presents. */
+            speakers: string[];
+            /**
+             * Format: date-time
+             * @description When it starts (RFC 3339, UTC).
+             */
+            start: string;
+            /** @description What it is called. */
+            title: string;
+            /** @description The programme's own id of the entry (iCalendar UID), if it had one. */
+            uid?: string | null;
+        };
         /** @description An RFC 9457 problem document (`application/problem+json`). */
         Problem: {
             /** @description What went wrong, for a human. */
@@ -367,6 +903,74 @@ export interface components {
             /** @description Always `about:blank`: the status code says what kind of problem it is. */
             type: string;
         };
+        /** @description A page of the attendees a person shares the most with. */
+        SharedPageJson: {
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            /**
+             * @description Ranked by score, then by presentations shared, then booths, then
+             *     meetings, then person id.
+             */
+            shared: components["schemas"]["SharedWithJson"][];
+        };
+        /** @description A presentation as `/shared` names it. */
+        SharedPresentationJson: {
+            /**
+             * Format: int64
+             * @description The presentation's id.
+             */
+            id: number;
+            /** @description Its room's name. */
+            room: string;
+            /**
+             * Format: date-time
+             * @description When it started.
+             */
+            start: string;
+            /** @description Its title. */
+            title: string;
+        };
+        /** @description What the person shares with one other attendee. */
+        SharedWithJson: {
+            /** @description Booths both visited, by name. */
+            booths: components["schemas"]["BoothJson"][];
+            /** @description Times the two met at the event (the contacts search), earliest first. */
+            meetings: components["schemas"]["MeetingJson"][];
+            /** @description The other attendee. */
+            person: components["schemas"]["PersonJson"];
+            /** @description Presentations both attended, by start. */
+            presentations: components["schemas"]["SharedPresentationJson"][];
+            /**
+             * Format: int32
+             * @description 3 per presentation, 2 per booth and 1 per meeting shared.
+             */
+            score: number;
+        };
+        /** @description A booth a person visited. */
+        VisitedBoothJson: {
+            /** @description Which. */
+            booth: components["schemas"]["BoothJson"];
+            /**
+             * Format: date-time
+             * @description Start of the first counted visit.
+             */
+            first_arrived: string;
+            /**
+             * Format: date-time
+             * @description End of the last counted visit.
+             */
+            last_left: string;
+            /**
+             * Format: double
+             * @description The counted visits' dwells, summed, in minutes.
+             */
+            minutes_present: number;
+            /**
+             * Format: int32
+             * @description How many visits counted (each at least the minimum dwell).
+             */
+            visits: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -376,6 +980,394 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_area_visitors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The area's id */
+                area_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The area and its visitors */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaVisitorsJson"];
+                };
+            };
+            /** @description No such area */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every event, the latest start first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventJson"][];
+                };
+            };
+            /** @description A backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewEventJson"];
+            };
+        };
+        responses: {
+            /** @description Created; `Location` names the new event */
+            201: {
+                headers: {
+                    /** @description URL of the new event */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventJson"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not declared as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is missing, unknown or invalid (an end before the start, an unknown time zone); `field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's id (a positive integer) */
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventJson"];
+                };
+            };
+            /** @description The id is not a positive integer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such event */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_areas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's id */
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every area, by name, as GeoJSON */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/geo+json": components["schemas"]["FloorPlanJson"];
+                };
+            };
+            /** @description No such event */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_floor_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's id */
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        /** @description A GeoJSON FeatureCollection (`application/geo+json` or `application/json`), at most 16 MiB */
+        requestBody: {
+            content: {
+                "application/geo+json": components["schemas"]["FloorPlanJson"];
+            };
+        };
+        responses: {
+            /** @description The event's floor plan now, with area ids */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/geo+json": components["schemas"]["FloorPlanJson"];
+                };
+            };
+            /** @description No such event */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A room the programme still uses would be removed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 16 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not declared as GeoJSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a FeatureCollection, or an area is invalid (a self-intersecting or open polygon, a missing name, an unknown kind); `field` names it (`features[3].geometry`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_presentations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's id */
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every presentation, by start, then room */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresentationJson"][];
+                };
+            };
+            /** @description No such event */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_programme: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's id */
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        /** @description An iCalendar text (RFC 5545), or the same programme as `application/json`; at most 16 MiB */
+        requestBody: {
+            content: {
+                "text/calendar": string;
+            };
+        };
+        responses: {
+            /** @description The event's presentations now, by start */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresentationJson"][];
+                };
+            };
+            /** @description No such event */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 16 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is neither `text/calendar` nor `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unparsable, or a presentation is invalid (an unknown room, an end before its start, outside the event); `field` names it (`presentations[2].room`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_statistics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's id */
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event's figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventStatisticsJson"];
+                };
+            };
+            /** @description No such event */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     create_location: {
         parameters: {
             query?: never;
@@ -618,6 +1610,50 @@ export interface operations {
             };
         };
     };
+    get_attendance: {
+        parameters: {
+            query: {
+                /** @description The event's id */
+                event: number;
+            };
+            header?: never;
+            path: {
+                /** @description The person's id */
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the person attended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttendanceJson"];
+                };
+            };
+            /** @description A parameter is missing or invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person or event */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     find_connections: {
         parameters: {
             query: {
@@ -739,6 +1775,86 @@ export interface operations {
                 };
             };
             /** @description No such person */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    find_shared: {
+        parameters: {
+            query: {
+                /** @description The event's id */
+                event: number;
+                /** @description Entries per page, 1 to 100; default 20 */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The person's id */
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of attendees, ranked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedPageJson"];
+                };
+            };
+            /** @description A parameter is missing or invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person or event */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_presentation_attendees: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The presentation's id */
+                presentation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The presentation and its attendees */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresentationAttendeesJson"];
+                };
+            };
+            /** @description No such presentation */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -14,19 +14,35 @@ export type NewPerson = Schemas['NewPersonJson'];
 export type Meeting = Schemas['MeetingJson'];
 export type Contact = Schemas['ContactJson'];
 export type ContactsPage = Schemas['ContactsPageJson'];
+export type Event = Schemas['EventJson'];
+export type FloorPlan = Schemas['FloorPlanJson'];
+export type Area = Schemas['AreaFeatureJson'];
+export type Attendance = Schemas['AttendanceJson'];
+export type Booth = Schemas['BoothJson'];
+export type SharedWith = Schemas['SharedWithJson'];
+export type SharedPage = Schemas['SharedPageJson'];
+export type EventStatistics = Schemas['EventStatisticsJson'];
+export type PresentationCount = Schemas['PresentationCountJson'];
+export type BoothHour = Schemas['BoothHourJson'];
 type Problem = Schemas['Problem'];
 
 /** The query parameters of an operation, named as the API names them. */
 type Query<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
 export type ContactsQuery = Query<'find_contacts'>;
 export type ConnectionsQuery = Query<'find_connections'>;
+export type SharedQuery = Query<'find_shared'>;
 
 /**
- * The JSON body operation `Op` answers with on success, `Status`; `unknown`
- * (which no caller can use unchecked) if that answer is not JSON.
+ * The JSON body (GeoJSON included) operation `Op` answers with on success,
+ * `Status`; `unknown` (which no caller can use unchecked) if that answer is
+ * not JSON.
  */
 type Answer<Op extends keyof operations, Status extends keyof operations[Op]['responses']> =
-  operations[Op]['responses'][Status] extends { content: { 'application/json': infer Body } } ? Body : unknown;
+  operations[Op]['responses'][Status] extends { content: { 'application/json': infer Body } }
+    ? Body
+    : operations[Op]['responses'][Status] extends { content: { 'application/geo+json': infer Body } }
+      ? Body
+      : unknown;
 
 /**
  * What the page could read of an error answer: the API's problem document,
@@ -98,11 +114,41 @@ export class ApiClient {
     return this.request(`${path}?${searchParams(query)}`, { signal });
   }
 
+  /** Every event, the latest start first. */
+  listEvents(signal?: AbortSignal): Promise<Answer<'list_events', 200>> {
+    return this.request(route('/api/events'), { signal });
+  }
+
+  /** The event's floor plan, GeoJSON. */
+  areas(eventId: number, signal?: AbortSignal): Promise<Answer<'list_areas', 200>> {
+    const path = route('/api/events/{event_id}/areas', { event_id: eventId });
+    return this.request(path, { signal, accept: 'application/geo+json' });
+  }
+
+  statistics(eventId: number, signal?: AbortSignal): Promise<Answer<'get_statistics', 200>> {
+    return this.request(route('/api/events/{event_id}/statistics', { event_id: eventId }), { signal });
+  }
+
+  attendance(personId: number, eventId: number, signal?: AbortSignal): Promise<Answer<'get_attendance', 200>> {
+    const path = route('/api/persons/{person_id}/attendance', { person_id: personId });
+    return this.request(`${path}?${searchParams({ event: eventId })}`, { signal });
+  }
+
+  shared(personId: number, query: SharedQuery, signal?: AbortSignal): Promise<Answer<'find_shared', 200>> {
+    const path = route('/api/persons/{person_id}/shared', { person_id: personId });
+    return this.request(`${path}?${searchParams(query)}`, { signal });
+  }
+
   private async request<T>(
     path: string,
-    { method = 'GET', body, signal }: { method?: string; body?: unknown; signal?: AbortSignal },
+    {
+      method = 'GET',
+      body,
+      signal,
+      accept = 'application/json',
+    }: { method?: string; body?: unknown; signal?: AbortSignal; accept?: string },
   ): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {

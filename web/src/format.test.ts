@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDuration, formatMeters, formatTimeRange, formatUtc, parseApiTime } from './format';
+import {
+  formatClock,
+  formatClockRange,
+  formatDate,
+  formatDay,
+  formatDuration,
+  formatMeters,
+  formatTimeRange,
+  formatUtc,
+  parseApiTime,
+  zoneName,
+} from './format';
 
 describe('formatDuration', () => {
   it.each([
@@ -39,6 +50,17 @@ describe('times', () => {
     expect(formatTimeRange('2020-07-07T10:37:06Z', '2020-07-07T10:37:06Z', { locale: 'en-GB', timeZone: 'Europe/Berlin' })).toBe(
       '7 Jul 2020, 12:37',
     );
+  });
+
+  it("gives an event's times of day in its own zone", () => {
+    const denver = { locale: 'en-US', timeZone: 'America/Denver' };
+    expect(formatClock('2020-08-18T15:00:00Z', denver)).toMatch(/^9:00\sAM$/);
+    expect(formatClockRange('2020-08-18T15:00:00Z', '2020-08-18T15:35:00Z', denver)).toMatch(/^9:00\s*–\s*9:35\sAM$/);
+    expect(formatClockRange(new Date('2020-08-18T15:00:00Z'), new Date('2020-08-18T15:00:00Z'), denver)).toMatch(/^9:00\sAM$/);
+    expect(formatClock('2020-08-18T15:00:00Z', { locale: 'en-GB', timeZone: 'Asia/Kolkata' })).toBe('20:30');
+    expect(formatDay('2020-08-19T04:00:00Z', denver)).toBe('Aug 18, 2020');
+    expect(zoneName('2020-08-18T15:00:00Z', denver)).toBe('MDT');
+    expect(zoneName('2020-01-18T15:00:00Z', denver)).toBe('MST');
   });
 
   it('formats a calendar date without shifting it', () => {

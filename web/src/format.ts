@@ -42,6 +42,36 @@ export function formatTimeRange(start: string, end: string, options: FormatOptio
   return from.getTime() === to.getTime() ? format.format(from) : format.formatRange(from, to);
 }
 
+const moment = (value: string | Date) => (typeof value === 'string' ? parseApiTime(value) : value);
+
+function clockFormat({ locale, timeZone }: FormatOptions): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone });
+}
+
+/** A time of day, e.g. "9:05 AM"; an event's times are given in the event's zone. */
+export function formatClock(value: string | Date, options: FormatOptions = {}): string {
+  return clockFormat(options).format(moment(value));
+}
+
+/** From one time of day to another: "9:00 – 9:35 AM". */
+export function formatClockRange(start: string | Date, end: string | Date, options: FormatOptions = {}): string {
+  const from = moment(start);
+  const to = moment(end);
+  const format = clockFormat(options);
+  return from.getTime() === to.getTime() ? format.format(from) : format.formatRange(from, to);
+}
+
+/** The day of a moment, e.g. "Aug 18, 2020"; an event's days are given in the event's zone. */
+export function formatDay(value: string | Date, { locale, timeZone }: FormatOptions = {}): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone }).format(moment(value));
+}
+
+/** The zone's short name at a moment, e.g. "MDT" (or "GMT-6" where the locale has none). */
+export function zoneName(value: string | Date, { locale, timeZone }: FormatOptions = {}): string {
+  const parts = new Intl.DateTimeFormat(locale, { timeZoneName: 'short', timeZone }).formatToParts(moment(value));
+  return parts.find((part) => part.type === 'timeZoneName')?.value ?? timeZone ?? '';
+}
+
 /** The exact UTC time, for a title attribute: "2020-07-07 10:37:06 UTC". */
 export function formatUtc(text: string): string {
   return `${parseApiTime(text).toISOString().slice(0, 19).replace('T', ' ')} UTC`;

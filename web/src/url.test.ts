@@ -3,6 +3,7 @@ import {
   addDays,
   daysBetween,
   defaultViewState,
+  eventDays,
   parseSettingsDraft,
   parseViewState,
   serializeViewState,
@@ -16,6 +17,8 @@ const today = new Date(2024, 2, 15, 9, 30); // 15 March 2024, local time
 describe('view state in the query string', () => {
   it('round-trips a full state', () => {
     const state: ViewState = {
+      event: 3,
+      section: 'organizer',
       person: 1,
       start: '2020-07-07',
       end: '2020-07-07',
@@ -25,12 +28,23 @@ describe('view state in the query string', () => {
       tab: 'connections',
     };
     const search = serializeViewState(state);
-    expect(search).toBe('person=1&start=2020-07-07&end=2020-07-07&distance=7.5&window=90&min_duration=30&tab=connections');
+    expect(search).toBe(
+      'event=3&section=organizer&person=1&start=2020-07-07&end=2020-07-07&distance=7.5&window=90&min_duration=30&tab=connections',
+    );
     expect(parseViewState(`?${search}`, today)).toEqual(state);
   });
 
-  it('defaults to the latest 31 days, 10 m, 10 minutes and the contacts tab', () => {
+  it('leaves the event out when there is none, as before events', () => {
+    const state: ViewState = { ...defaultViewState(today), person: 1 };
+    expect(serializeViewState(state)).toBe(
+      'person=1&start=2024-02-14&end=2024-03-15&distance=10&window=600&min_duration=0&tab=contacts',
+    );
+  });
+
+  it('defaults to the latest event, its attendees, the latest 31 days, 10 m, 10 minutes and the contacts tab', () => {
     const expected: ViewState = {
+      event: null,
+      section: 'attendees',
       person: null,
       start: '2024-02-14',
       end: '2024-03-15',
@@ -46,12 +60,13 @@ describe('view state in the query string', () => {
 
   it('replaces invalid values by their defaults', () => {
     const state = parseViewState(
-      '?person=abc&start=2020-02-30&end=tomorrow&distance=70&window=-1&min_duration=NaN&tab=map',
+      '?event=-2&section=all&person=abc&start=2020-02-30&end=tomorrow&distance=70&window=-1&min_duration=NaN&tab=map',
       today,
     );
     expect(state).toEqual(defaultViewState(today));
     expect(parseViewState('?person=0', today).person).toBeNull();
     expect(parseViewState('?person=1.5', today).person).toBeNull();
+    expect(parseViewState('?event=0', today).event).toBeNull();
     expect(parseViewState('?distance=', today).distance).toBe(10);
   });
 
@@ -120,5 +135,20 @@ describe('settings as typed', () => {
     expect(settings).toBeNull();
     expect(Object.keys(errors).sort()).toEqual(['distance', 'end', 'min_duration', 'window']);
     expect(errors.distance).toBe('Enter a distance from 0 to 50 metres.');
+  });
+});
+
+describe("an event's days", () => {
+  it('are the UTC days the event touches', () => {
+    expect(eventDays('2020-08-18T14:55:00Z', '2020-08-18T19:25:00Z')).toEqual({ start: '2020-08-18', end: '2020-08-18' });
+    // An evening in Denver ends the next day in UTC; an end at midnight is exclusive.
+    expect(eventDays('2020-08-18T20:00:00Z', '2020-08-19T04:00:00Z')).toEqual({ start: '2020-08-18', end: '2020-08-19' });
+    expect(eventDays('2020-08-18T00:00:00Z', '2020-08-20T00:00:00Z')).toEqual({ start: '2020-08-18', end: '2020-08-19' });
+  });
+
+  it('are at most as many as one search covers', () => {
+    const days = eventDays('2020-08-01T12:00:00Z', '2020-09-01T12:00:00Z');
+    expect(days).toEqual({ start: '2020-08-01', end: '2020-08-31' });
+    expect(validateRange(days.start, days.end)).toEqual({});
   });
 });

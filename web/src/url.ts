@@ -1,9 +1,11 @@
-// The view's state lives in the query string (?person=1&start=…&tab=…) so
+// The view's state lives in the query string (?event=2&person=1&start=…) so
 // that a view can be shared and a reload restores it. This module turns the
 // query string into a complete, valid state and back, and validates the
 // settings a user types in.
 
 export type Tab = 'contacts' | 'connections';
+/** The event's page for attendees (the people and each one's day), or for its organizer (the figures). */
+export type Section = 'attendees' | 'organizer';
 
 export interface Settings {
   /** First day, `YYYY-MM-DD`. */
@@ -19,6 +21,9 @@ export interface Settings {
 }
 
 export interface ViewState extends Settings {
+  /** The event shown; null for the latest (or none, when there is no event). */
+  event: number | null;
+  section: Section;
   person: number | null;
   tab: Tab;
 }
@@ -32,8 +37,9 @@ export const LIMITS = {
   maxDays: 31,
 } as const;
 
-const DEFAULTS = { distance: 10, window: 600, minDuration: 0, tab: 'contacts' } as const;
+const DEFAULTS = { distance: 10, window: 600, minDuration: 0, tab: 'contacts', section: 'attendees' } as const;
 const TABS: readonly Tab[] = ['contacts', 'connections'];
+const SECTIONS: readonly Section[] = ['attendees', 'organizer'];
 const DAY_MS = 86_400_000;
 
 /** The calendar date of `date` where the user is, as `YYYY-MM-DD`. */
@@ -72,6 +78,8 @@ export function daysBetween(from: string, to: string): number {
 export function defaultViewState(today: Date): ViewState {
   const end = localIsoDate(today);
   return {
+    event: null,
+    section: DEFAULTS.section,
     person: null,
     start: addDays(end, 1 - LIMITS.maxDays),
     end,
@@ -101,8 +109,10 @@ function numberIn(text: string | null, bounds: Bounds): number | null {
 export function parseViewState(search: string, today: Date): ViewState {
   const params = new URLSearchParams(search);
   const defaults = defaultViewState(today);
-  const personText = params.get('person') ?? '';
-  const person = /^\d{1,15}$/.test(personText) && Number(personText) > 0 ? Number(personText) : null;
+  const id = (name: string) => {
+    const text = params.get(name) ?? '';
+    return /^\d{1,15}$/.test(text) && Number(text) > 0 ? Number(text) : null;
+  };
   const date = (name: string) => {
     const text = params.get(name);
     return text !== null && parseIsoDate(text) ? text : null;
@@ -113,8 +123,11 @@ export function parseViewState(search: string, today: Date): ViewState {
   if (start && !end) end = addDays(start, span);
   else if (!start && end) start = addDays(end, -span);
   const tab = params.get('tab');
+  const section = params.get('section');
   return {
-    person,
+    event: id('event'),
+    section: SECTIONS.find((s) => s === section) ?? defaults.section,
+    person: id('person'),
     start: start ?? defaults.start,
     end: end ?? defaults.end,
     distance: numberIn(params.get('distance'), LIMITS.distance) ?? defaults.distance,
@@ -127,6 +140,10 @@ export function parseViewState(search: string, today: Date): ViewState {
 /** The query string (without `?`) of a view; every setting is written out so a shared link is exact. */
 export function serializeViewState(state: ViewState): string {
   const params = new URLSearchParams();
+  if (state.event !== null) {
+    params.set('event', String(state.event));
+    params.set('section', state.section);
+  }
   if (state.person !== null) params.set('person', String(state.person));
   params.set('start', state.start);
   params.set('end', state.end);
@@ -135,6 +152,19 @@ export function serializeViewState(state: ViewState): string {
   params.set('min_duration', String(state.minDuration));
   params.set('tab', state.tab);
   return params.toString();
+}
+
+/**
+ * The days (UTC, as the contacts search counts them) an event from `start`
+ * to `end` (exclusive) touches, at most as many as one search covers.
+ */
+export function eventDays(start: string, end: string): Pick<Settings, 'start' | 'end'> {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const from = new Date(start).getTime();
+  const first = day(from);
+  // The end is exclusive: an event ending at midnight does not touch the day it ends on.
+  const last = day(Math.max(from, new Date(end).getTime() - 1));
+  return { start: first, end: daysBetween(first, last) < LIMITS.maxDays ? last : addDays(first, LIMITS.maxDays - 1) };
 }
 
 /** Fields named as the API names them, so its problems land on the same inputs. */

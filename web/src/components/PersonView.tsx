@@ -1,7 +1,8 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import type { ApiClient } from '../api';
+import type { ApiClient, Event } from '../api';
 import { fullName } from '../format';
 import {
+  eventDays,
   parseSettingsDraft,
   settingsDraft,
   type Settings,
@@ -13,6 +14,8 @@ import { useRequest, type FieldProblem } from '../useRequest';
 import { ConnectionsView } from './ConnectionsView';
 import { ContactsView } from './ContactsView';
 import { Controls } from './Controls';
+import { EventAttendance } from './EventAttendance';
+import type { PlanRequest } from './PlanPanel';
 import { ErrorNotice, Loading } from './Status';
 
 /** Pause after typing a number before the view follows it. */
@@ -32,6 +35,9 @@ interface PersonViewProps {
   onUpdate: UpdateView;
   /** Move focus to the person's name once shown (after the user picked them). */
   focusOnLoad: boolean;
+  /** The event shown, with its floor plan; null without events. */
+  event: Event | null;
+  plan: PlanRequest;
 }
 
 function settingsOf({ start, end, distance, window, minDuration }: ViewState): Settings {
@@ -48,8 +54,8 @@ function sameSettings(a: Settings, b: Settings): boolean {
   );
 }
 
-/** The selected person: the settings, and their contacts or raw connections. */
-export function PersonView({ api, personId, view, onUpdate, focusOnLoad }: PersonViewProps) {
+/** The selected person: their day at the event; the settings, and their contacts or raw connections. */
+export function PersonView({ api, personId, view, onUpdate, focusOnLoad, event, plan }: PersonViewProps) {
   const person = useRequest((signal) => api.getPerson(personId, signal), String(personId));
   const settings = settingsOf(view);
   const id = useId();
@@ -127,6 +133,19 @@ export function PersonView({ api, personId, view, onUpdate, focusOnLoad }: Perso
         </h2>
         <p className="muted">{data.company_name}</p>
       </header>
+      {event && <EventAttendance key={event.id} api={api} event={event} plan={plan} person={data} />}
+      {event && (
+        <div className="section-heading">
+          <h3>Whom they met, over any period</h3>
+          <button
+            type="button"
+            className="button button-quiet"
+            onClick={() => onUpdate(eventDays(event.start, event.end), 'push')}
+          >
+            Show the event&rsquo;s days
+          </button>
+        </div>
+      )}
       <Controls draft={draft} errors={errors} onChange={change} onBlur={apply} />
       <div className="tabs" role="tablist" aria-label="Views of this person" onKeyDown={onTabKey}>
         {TABS.map(({ tab, label }) => (

@@ -6,3 +6,6 @@ afterEach(() => {
   vi.unstubAllGlobals();
   vi.useRealTimers();
 });
+
+// jsdom lays nothing out, so it cannot scroll either.
+Element.prototype.scrollIntoView = () => {};

@@ -5,10 +5,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
-use rdkafka::{
-    Offset, TopicPartitionList,
-    consumer::{Consumer, StreamConsumer},
-};
+use rdkafka::consumer::{Consumer, StreamConsumer};
 use serde_json::json;
 use tonic::Code;
 use udaconnect_messaging::{
@@ -453,26 +450,6 @@ async fn invalid_pings_are_rejected_and_nothing_of_them_is_stored() {
     assert_stored_exactly(&app, &valid).await;
 }
 
-/// The offsets the consumer group has committed on the app's topic.
-fn committed_offsets(app: &TestApp) -> i64 {
-    // Not subscribed, so it reads the group's offsets without joining it.
-    let consumer: StreamConsumer = app.kafka.settings().consumer(&app.group).unwrap();
-    let mut partitions = TopicPartitionList::new();
-    for partition in 0..4 {
-        partitions.add_partition(&app.kafka.locations_topic, partition);
-    }
-    consumer
-        .committed_offsets(partitions, Duration::from_secs(10))
-        .unwrap()
-        .elements()
-        .iter()
-        .map(|element| match element.offset() {
-            Offset::Offset(offset) => offset,
-            _ => 0,
-        })
-        .sum()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn while_locations_is_down_the_consumer_retries_and_commits_nothing() {
     let mut app = TestApp::spawn().await;
@@ -480,7 +457,7 @@ async fn while_locations_is_down_the_consumer_retries_and_commits_nothing() {
     let first = pings(person, 100);
     send_batch(&app, &first).await;
     assert_eq!(app.settled_locations(100).await, 100);
-    let committed_before = committed_offsets(&app);
+    let committed_before = app.committed_offsets(&app.group);
     assert_eq!(committed_before, 100, "offsets follow the stored writes");
 
     app.stop_locations().await;
@@ -493,7 +470,7 @@ async fn while_locations_is_down_the_consumer_retries_and_commits_nothing() {
     );
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(
-        committed_offsets(&app),
+        app.committed_offsets(&app.group),
         committed_before,
         "no offset advances without a write"
     );
@@ -502,10 +479,10 @@ async fn while_locations_is_down_the_consumer_retries_and_commits_nothing() {
     let all: Vec<Sent> = first.into_iter().chain(second).collect();
     assert_stored_exactly(&app, &all).await;
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while committed_offsets(&app) < 1100 && std::time::Instant::now() < deadline {
+    while app.committed_offsets(&app.group) < 1100 && std::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert_eq!(committed_offsets(&app), 1100);
+    assert_eq!(app.committed_offsets(&app.group), 1100);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

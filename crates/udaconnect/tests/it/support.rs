@@ -5,6 +5,10 @@ use std::{
     time::{Duration, Instant},
 };
 
+use rdkafka::{
+    Offset, TopicPartitionList,
+    consumer::{Consumer, StreamConsumer},
+};
 use sqlx::{Connection, PgConnection, PgPool, migrate::Migrator};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -187,6 +191,31 @@ impl Default for Options {
 /// A free port on loopback, as the services' configurations take it.
 pub fn any_port() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 0))
+}
+
+/// A `udaconnect` process of a test, killed when the test ends, passed or
+/// failed, so that none outlives it.
+pub struct ChildProcess(std::process::Child);
+
+impl std::ops::Deref for ChildProcess {
+    type Target = std::process::Child;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ChildProcess {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for ChildProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// A running service that can be stopped (and started again).
@@ -459,7 +488,7 @@ impl TestApp {
 
     /// A location consumer as a separate `udaconnect` process, which the
     /// test may kill as abruptly as it likes.
-    pub fn consumer_process(&self) -> std::process::Child {
+    pub fn consumer_process(&self) -> ChildProcess {
         let config = self.consumer_config();
         std::process::Command::new(env!("CARGO_BIN_EXE_udaconnect"))
             .arg("location-consumer")
@@ -476,7 +505,54 @@ impl TestApp {
             .env("RUST_LOG", "warn")
             .stdin(std::process::Stdio::null())
             .spawn()
+            .map(ChildProcess)
             .expect("the udaconnect binary starts")
+    }
+
+    /// An attendance consumer as a separate `udaconnect` process, which the
+    /// test may kill as abruptly as it likes.
+    pub fn attendance_process(&self) -> ChildProcess {
+        let config = self.attendance_config();
+        std::process::Command::new(env!("CARGO_BIN_EXE_udaconnect"))
+            .arg("attendance-consumer")
+            .env(
+                "KAFKA_BOOTSTRAP_SERVERS",
+                &self.kafka.kafka_bootstrap_servers,
+            )
+            .env("KAFKA_LOCATIONS_TOPIC", &self.kafka.locations_topic)
+            .env("KAFKA_DLQ_TOPIC", &self.kafka.dlq_topic)
+            .env("ATTENDANCE_CONSUMER_GROUP", &config.consumer_group)
+            .env("ATTENDANCE_BATCH_SIZE", "300")
+            .env("ATTENDANCE_BATCH_LINGER", "20ms")
+            .env("ATTENDANCE_AREAS_REFRESH", "100ms")
+            .env("EVENTS_URL", &self.events_url)
+            .env("ATTENDANCE_ADMIN_LISTEN", config.admin_listen.to_string())
+            .env("RUST_LOG", "warn")
+            .stdin(std::process::Stdio::null())
+            .spawn()
+            .map(ChildProcess)
+            .expect("the udaconnect binary starts")
+    }
+
+    /// The offsets `group` has committed on the app's topic, summed over its
+    /// partitions.
+    pub fn committed_offsets(&self, group: &str) -> i64 {
+        // Not subscribed, so it reads the group's offsets without joining it.
+        let consumer: StreamConsumer = self.kafka.settings().consumer(group).unwrap();
+        let mut partitions = TopicPartitionList::new();
+        for partition in 0..self.kafka.topic_partitions {
+            partitions.add_partition(&self.kafka.locations_topic, partition);
+        }
+        consumer
+            .committed_offsets(partitions, Duration::from_secs(10))
+            .unwrap()
+            .elements()
+            .iter()
+            .map(|element| match element.offset() {
+                Offset::Offset(offset) => offset,
+                _ => 0,
+            })
+            .sum()
     }
 
     /// A stack holding the proof of concept's starter data.
