@@ -18,7 +18,7 @@ use tonic::{
 };
 
 use udaconnect_runtime::{
-    config::{IngestPeerArgs, LocationsPeerArgs, PersonsPeerArgs},
+    config::{EventsPeerArgs, IngestPeerArgs, LocationsPeerArgs, PersonsPeerArgs},
     grpc,
 };
 
@@ -36,7 +36,7 @@ pub struct CallArgs {
     #[arg(default_value = "{}")]
     pub request: String,
     /// Server URL; by default the service's own (`PERSONS_URL`,
-    /// `LOCATIONS_URL` or `INGEST_URL`).
+    /// `LOCATIONS_URL`, `INGEST_URL` or `EVENTS_URL`).
     #[arg(long)]
     pub address: Option<String>,
     #[command(flatten)]
@@ -48,6 +48,9 @@ pub struct CallArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub ingest: IngestPeerArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub events: EventsPeerArgs,
 }
 
 /// Runs `udaconnect call`: lists the methods, or makes one call and prints
@@ -125,6 +128,7 @@ fn default_address(args: &CallArgs, method: &MethodDescriptor) -> String {
     match method.parent_service().name() {
         "PersonService" => args.persons.persons_url.clone(),
         "IngestService" => args.ingest.ingest_url.clone(),
+        "EventService" => args.events.events_url.clone(),
         _ => args.locations.locations_url.clone(),
     }
 }

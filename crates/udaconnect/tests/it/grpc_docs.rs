@@ -90,6 +90,7 @@ async fn every_sample_request_of_the_grpc_document_answers_as_documented() {
             .env("PERSONS_URL", &app.persons_url)
             .env("LOCATIONS_URL", &app.locations_url)
             .env("INGEST_URL", &app.ingest_url)
+            .env("EVENTS_URL", &app.events_url)
             .env("RUST_LOG", "warn")
             .env_remove("RUST_BACKTRACE")
             .env_remove("RUST_LIB_BACKTRACE");
