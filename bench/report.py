@@ -387,6 +387,44 @@ def main():
             "its share of the two cores is used. The prod overlay runs four, one per partition.")
         say("")
 
+    attendance = {name: load(results, f"attendance-{name}")
+                  for name in ["mapping", "consumer", "rebuild", "shared", "shared-pings"]}
+    if any(attendance.values()):
+        say("## Booths and presentations")
+        say("")
+        say("The events issue's targets: `udaconnect-bench attendance-mapping`, "
+            "`attendance-consumer`, `attendance-rebuild` and `attendance-shared` (see their doc "
+            "comments in crates/bench/src/attendance/).")
+        say("")
+        rows = []
+        m, c, r = attendance["mapping"], attendance["consumer"], attendance["rebuild"]
+        if m:
+            rows.append([f"mapping stage alone, {m[0]['areas']:,} areas, batches of {m[0]['batch']:,}, one core",
+                         "≥ 50,000 pings/s", f"{spread(m, 'pings_per_second')} pings/s, "
+                         f"{spread(m, 'ns_per_ping')} ns/ping"])
+        if c:
+            rows.append([f"consumer end to end, {c[0]['records']:,} records, {c[0]['areas']:,} areas",
+                         "≥ 50,000 pings/s", f"{spread(c, 'pings_per_second')} pings/s; CPU/ping: "
+                         f"consumer+events {spread(c, 'cpu_ns_per_ping.consumer_and_events')} ns, "
+                         f"PostgreSQL {spread(c, 'cpu_ns_per_ping.postgres')} ns, "
+                         f"broker {spread(c, 'cpu_ns_per_ping.broker')} ns"])
+        if r:
+            rows.append([f"rebuild, {r[0]['rows']:,} pings, {r[0]['areas']:,} areas",
+                         "≤ 60 s", f"{spread(r, 'seconds', 1)} s ({r[0]['visits']:,} visits; "
+                         f"reading {spread(r, 'reading_seconds', 1)} s, mapping "
+                         f"{spread(r, 'mapping_seconds', 1)} s, swap ≈ {spread(r, 'swap_seconds', 1)} s)"])
+        for name, label in [("shared", "no stored pings"), ("shared-pings", "pings every 5 min")]:
+            runs = attendance[name]
+            if runs:
+                rows.append([f"GET …/shared, {runs[0]['attendees']:,} attendees, "
+                             f"{runs[0]['presentations']} presentations, {runs[0]['booths']} booths ({label})",
+                             "p99 ≤ 50 ms", f"p50 {spread(runs, 'latency.median_ms', 1)} ms, "
+                             f"p99 {spread(runs, 'latency.p99_ms', 1)} ms; FindSharedAttendance alone "
+                             f"p50 {spread(runs, 'find_shared_attendance.median_ms', 1)} ms, "
+                             f"p99 {spread(runs, 'find_shared_attendance.p99_ms', 1)} ms"])
+        say(table(["measurement", "target", "measured"], rows))
+        say("")
+
     # Findings and before/after figures of the profiling, kept by hand.
     profile = Path(__file__).with_name("profile.md")
     if profile.exists():

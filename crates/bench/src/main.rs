@@ -12,6 +12,7 @@
 //! Each benchmark prints its figures and ends with one JSON object of them,
 //! printed and, with `--out FILE`, appended to FILE as a line.
 
+mod attendance;
 mod connections;
 mod contacts;
 mod database;
@@ -67,6 +68,15 @@ enum Command {
     /// process: a conference streamed and batched until durable, then the
     /// one-ping-per-call runs, each on a fresh broker and fresh services.
     Pipeline(pipeline::Args),
+    /// The attendance consumer's mapping stage alone (floor index and
+    /// merge), in pings per second on one core.
+    AttendanceMapping(attendance::mapping::Args),
+    /// The attendance consumer end to end through Kafka and the events service.
+    AttendanceConsumer(attendance::consumer::Args),
+    /// Rebuilding an event's visits from its stored pings.
+    AttendanceRebuild(attendance::rebuild::Args),
+    /// `GET /api/persons/{id}/shared` latency on a large event.
+    AttendanceShared(attendance::shared::Args),
     /// The machine, database and tools the figures were measured with, for
     /// the report's header.
     Machine(machine::Args),
@@ -82,6 +92,16 @@ async fn main() -> anyhow::Result<()> {
         Command::Contacts(args) => contacts::run(admin_url, args).await?.to_string(),
         Command::Write(args) => write::run(admin_url, args).await?.to_string(),
         Command::Unary(args) => unary::run(args).await?.to_string(),
+        Command::AttendanceMapping(args) => attendance::mapping::run(args)?.to_string(),
+        Command::AttendanceConsumer(args) => attendance::consumer::run(admin_url, args)
+            .await?
+            .to_string(),
+        Command::AttendanceRebuild(args) => {
+            attendance::rebuild::run(admin_url, args).await?.to_string()
+        }
+        Command::AttendanceShared(args) => {
+            attendance::shared::run(admin_url, args).await?.to_string()
+        }
         Command::Pipeline(args) => pipeline::run(admin_url, args, out).await?.to_string(),
         // A struct, not a JSON value, keeps the fields in their order.
         Command::Machine(args) => serde_json::to_string(&machine::run(admin_url, args).await?)?,

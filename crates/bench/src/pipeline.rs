@@ -18,8 +18,8 @@
 //! 3. Each process's cold start, CPU time, idle and peak memory are recorded.
 
 mod conference;
-mod procfs;
-mod stack;
+pub mod procfs;
+pub mod stack;
 mod summary;
 
 use std::{

@@ -1,4 +1,4 @@
-//! The persons and locations services and the REST API in this process on
+//! The persons, locations (and events) services and the REST API in this process on
 //! loopback ports, started through the same builders as `udaconnect all`,
 //! for benchmarks that call them over real gRPC and HTTP.
 
@@ -8,6 +8,9 @@ use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 use udaconnect_api::{ApiConfig, ApiServer};
 use udaconnect_domain::Person;
+use udaconnect_events::{
+    AttendanceRulesArgs, EventsConfig, EventsDatabaseArgs, EventsListenArgs, EventsServer,
+};
 use udaconnect_locations::{
     LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs, LocationsServer,
 };
@@ -41,12 +44,43 @@ pub struct Services {
     pub locations: LocationServiceClient<Channel>,
     /// Base URL of the REST API, in front of both services.
     pub api_url: String,
+    /// gRPC URL of the locations service.
+    pub locations_url: String,
+    /// gRPC URL of the events service, when one was started.
+    pub events_url: Option<String>,
     shutdown: CancellationToken,
 }
 
 impl Services {
     /// Starts both services over the given databases, and the REST API.
     pub async fn start(persons_database: &str, locations_database: &str) -> anyhow::Result<Self> {
+        Self::start_with_events(persons_database, locations_database, None).await
+    }
+
+    /// Starts persons and locations, the events service too when given its
+    /// database, and the REST API in front of them.
+    pub async fn start_with_events(
+        persons_database: &str,
+        locations_database: &str,
+        events_database: Option<&str>,
+    ) -> anyhow::Result<Self> {
+        let mut started: Vec<Box<dyn Service>> = Vec::new();
+        let mut events_url = None;
+        if let Some(database) = events_database {
+            let events = EventsServer::build(&EventsConfig {
+                listeners: EventsListenArgs::loopback(),
+                database: EventsDatabaseArgs {
+                    events_database_url: database.to_owned(),
+                },
+                rules: AttendanceRulesArgs {
+                    booth_min_dwell: Duration::from_secs(120),
+                    presentation_min_presence: Duration::from_secs(600),
+                },
+            })
+            .await?;
+            events_url = Some(local_url(events.grpc_address()));
+            started.push(Box::new(events));
+        }
         let persons = PersonsServer::build(&PersonsConfig {
             listeners: PersonsListenArgs::loopback(),
             database: PersonsDatabaseArgs {
@@ -85,16 +119,19 @@ impl Services {
             &kafka,
             &persons_url,
             &locations_url,
-            // Nor do the timed routes ask the events service.
-            "http://127.0.0.1:9",
+            // Without an events service, the timed routes do not ask it.
+            events_url.as_deref().unwrap_or("http://127.0.0.1:9"),
         )
         .await?;
         let api_url = local_url(api.address());
 
         let shutdown = CancellationToken::new();
-        let services: [Box<dyn Service>; 3] =
-            [Box::new(persons), Box::new(locations), Box::new(api)];
-        for service in services {
+        started.extend([
+            Box::new(persons) as Box<dyn Service>,
+            Box::new(locations),
+            Box::new(api),
+        ]);
+        for service in started {
             tokio::spawn(service.run_until_stopped(shutdown.clone()));
         }
         Ok(Self {
@@ -102,6 +139,8 @@ impl Services {
                 .max_decoding_message_size(64 << 20)
                 .max_encoding_message_size(64 << 20),
             api_url,
+            locations_url,
+            events_url,
             shutdown,
         })
     }

@@ -118,7 +118,7 @@ impl Process {
 
     /// Resumes the process if it was paused, asks it to stop and waits for
     /// it, killing it if it does not stop in time.
-    async fn stop(mut self) {
+    pub async fn stop(mut self) {
         // A child found exited is reaped, and its pid may be another's now.
         if matches!(self.child.try_wait(), Ok(Some(_))) {
             return;
@@ -160,7 +160,8 @@ pub struct Stack {
 impl Stack {
     /// Starts a fresh broker, then each service once its peers are ready.
     pub async fn start(config: &StackConfig) -> anyhow::Result<Self> {
-        let (broker, bootstrap) = start_broker(config).await?;
+        let (broker, bootstrap) =
+            start_broker(&config.tansu, config.broker_storage, &config.work).await?;
         let mut stack = Self {
             broker,
             services: Vec::new(),
@@ -333,8 +334,12 @@ fn read_addresses(path: &Path) -> anyhow::Result<Option<BTreeMap<String, SocketA
 /// waits until it accepts connections; returns it and its bootstrap
 /// address. The port is found by binding port 0 and letting it go, so
 /// another program may take it meanwhile: then another port is tried.
-async fn start_broker(config: &StackConfig) -> anyhow::Result<(Process, String)> {
-    let directory = config.work.join("broker");
+pub async fn start_broker(
+    tansu: &Path,
+    broker_storage: BrokerStorage,
+    work: &Path,
+) -> anyhow::Result<(Process, String)> {
+    let directory = work.join("broker");
     let mut attempt = 1;
     loop {
         // Each broker starts from an empty directory (and an empty SQLite file).
@@ -343,7 +348,7 @@ async fn start_broker(config: &StackConfig) -> anyhow::Result<(Process, String)>
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let address = format!("127.0.0.1:{port}");
         let url = format!("tcp://{address}");
-        let storage = match config.broker_storage {
+        let storage = match broker_storage {
             BrokerStorage::Memory => "memory://tansu/".to_owned(),
             BrokerStorage::Sqlite => format!("sqlite:///{}/tansu.db", directory.display()),
         };
@@ -351,7 +356,7 @@ async fn start_broker(config: &StackConfig) -> anyhow::Result<(Process, String)>
             "==> starting the Kafka broker on {address} ({storage}; log: {}/broker.log)",
             directory.display()
         );
-        let mut command = Command::new(&config.tansu);
+        let mut command = Command::new(tansu);
         command
             .current_dir(&directory)
             .args(["broker", "--listener-url", &url])
