@@ -7,14 +7,13 @@ use std::collections::HashMap;
 use axum::{Json, extract::State};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tonic::Code;
 use udaconnect_domain::{FieldError, check_id};
 use udaconnect_proto::{timedelta_from_duration, timestamp_from_datetime, v1};
 use utoipa::ToSchema;
 
 use crate::{
     contacts::MeetingJson,
-    events::{EventJson, PresentationJson, event, not_found_as_event},
+    events::{EventJson, PresentationJson, event, events_error},
     extract::{PathId, QueryParams},
     json::{PersonJson, peer_time},
     problem::{ApiError, Problem},
@@ -153,7 +152,7 @@ pub async fn get_attendance(
                     event_id,
                 })
                 .await
-                .map_err(|status| not_found_as_event(status, event_id))
+                .map_err(events_error("event", event_id))
         },)?;
     let attendance = attendance.into_inner();
     Ok(Json(AttendanceJson {
@@ -304,7 +303,7 @@ pub async fn find_shared(
                     event_id,
                 })
                 .await
-                .map_err(|status| not_found_as_event(status, event_id))
+                .map_err(events_error("event", event_id))
         },
         async {
             state
@@ -312,7 +311,7 @@ pub async fn find_shared(
                 .clone()
                 .list_presentations(v1::ListPresentationsRequest { event_id })
                 .await
-                .map_err(|status| not_found_as_event(status, event_id))
+                .map_err(events_error("event", event_id))
         },
         async {
             state
@@ -320,7 +319,7 @@ pub async fn find_shared(
                 .clone()
                 .list_areas(v1::ListAreasRequest { event_id })
                 .await
-                .map_err(|status| not_found_as_event(status, event_id))
+                .map_err(events_error("event", event_id))
         },
     )?;
     let meetings = meetings_during(&state, person_id, &event).await?;
@@ -499,16 +498,7 @@ pub async fn list_presentation_attendees(
         .clone()
         .list_presentation_attendees(v1::ListPresentationAttendeesRequest { presentation_id })
         .await
-        .map_err(|status| match status.code() {
-            Code::NotFound => ApiError::NotFound {
-                what: "presentation",
-                id: presentation_id,
-            },
-            _ => ApiError::Peer {
-                peer: "events",
-                status,
-            },
-        })?
+        .map_err(events_error("presentation", presentation_id))?
         .into_inner();
     let mut persons = state
         .persons_named(answer.attendees.iter().map(|attendee| attendee.person_id))
@@ -576,16 +566,7 @@ pub async fn list_area_visitors(
         .clone()
         .list_area_visitors(v1::ListAreaVisitorsRequest { area_id })
         .await
-        .map_err(|status| match status.code() {
-            Code::NotFound => ApiError::NotFound {
-                what: "area",
-                id: area_id,
-            },
-            _ => ApiError::Peer {
-                peer: "events",
-                status,
-            },
-        })?
+        .map_err(events_error("area", area_id))?
         .into_inner();
     let mut persons = state
         .persons_named(answer.visitors.iter().map(|visitor| visitor.person_id))
@@ -659,19 +640,19 @@ pub async fn get_statistics(
             events()
                 .get_event_statistics(v1::GetEventRequest { id: event_id })
                 .await
-                .map_err(|status| not_found_as_event(status, event_id))
+                .map_err(events_error("event", event_id))
         },
         async {
             events()
                 .list_presentations(v1::ListPresentationsRequest { event_id })
                 .await
-                .map_err(|status| not_found_as_event(status, event_id))
+                .map_err(events_error("event", event_id))
         },
         async {
             events()
                 .list_areas(v1::ListAreasRequest { event_id })
                 .await
-                .map_err(|status| not_found_as_event(status, event_id))
+                .map_err(events_error("event", event_id))
         },
     )?;
     let statistics = statistics.into_inner();

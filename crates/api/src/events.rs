@@ -208,10 +208,7 @@ fn upload_error(status: tonic::Status) -> ApiError {
     match status.code() {
         Code::InvalidArgument => ApiError::InvalidBody(field_of(status.message())),
         Code::FailedPrecondition => ApiError::Conflict(status.message().to_owned()),
-        _ => ApiError::Peer {
-            peer: "events",
-            status,
-        },
+        _ => ApiError::peer("events")(status),
     }
 }
 
@@ -238,13 +235,7 @@ pub(crate) async fn event(state: &ApiState, id: i64) -> Result<v1::Event, ApiErr
         .get_event(v1::GetEventRequest { id })
         .await
         .map(tonic::Response::into_inner)
-        .map_err(|status| match status.code() {
-            Code::NotFound => ApiError::NotFound { what: "event", id },
-            _ => ApiError::Peer {
-                peer: "events",
-                status,
-            },
-        })
+        .map_err(events_error("event", id))
 }
 
 /// Every event, the latest start first.
@@ -377,10 +368,7 @@ pub async fn put_floor_plan(
         .put_floor_plan(v1::PutFloorPlanRequest { event_id, geojson })
         .await
         .map_err(|status| match status.code() {
-            Code::NotFound => ApiError::NotFound {
-                what: "event",
-                id: event_id,
-            },
+            Code::NotFound => events_error("event", event_id)(status),
             _ => upload_error(status),
         })?
         .into_inner()
@@ -409,7 +397,7 @@ pub async fn list_areas(
         .clone()
         .list_areas(v1::ListAreasRequest { event_id })
         .await
-        .map_err(|status| not_found_as_event(status, event_id))?
+        .map_err(events_error("event", event_id))?
         .into_inner()
         .areas;
     Ok((
@@ -418,12 +406,11 @@ pub async fn list_areas(
     ))
 }
 
-pub(crate) fn not_found_as_event(status: tonic::Status, event_id: i64) -> ApiError {
-    match status.code() {
-        Code::NotFound => ApiError::NotFound {
-            what: "event",
-            id: event_id,
-        },
+/// An events-service error about the `what` with `id`: NOT_FOUND is that
+/// entity's 404, anything else the service's failure.
+pub(crate) fn events_error(what: &'static str, id: i64) -> impl FnOnce(tonic::Status) -> ApiError {
+    move |status| match status.code() {
+        Code::NotFound => ApiError::NotFound { what, id },
         _ => ApiError::Peer {
             peer: "events",
             status,
@@ -472,10 +459,7 @@ pub async fn put_programme(
         })
         .await
         .map_err(|status| match status.code() {
-            Code::NotFound => ApiError::NotFound {
-                what: "event",
-                id: event_id,
-            },
+            Code::NotFound => events_error("event", event_id)(status),
             _ => upload_error(status),
         })?
         .into_inner()
@@ -506,7 +490,7 @@ pub async fn list_presentations(
         .clone()
         .list_presentations(v1::ListPresentationsRequest { event_id })
         .await
-        .map_err(|status| not_found_as_event(status, event_id))?
+        .map_err(events_error("event", event_id))?
         .into_inner()
         .presentations;
     Ok(Json(
