@@ -376,18 +376,11 @@ pub async fn find_shared(
     });
     let total = ranked.len();
     let page: Vec<_> = ranked.into_iter().skip(skip).take(limit).collect();
-    let mut persons = state
-        .persons_named(page.iter().map(|(_, (attendance, _))| attendance.person_id))
+    let named = state
+        .with_persons(page, |(_, (attendance, _))| attendance.person_id)
         .await?;
-    let mut shared = Vec::with_capacity(page.len());
-    for (score, (attendance, meetings)) in page {
-        let Some(person) = persons.remove(&attendance.person_id) else {
-            tracing::warn!(
-                person_id = attendance.person_id,
-                "attendance of an unknown person"
-            );
-            continue;
-        };
+    let mut shared = Vec::with_capacity(named.len());
+    for (person, (score, (attendance, meetings))) in named {
         shared.push(SharedWithJson {
             person,
             score,
@@ -500,20 +493,19 @@ pub async fn list_presentation_attendees(
         .await
         .map_err(events_error("presentation", presentation_id))?
         .into_inner();
-    let mut persons = state
-        .persons_named(answer.attendees.iter().map(|attendee| attendee.person_id))
-        .await?;
-    let mut attendees = Vec::with_capacity(answer.attendees.len());
-    for attendee in answer.attendees {
-        if let Some(person) = persons.remove(&attendee.person_id) {
-            attendees.push(PresentationAttendeeJson {
+    let attendees = state
+        .with_persons(answer.attendees, |attendee| attendee.person_id)
+        .await?
+        .into_iter()
+        .map(|(person, attendee)| {
+            Ok(PresentationAttendeeJson {
                 person,
                 minutes_present: minutes(attendee.present.as_ref()),
                 arrived: events_time(attendee.arrived.as_ref())?,
                 left: events_time(attendee.left.as_ref())?,
-            });
-        }
-    }
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
     Ok(Json(PresentationAttendeesJson {
         presentation: PresentationJson::from_wire(answer.presentation.unwrap_or_default())?,
         attendees,
@@ -568,22 +560,21 @@ pub async fn list_area_visitors(
         .await
         .map_err(events_error("area", area_id))?
         .into_inner();
-    let mut persons = state
-        .persons_named(answer.visitors.iter().map(|visitor| visitor.person_id))
-        .await?;
-    let mut visitors = Vec::with_capacity(answer.visitors.len());
-    for visitor in answer.visitors {
-        if let Some(person) = persons.remove(&visitor.person_id) {
-            visitors.push(AreaVisitorJson {
+    let visitors = state
+        .with_persons(answer.visitors, |visitor| visitor.person_id)
+        .await?
+        .into_iter()
+        .map(|(person, visitor)| {
+            Ok(AreaVisitorJson {
                 person,
                 minutes_present: minutes(visitor.dwell.as_ref()),
                 visits: visitor.visits,
                 first_arrived: events_time(visitor.first_arrived.as_ref())?,
                 last_left: events_time(visitor.last_left.as_ref())?,
                 counted: visitor.counted,
-            });
-        }
-    }
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
     Ok(Json(AreaVisitorsJson {
         area: crate::events::AreaFeatureJson::from_wire(answer.area.unwrap_or_default()),
         visitors,

@@ -301,16 +301,12 @@ pub async fn find_contacts(
         .await
         .map_err(ApiError::peer("locations"))?
         .into_inner();
-    let mut persons = state
-        .persons_named(page.contacts.iter().map(|contact| contact.person_id))
-        .await?;
-    let mut contacts = Vec::with_capacity(page.contacts.len());
-    for contact in page.contacts {
-        match persons.remove(&contact.person_id) {
-            Some(person) => contacts.push(ContactJson::new(contact, person)?),
-            None => tracing::warn!(person_id = contact.person_id, "pings of an unknown person"),
-        }
-    }
+    let contacts = state
+        .with_persons(page.contacts, |contact| contact.person_id)
+        .await?
+        .into_iter()
+        .map(|(person, contact)| ContactJson::new(contact, person))
+        .collect::<Result<_, _>>()?;
     Ok(Json(ContactsPageJson {
         contacts,
         next_cursor: (!page.next_cursor.is_empty()).then_some(page.next_cursor),

@@ -89,4 +89,26 @@ impl ApiState {
             .map(|(id, person)| (id, PersonJson::from(person)))
             .collect())
     }
+
+    /// Each item with the record of the person it names (`person_id`),
+    /// in order; items naming a person the persons service does not know
+    /// are left out (and logged: the pings were checked when accepted).
+    pub(crate) async fn with_persons<T>(
+        &self,
+        items: Vec<T>,
+        person_id: impl Fn(&T) -> i64,
+    ) -> Result<Vec<(PersonJson, T)>, ApiError> {
+        let mut persons = self.persons_named(items.iter().map(&person_id)).await?;
+        Ok(items
+            .into_iter()
+            .filter_map(|item| {
+                let id = person_id(&item);
+                let person = persons.remove(&id);
+                if person.is_none() {
+                    tracing::warn!(person_id = id, "an answer names an unknown person");
+                }
+                person.map(|person| (person, item))
+            })
+            .collect())
+    }
 }
