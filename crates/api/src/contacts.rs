@@ -73,6 +73,7 @@ impl ContactParams {
             min_duration,
             limit,
             cursor: self.cursor.as_deref(),
+            among: &[],
         })
     }
 }
@@ -297,6 +298,7 @@ pub async fn find_contacts(
             min_duration: Some(duration_from_timedelta(query.min_duration())),
             limit: query.limit(),
             cursor: query.after().map(ToString::to_string).unwrap_or_default(),
+            among_person_ids: Vec::new(),
         })
         .await
         .map_err(ApiError::peer("locations"))?

@@ -39,6 +39,9 @@ pub const DEFAULT_CONTACTS_PAGE: u32 = 20;
 /// Most contacts per page.
 pub const MAX_CONTACTS_PAGE: u32 = 100;
 
+/// Most persons a search may be narrowed to: a page's worth.
+pub const MAX_CONTACTS_AMONG: usize = 100;
+
 /// A validated contacts query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactQuery {
@@ -50,6 +53,7 @@ pub struct ContactQuery {
     min_duration: TimeDelta,
     limit: u32,
     after: Option<ContactCursor>,
+    among: Vec<PersonId>,
 }
 
 /// The raw parts of a [`ContactQuery`]; `None` takes the default.
@@ -71,6 +75,8 @@ pub struct ContactQueryParts<'a> {
     pub limit: Option<u32>,
     /// Where the previous page ended.
     pub cursor: Option<&'a str>,
+    /// Only contacts with these persons; empty for everyone.
+    pub among: &'a [PersonId],
 }
 
 impl ContactQuery {
@@ -135,6 +141,7 @@ impl ContactQuery {
             ));
         }
         let after = parts.cursor.map(str::parse).transpose()?;
+        let among = among(parts.among, person_id)?;
         Ok(Self {
             person_id,
             start,
@@ -144,6 +151,7 @@ impl ContactQuery {
             min_duration,
             limit,
             after,
+            among,
         })
     }
 
@@ -189,6 +197,38 @@ impl ContactQuery {
     pub fn after(&self) -> Option<&ContactCursor> {
         self.after.as_ref()
     }
+
+    /// The only persons whose contacts are wanted, sorted; empty for
+    /// everyone.
+    pub fn among(&self) -> &[PersonId] {
+        &self.among
+    }
+}
+
+/// The persons a search is narrowed to, checked and sorted: ids, each once,
+/// at most [`MAX_CONTACTS_AMONG`], the subject not among them.
+fn among(ids: &[PersonId], subject: PersonId) -> Result<Vec<PersonId>, FieldError> {
+    if ids.len() > MAX_CONTACTS_AMONG {
+        return Err(FieldError::new(
+            "among",
+            format!("must list at most {MAX_CONTACTS_AMONG} persons"),
+        ));
+    }
+    let mut sorted = Vec::with_capacity(ids.len());
+    for &id in ids {
+        sorted.push(check_id("among", id)?);
+    }
+    sorted.sort_unstable();
+    if sorted.windows(2).any(|pair| pair[0] == pair[1]) {
+        return Err(FieldError::new("among", "must not list a person twice"));
+    }
+    if sorted.binary_search(&subject).is_ok() {
+        return Err(FieldError::new(
+            "among",
+            "must not list the person whose contacts are searched",
+        ));
+    }
+    Ok(sorted)
 }
 
 /// A ping reduced to what contact search needs.
@@ -591,6 +631,13 @@ mod tests {
         assert_eq!(query.distance_meters(), DEFAULT_CONTACT_DISTANCE_METERS);
         assert_eq!(query.window(), DEFAULT_CONTACT_WINDOW);
         assert_eq!(query.limit(), DEFAULT_CONTACTS_PAGE);
+        assert!(query.among().is_empty());
+        let narrowed = ContactQuery::new(ContactQueryParts {
+            among: &[9, 2, 5],
+            ..valid()
+        })
+        .unwrap();
+        assert_eq!(narrowed.among(), [2, 5, 9]);
         let cases = [
             (
                 "person_id",
@@ -652,6 +699,34 @@ mod tests {
                 "cursor",
                 ContactQueryParts {
                     cursor: Some("x"),
+                    ..valid()
+                },
+            ),
+            (
+                "among",
+                ContactQueryParts {
+                    among: &[3, 0],
+                    ..valid()
+                },
+            ),
+            (
+                "among",
+                ContactQueryParts {
+                    among: &[3, 3],
+                    ..valid()
+                },
+            ),
+            (
+                "among",
+                ContactQueryParts {
+                    among: &[1],
+                    ..valid()
+                },
+            ),
+            (
+                "among",
+                ContactQueryParts {
+                    among: &[7; MAX_CONTACTS_AMONG + 1],
                     ..valid()
                 },
             ),

@@ -24,6 +24,7 @@ fn named_as_on_the_wire(mut error: FieldError) -> FieldError {
         "start" | "start_date" => "start_time",
         "end" | "end_date" => "end_time",
         "distance" => "distance_meters",
+        "among" => "among_person_ids",
         other => other,
     }
     .to_owned();
@@ -195,6 +196,7 @@ impl Locations {
             min_duration: timedelta_from_duration("min_duration", request.min_duration.as_ref())?,
             limit: (request.limit != 0).then_some(request.limit),
             cursor: (!request.cursor.is_empty()).then_some(request.cursor.as_str()),
+            among: &request.among_person_ids,
         })
         .map_err(named_as_on_the_wire)?;
         // An existence check, not a join: the answer names persons by id,

@@ -207,6 +207,36 @@ async fn pages_return_every_contact_exactly_once() {
         .map(|c| c["total_seconds"].as_f64().unwrap())
         .collect();
     assert!(totals.is_sorted_by(|a, b| a >= b), "{totals:?}");
+
+    // Narrowed to a few persons (one of them never near Pam), the search
+    // answers exactly those contacts of the whole search, meetings and all.
+    let stranger = person(&app, "Stranger").await;
+    pings(&app, stranger, north_of_booth(500.0), &[5, 6]).await;
+    let search = |among_person_ids: Vec<i64>| {
+        let mut grpc = app.locations_grpc.clone();
+        async move {
+            grpc.find_contacts(FindContactsRequest {
+                person_id: pam,
+                start_time: Some(timestamp_from_datetime(base())),
+                end_time: Some(timestamp_from_datetime(base() + TimeDelta::days(1))),
+                limit: 100,
+                among_person_ids,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .contacts
+        }
+    };
+    let among = vec![everyone[20], stranger, everyone[3], everyone[11]];
+    let whole = search(Vec::new()).await;
+    let expected: Vec<_> = whole
+        .into_iter()
+        .filter(|contact| among.contains(&contact.person_id))
+        .collect();
+    assert_eq!(expected.len(), 3);
+    assert_eq!(search(among).await, expected);
 }
 
 #[tokio::test]
@@ -264,6 +294,19 @@ async fn bad_queries_are_refused_with_the_parameter_named() {
     assert_eq!(status.code(), Code::InvalidArgument);
     assert!(
         status.message().starts_with("distance_meters: "),
+        "{}",
+        status.message()
+    );
+    let status = grpc
+        .find_contacts(FindContactsRequest {
+            among_person_ids: vec![5, 5],
+            ..request(pam, None)
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(
+        status.message().starts_with("among_person_ids: "),
         "{}",
         status.message()
     );
