@@ -33,7 +33,7 @@ use clap::ValueEnum;
 use sqlx::PgPool;
 use tokio::signal::unix::SignalKind;
 use udaconnect_runtime::config::parse_duration;
-use udaconnect_storage::{LocationStore, PersonStore};
+use udaconnect_storage::{EventStore, LocationStore, PersonStore};
 
 use self::{
     procfs::{CpuClock, Memory, memory_kib},
@@ -87,6 +87,8 @@ fn duration_text(value: &str) -> Result<String, String> {
 
 const PERSONS_DATABASE: &str = "udaconnect_bench_ingest_persons";
 const LOCATIONS_DATABASE: &str = "udaconnect_bench_ingest_locations";
+/// The events service's, which the REST API needs to be ready.
+const EVENTS_DATABASE: &str = "udaconnect_bench_ingest_events";
 /// How long a fresh stack is left alone before anything is measured, so the
 /// consumers have joined their group and taken their partitions.
 const SETTLE: Duration = Duration::from_secs(2);
@@ -168,6 +170,9 @@ pub async fn run(
         .await?;
     let locations = database::recreate(admin_url, LOCATIONS_DATABASE).await?;
     LocationStore::new(locations.clone()).migrate().await?;
+    EventStore::new(database::recreate(admin_url, EVENTS_DATABASE).await?)
+        .migrate()
+        .await?;
 
     // The services' logs and address files, kept if the run fails.
     let id = std::process::id();
@@ -183,6 +188,10 @@ pub async fn run(
             database::url(admin_url, PERSONS_DATABASE),
         ),
         ("LOCATIONS_DATABASE_URL", locations_database_url.clone()),
+        (
+            "EVENTS_DATABASE_URL",
+            database::url(admin_url, EVENTS_DATABASE),
+        ),
         ("KAFKA_TOPIC_PARTITIONS", args.partitions.to_string()),
         ("KAFKA_LOCATIONS_TOPIC", format!("bench-locations-{id}")),
         ("KAFKA_DLQ_TOPIC", format!("bench-dlq-{id}")),

@@ -194,6 +194,12 @@ impl Stack {
                 ready: "locations-admin",
             },
             ServiceSpec {
+                name: "events".into(),
+                subcommand: "events",
+                listen: &["EVENTS_LISTEN", "EVENTS_ADMIN_LISTEN"],
+                ready: "events-admin",
+            },
+            ServiceSpec {
                 name: "ingest".into(),
                 subcommand: "ingest",
                 listen: &["INGEST_LISTEN", "INGEST_ADMIN_LISTEN"],
@@ -220,8 +226,11 @@ impl Stack {
         for spec in services {
             let addresses = self.start_service(config, &spec, &env, &client).await?;
             // Services started later reach this one through its real address.
-            for (listener, variable) in [("persons", "PERSONS_URL"), ("locations", "LOCATIONS_URL")]
-            {
+            for (listener, variable) in [
+                ("persons", "PERSONS_URL"),
+                ("locations", "LOCATIONS_URL"),
+                ("events", "EVENTS_URL"),
+            ] {
                 if let Some(address) = addresses.get(listener) {
                     env.push((variable.into(), format!("http://{address}")));
                 }
