@@ -403,7 +403,8 @@ def main():
                          "≥ 50,000 pings/s", f"{spread(m, 'pings_per_second')} pings/s, "
                          f"{spread(m, 'ns_per_ping')} ns/ping"])
         if c:
-            rows.append([f"consumer end to end, {c[0]['records']:,} records, {c[0]['areas']:,} areas",
+            rows.append([f"consumer end to end, {c[0].get('consumers', 1)} in the group, "
+                         f"{c[0]['records']:,} records, {c[0]['areas']:,} areas",
                          "≥ 50,000 pings/s", f"{spread(c, 'pings_per_second')} pings/s; CPU/ping: "
                          f"consumer+events {spread(c, 'cpu_ns_per_ping.consumer_and_events')} ns, "
                          f"PostgreSQL {spread(c, 'cpu_ns_per_ping.postgres')} ns, "

@@ -5,10 +5,10 @@
 //! batches only, and its in-memory fetch slows as a partition grows, so
 //! the topic is filled once and the consumer never restarted); an events
 //! service runs in this process over a fresh database holding the floor
-//! plan; then one `AttendanceConsumer`, built as `udaconnect
-//! attendance-consumer` builds it with the default batch settings (20,000
-//! records or 500 ms), is timed from its start until its group's committed
-//! offsets cover every record: Kafka fetch, decoding, mapping, merging and
+//! plan; then `--consumers` `AttendanceConsumer`s in one group (one by
+//! default), each built as `udaconnect attendance-consumer` builds it with
+//! the default batch settings (20,000 records or 500 ms), are timed from
+//! their start until the group's committed offsets cover every record: Kafka fetch, decoding, mapping, merging and
 //! `RecordVisits` (and the visits' upserts in PostgreSQL) included. CPU
 //! seconds are read from /proc for this process (consumer and events
 //! service), the PostgreSQL processes and the broker.
@@ -55,9 +55,13 @@ pub struct Args {
     /// People pinging, every 10 s each.
     #[arg(long, default_value_t = 2_000)]
     attendees: usize,
-    /// Partitions of the locations topic (one consumer reads them all).
+    /// Partitions of the locations topic.
     #[arg(long, default_value_t = 4)]
     partitions: i32,
+    /// Attendance consumers in the group, sharing the partitions as
+    /// replicas of the Deployment would.
+    #[arg(long, default_value_t = 1)]
+    consumers: usize,
     /// Longest the consumer may take before the run is given up.
     #[arg(long, default_value_t = 900)]
     timeout_seconds: u64,
@@ -194,8 +198,13 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     };
     let before = cpu(&clock)?;
     let began = Instant::now();
-    let consumer = AttendanceConsumer::build(&config, &kafka, &events_url, &shutdown).await?;
-    let running = tokio::spawn(Box::new(consumer).run_until_stopped(shutdown.clone()));
+    let mut running = Vec::with_capacity(args.consumers);
+    for _ in 0..args.consumers {
+        let consumer = AttendanceConsumer::build(&config, &kafka, &events_url, &shutdown).await?;
+        running.push(tokio::spawn(
+            Box::new(consumer).run_until_stopped(shutdown.clone()),
+        ));
+    }
     let settings = kafka.settings();
     let mut committed = 0;
     while committed < records {
@@ -212,7 +221,9 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     let elapsed = began.elapsed();
     let after = cpu(&clock)?;
     shutdown.cancel();
-    running.await??;
+    for consumer in running {
+        consumer.await??;
+    }
     broker.stop().await;
     let _ = std::fs::remove_dir_all(&work);
 
@@ -225,7 +236,8 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     let (process, postgres, broker_cpu) =
         (after.0 - before.0, after.1 - before.1, after.2 - before.2);
     println!(
-        "attendance consumer: {records} records, {} areas, committed in {:.1} s: {rate:.0} pings/s end to end",
+        "attendance consumer ×{}: {records} records, {} areas, committed in {:.1} s: {rate:.0} pings/s end to end",
+        args.consumers,
         venue.areas.len(),
         elapsed.as_secs_f64()
     );
@@ -237,7 +249,8 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     );
     Ok(serde_json::json!({
         "benchmark": "attendance_consumer", "records": records, "areas": venue.areas.len(),
-        "attendees": args.attendees, "partitions": args.partitions, "batch_size": 20_000,
+        "attendees": args.attendees, "partitions": args.partitions,
+        "consumers": args.consumers, "batch_size": 20_000,
         "batch_linger_ms": 500, "seconds": elapsed.as_secs_f64(), "pings_per_second": rate,
         "produce_seconds": producing.as_secs_f64(),
         "cpu_ns_per_ping": {"consumer_and_events": per_ping(process), "postgres": per_ping(postgres), "broker": per_ping(broker_cpu)},
