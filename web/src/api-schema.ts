@@ -305,11 +305,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The other attendees ranked by what they share with this person at the
-         *     event: presentations both attended (3 points each), booths both visited
-         *     (2 each) and meetings (1 each; the contacts search over the event's
-         *     hours with its defaults: 10 m, 10-minute window). Each entry lists what
-         *     is shared, so people with common interests can connect.
+         * The other attendees ranked by what they attended with this person at
+         *     the event: 3 points per presentation both attended, 2 per booth both
+         *     visited. Each entry lists what is shared, so people with common
+         *     interests can connect, and the times the two met there (the contacts
+         *     search over the event's hours with its defaults: 10 m, 10-minute
+         *     window). Meetings do not rank: whom one met is the contacts route's
+         *     answer, and ranking by it would search every contact of the event for
+         *     each page.
          */
         get: operations["find_shared"];
         put?: never;
@@ -907,10 +910,7 @@ export interface components {
         SharedPageJson: {
             /** @description Pass as `cursor` for the next page; `null` on the last page. */
             next_cursor?: string | null;
-            /**
-             * @description Ranked by score, then by presentations shared, then booths, then
-             *     meetings, then person id.
-             */
+            /** @description Ranked by score, then by presentations shared, then person id. */
             shared: components["schemas"]["SharedWithJson"][];
         };
         /** @description A presentation as `/shared` names it. */
@@ -934,7 +934,10 @@ export interface components {
         SharedWithJson: {
             /** @description Booths both visited, by name. */
             booths: components["schemas"]["BoothJson"][];
-            /** @description Times the two met at the event (the contacts search), earliest first. */
+            /**
+             * @description Times the two met at the event (the contacts search), earliest
+             *     first; listed, not scored.
+             */
             meetings: components["schemas"]["MeetingJson"][];
             /** @description The other attendee. */
             person: components["schemas"]["PersonJson"];
@@ -942,7 +945,7 @@ export interface components {
             presentations: components["schemas"]["SharedPresentationJson"][];
             /**
              * Format: int32
-             * @description 3 per presentation, 2 per booth and 1 per meeting shared.
+             * @description 3 per presentation and 2 per booth shared.
              */
             score: number;
         };

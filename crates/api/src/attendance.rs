@@ -20,15 +20,14 @@ use crate::{
     state::ApiState,
 };
 
-/// How much each shared thing weighs in the ranking of `/shared`.
+/// How much each shared thing weighs in the ranking of `/shared` (the
+/// events service ranks by the same weights).
 const PRESENTATION_WEIGHT: u32 = 3;
 const BOOTH_WEIGHT: u32 = 2;
-const MEETING_WEIGHT: u32 = 1;
-/// Entries per page of `/shared`: default and most.
-const DEFAULT_SHARED_PAGE: usize = 20;
-const MAX_SHARED_PAGE: usize = 100;
-/// Contacts per `FindContacts` page, the most it answers.
-const CONTACTS_PAGE: u32 = 100;
+/// Entries per page of `/shared`: default and most (at most as many as one
+/// narrowed contacts search takes).
+const DEFAULT_SHARED_PAGE: u32 = 20;
+const MAX_SHARED_PAGE: u32 = 100;
 
 fn minutes(duration: Option<&udaconnect_proto::Duration>) -> f64 {
     timedelta_from_duration("duration", duration)
@@ -206,21 +205,21 @@ pub struct SharedPresentationJson {
 pub struct SharedWithJson {
     /// The other attendee.
     pub person: PersonJson,
-    /// 3 per presentation, 2 per booth and 1 per meeting shared.
+    /// 3 per presentation and 2 per booth shared.
     pub score: u32,
     /// Presentations both attended, by start.
     pub presentations: Vec<SharedPresentationJson>,
     /// Booths both visited, by name.
     pub booths: Vec<BoothJson>,
-    /// Times the two met at the event (the contacts search), earliest first.
+    /// Times the two met at the event (the contacts search), earliest
+    /// first; listed, not scored.
     pub meetings: Vec<MeetingJson>,
 }
 
 /// A page of the attendees a person shares the most with.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SharedPageJson {
-    /// Ranked by score, then by presentations shared, then booths, then
-    /// meetings, then person id.
+    /// Ranked by score, then by presentations shared, then person id.
     pub shared: Vec<SharedWithJson>,
     /// Pass as `cursor` for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
@@ -237,13 +236,13 @@ pub struct SharedParams {
 
 impl SharedParams {
     /// (event, page size, entries to skip).
-    fn parse(&self) -> Result<(i64, usize, usize), ApiError> {
+    fn parse(&self) -> Result<(i64, u32, u32), ApiError> {
         let event = event_id(self.event.as_deref())?;
         let limit = match &self.limit {
             None => DEFAULT_SHARED_PAGE,
             Some(text) => text
                 .trim()
-                .parse::<usize>()
+                .parse::<u32>()
                 .ok()
                 .filter(|limit| (1..=MAX_SHARED_PAGE).contains(limit))
                 .ok_or_else(|| {
@@ -255,7 +254,7 @@ impl SharedParams {
         };
         let skip = match &self.cursor {
             None => 0,
-            Some(text) => text.trim().parse::<usize>().map_err(|_| {
+            Some(text) => text.trim().parse::<u32>().map_err(|_| {
                 ApiError::InvalidParameter(FieldError::new(
                     "cursor",
                     "must be the next_cursor of a previous page",
@@ -266,11 +265,14 @@ impl SharedParams {
     }
 }
 
-/// The other attendees ranked by what they share with this person at the
-/// event: presentations both attended (3 points each), booths both visited
-/// (2 each) and meetings (1 each; the contacts search over the event's
-/// hours with its defaults: 10 m, 10-minute window). Each entry lists what
-/// is shared, so people with common interests can connect.
+/// The other attendees ranked by what they attended with this person at
+/// the event: 3 points per presentation both attended, 2 per booth both
+/// visited. Each entry lists what is shared, so people with common
+/// interests can connect, and the times the two met there (the contacts
+/// search over the event's hours with its defaults: 10 m, 10-minute
+/// window). Meetings do not rank: whom one met is the contacts route's
+/// answer, and ranking by it would search every contact of the event for
+/// each page.
 #[utoipa::path(
     get, path = "/api/persons/{person_id}/shared", tag = "attendance",
     params(
@@ -291,38 +293,35 @@ pub async fn find_shared(
     QueryParams(params): QueryParams<SharedParams>,
 ) -> Result<Json<SharedPageJson>, ApiError> {
     let (event_id, limit, skip) = params.parse()?;
-    let (_, event, shared, presentations, areas) = tokio::try_join!(
+    let events = || state.events.clone();
+    let (_, event, page, presentations, areas) = tokio::try_join!(
         state.person(person_id),
         event(&state, event_id),
         async {
-            state
-                .events
-                .clone()
-                .find_shared_attendance(v1::AttendanceRequest {
+            events()
+                .find_shared_attendance(v1::FindSharedAttendanceRequest {
                     person_id,
                     event_id,
+                    limit,
+                    cursor: skip.to_string(),
                 })
                 .await
                 .map_err(events_error("event", event_id))
         },
         async {
-            state
-                .events
-                .clone()
+            events()
                 .list_presentations(v1::ListPresentationsRequest { event_id })
                 .await
                 .map_err(events_error("event", event_id))
         },
         async {
-            state
-                .events
-                .clone()
+            events()
                 .list_areas(v1::ListAreasRequest { event_id })
                 .await
                 .map_err(events_error("event", event_id))
         },
     )?;
-    let meetings = meetings_during(&state, person_id, &event).await?;
+    let page = page.into_inner();
     let presentations: HashMap<i64, v1::Presentation> = presentations
         .into_inner()
         .presentations
@@ -335,55 +334,17 @@ pub async fn find_shared(
         .into_iter()
         .map(|area| (area.id, area))
         .collect();
-
-    // Everyone sharing something: attendance, meetings, or both.
-    let mut entries: HashMap<i64, (v1::SharedAttendance, Vec<v1::Meeting>)> = shared
-        .into_inner()
-        .others
-        .into_iter()
-        .map(|other| (other.person_id, (other, Vec::new())))
-        .collect();
-    for contact in meetings {
-        entries
-            .entry(contact.person_id)
-            .or_insert_with(|| {
-                (
-                    v1::SharedAttendance {
-                        person_id: contact.person_id,
-                        ..Default::default()
-                    },
-                    Vec::new(),
-                )
-            })
-            .1 = contact.meetings;
-    }
-    let mut ranked: Vec<(u32, (v1::SharedAttendance, Vec<v1::Meeting>))> = entries
-        .into_values()
-        .map(|(attendance, meetings)| {
-            let score = PRESENTATION_WEIGHT * attendance.presentation_ids.len() as u32
-                + BOOTH_WEIGHT * attendance.booth_ids.len() as u32
-                + MEETING_WEIGHT * meetings.len() as u32;
-            (score, (attendance, meetings))
-        })
-        .collect();
-    ranked.sort_by(|(score_a, (a, meetings_a)), (score_b, (b, meetings_b))| {
-        score_b
-            .cmp(score_a)
-            .then(b.presentation_ids.len().cmp(&a.presentation_ids.len()))
-            .then(b.booth_ids.len().cmp(&a.booth_ids.len()))
-            .then(meetings_b.len().cmp(&meetings_a.len()))
-            .then(a.person_id.cmp(&b.person_id))
-    });
-    let total = ranked.len();
-    let page: Vec<_> = ranked.into_iter().skip(skip).take(limit).collect();
-    let named = state
-        .with_persons(page, |(_, (attendance, _))| attendance.person_id)
-        .await?;
+    let others: Vec<i64> = page.others.iter().map(|other| other.person_id).collect();
+    let (named, mut meetings) = tokio::try_join!(
+        state.with_persons(page.others, |other| other.person_id),
+        meetings_during(&state, person_id, &event, others),
+    )?;
     let mut shared = Vec::with_capacity(named.len());
-    for (person, (score, (attendance, meetings))) in named {
+    for (person, attendance) in named {
         shared.push(SharedWithJson {
             person,
-            score,
+            score: PRESENTATION_WEIGHT * attendance.presentation_ids.len() as u32
+                + BOOTH_WEIGHT * attendance.booth_ids.len() as u32,
             presentations: attendance
                 .presentation_ids
                 .iter()
@@ -404,6 +365,8 @@ pub async fn find_shared(
                 .map(BoothJson::from_wire)
                 .collect(),
             meetings: meetings
+                .remove(&attendance.person_id)
+                .unwrap_or_default()
                 .into_iter()
                 .map(MeetingJson::try_from)
                 .collect::<Result<_, _>>()?,
@@ -411,44 +374,45 @@ pub async fn find_shared(
     }
     Ok(Json(SharedPageJson {
         shared,
-        next_cursor: (skip + limit < total).then(|| (skip + limit).to_string()),
+        next_cursor: (!page.next_cursor.is_empty()).then_some(page.next_cursor),
     }))
 }
 
-/// Everyone the person met during the event, with the meetings: every page
-/// of the contacts search over the event's hours.
+/// The meetings of the person with each of `others` during the event: one
+/// contacts search narrowed to them.
 async fn meetings_during(
     state: &ApiState,
     person_id: i64,
     event: &v1::Event,
-) -> Result<Vec<v1::Contact>, ApiError> {
+    others: Vec<i64>,
+) -> Result<HashMap<i64, Vec<v1::Meeting>>, ApiError> {
+    if others.is_empty() {
+        return Ok(HashMap::new());
+    }
     let (start, end) = (
         events_time(event.start.as_ref())?,
         events_time(event.end.as_ref())?,
     );
-    let mut contacts = Vec::new();
-    let mut cursor = String::new();
-    loop {
-        let page = state
-            .locations
-            .clone()
-            .find_contacts(v1::FindContactsRequest {
-                person_id,
-                start_time: Some(timestamp_from_datetime(start)),
-                end_time: Some(timestamp_from_datetime(end)),
-                limit: CONTACTS_PAGE,
-                cursor,
-                ..Default::default()
-            })
-            .await
-            .map_err(ApiError::peer("locations"))?
-            .into_inner();
-        contacts.extend(page.contacts);
-        if page.next_cursor.is_empty() {
-            return Ok(contacts);
-        }
-        cursor = page.next_cursor;
-    }
+    let found = state
+        .locations
+        .clone()
+        .find_contacts(v1::FindContactsRequest {
+            person_id,
+            start_time: Some(timestamp_from_datetime(start)),
+            end_time: Some(timestamp_from_datetime(end)),
+            // One page holds them all.
+            limit: others.len() as u32,
+            among_person_ids: others,
+            ..Default::default()
+        })
+        .await
+        .map_err(ApiError::peer("locations"))?
+        .into_inner();
+    Ok(found
+        .contacts
+        .into_iter()
+        .map(|contact| (contact.person_id, contact.meetings))
+        .collect())
 }
 
 /// One attendee of a presentation.

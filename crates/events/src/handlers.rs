@@ -11,7 +11,7 @@ use udaconnect_proto::{
     visit_from_wire,
 };
 use udaconnect_runtime::grpc::ServiceError;
-use udaconnect_storage::{EventStore, FloorPlanChange};
+use udaconnect_storage::{EventStore, FloorPlanChange, SharedPageRequest};
 
 use crate::{floor_plan::parse_floor_plan, programme, schedule::schedule};
 
@@ -22,6 +22,10 @@ pub(crate) const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
 /// Most visits one rebuild may replace (an event of 10,000 attendees with
 /// a few hundred stays each).
 const MAX_REBUILT_VISITS: usize = 10_000_000;
+
+/// Entries per page of shared attendance: unless asked, and at most.
+const DEFAULT_SHARED_PAGE: u32 = 100;
+const MAX_SHARED_PAGE: u32 = 1_000;
 
 /// Handlers of `udaconnect.v1.EventService`.
 #[derive(Debug, Clone)]
@@ -214,16 +218,19 @@ impl Events {
 
     async fn shared(
         &self,
-        request: &v1::AttendanceRequest,
+        request: &v1::FindSharedAttendanceRequest,
     ) -> Result<v1::FindSharedAttendanceResponse, ServiceError> {
         check_id("person_id", request.person_id)?;
+        let page = shared_page(request)?;
         let event = self.event(request.event_id).await?;
-        let others = self
+        let found = self
             .store
-            .shared_attendance(request.person_id, event.id, &self.rules)
+            .shared_attendance(request.person_id, event.id, &self.rules, page)
             .await?;
+        let next = page.offset.saturating_add(page.limit);
         Ok(v1::FindSharedAttendanceResponse {
-            others: others
+            others: found
+                .others
                 .into_iter()
                 .map(|other| v1::SharedAttendance {
                     person_id: other.person_id,
@@ -231,6 +238,12 @@ impl Events {
                     booth_ids: other.booth_ids,
                 })
                 .collect(),
+            next_cursor: if next < found.total {
+                next.to_string()
+            } else {
+                String::new()
+            },
+            total: found.total,
         })
     }
 
@@ -309,6 +322,28 @@ impl Events {
 }
 
 /// Visits as sent, checked; errors name the visit.
+/// The page a shared-attendance request asks for; its cursor is the
+/// number of ranked entries before it.
+fn shared_page(request: &v1::FindSharedAttendanceRequest) -> Result<SharedPageRequest, FieldError> {
+    let limit = match request.limit {
+        0 => DEFAULT_SHARED_PAGE,
+        limit if limit <= MAX_SHARED_PAGE => limit,
+        _ => {
+            return Err(FieldError::new(
+                "limit",
+                format!("must be at most {MAX_SHARED_PAGE}"),
+            ));
+        }
+    };
+    let offset = match request.cursor.as_str() {
+        "" => 0,
+        cursor => cursor
+            .parse()
+            .map_err(|_| FieldError::new("cursor", "must be the next_cursor of a previous page"))?,
+    };
+    Ok(SharedPageRequest { limit, offset })
+}
+
 fn visits_from_wire(wire: &[v1::Visit]) -> Result<Vec<Visit>, FieldError> {
     if wire.len() > MAX_VISITS_PER_CALL {
         return Err(FieldError::new(
@@ -438,7 +473,7 @@ impl EventService for Events {
 
     async fn find_shared_attendance(
         &self,
-        request: Request<v1::AttendanceRequest>,
+        request: Request<v1::FindSharedAttendanceRequest>,
     ) -> Result<Response<v1::FindSharedAttendanceResponse>, Status> {
         Ok(Response::new(self.shared(request.get_ref()).await?))
     }

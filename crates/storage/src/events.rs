@@ -8,7 +8,7 @@ mod visits;
 
 pub use attendance::{
     AreaVisitor, AttendedPresentation, BoothHour, EventStatistics, PresentationAttendee,
-    SharedAttendance, VisitedBooth,
+    SharedAttendance, SharedPage, SharedPageRequest, VisitedBooth,
 };
 pub use floor_plan::{FloorPlanChange, FloorPlans};
 

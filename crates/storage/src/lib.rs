@@ -11,7 +11,8 @@ mod persons;
 pub use error::StorageError;
 pub use events::{
     AreaVisitor, AttendedPresentation, BoothHour, EventStatistics, EventStore, FloorPlanChange,
-    FloorPlans, PresentationAttendee, SharedAttendance, VisitedBooth,
+    FloorPlans, PresentationAttendee, SharedAttendance, SharedPage, SharedPageRequest,
+    VisitedBooth,
 };
 pub use locations::{AreaPings, ContactSightings, LocationStore};
 pub use persons::PersonStore;

@@ -23,7 +23,7 @@ describe('SharedList', () => {
     expect(items.map((item) => item.dataset.testid)).toEqual(['shared-6', 'shared-1']);
     const frank = items[0];
     expect(within(frank).getByRole('heading').textContent).toBe('Frank Shader');
-    expect(frank.querySelector('.score')?.textContent).toBe('7 points');
+    expect(frank.querySelector('.score')?.textContent).toBe('5 points');
     expect(frank.textContent).toContain('Chaos Engineering on a Shoestring (Hall A, 9:00');
     expect(frank.textContent).toContain('Booth A2 (A2 Analytics)');
     expect(frank.textContent).toContain('Meetings2 (1 min together)');
@@ -56,7 +56,7 @@ describe('SharedList', () => {
   it('appends the next page on "Load more"', async () => {
     const fetch = stubFetch((url) =>
       url.searchParams.get('cursor') === 'c1'
-        ? json({ shared: [sharedWith(person(9, 'Otto', 'Spring'), 1, { meetings: 1 })], next_cursor: null })
+        ? json({ shared: [sharedWith(person(9, 'Otto', 'Spring'), 2, { booth: true, meetings: 1 })], next_cursor: null })
         : json({ ...SHARED, next_cursor: 'c1' }),
     );
     renderList();
@@ -67,14 +67,13 @@ describe('SharedList', () => {
     expect(screen.getAllByTestId(/^shared-/)).toHaveLength(3);
     expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
     expect(fetch).toHaveBeenCalledTimes(2);
-    // Someone met but sharing no place has nothing to show on the plan.
-    expect(within(screen.getByTestId('shared-9')).queryByRole('button')).toBeNull();
+    expect(within(screen.getByTestId('shared-9')).getByRole('button', { name: /^Show on the plan/ })).toBeTruthy();
   });
 
   it('says so when no one shares anything', async () => {
     stubFetch(() => json({ shared: [], next_cursor: null }));
     renderList();
-    expect(await screen.findByText(/^No one shares a presentation/)).toBeTruthy();
+    expect(await screen.findByText(/^No one attended a presentation/)).toBeTruthy();
   });
 
   it('offers a retry when the API cannot be reached', async () => {

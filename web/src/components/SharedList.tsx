@@ -58,7 +58,7 @@ export function SharedList({ api, eventId, timeZone, personId, selected, onSelec
   } else if (first.state.status === 'error') {
     body = <ErrorNotice error={first.state.error} onRetry={first.retry} />;
   } else if (entries.length === 0) {
-    body = <p className="empty">No one shares a presentation, a booth or a meeting with this person at the event.</p>;
+    body = <p className="empty">No one attended a presentation or visited a booth with this person at the event.</p>;
   } else {
     body = (
       <>
@@ -91,7 +91,7 @@ export function SharedList({ api, eventId, timeZone, personId, selected, onSelec
     >
       <h4 id={`${id}-heading`}>People you share the most with</h4>
       <p className="muted shared-rule">
-        Ranked by 3 points per presentation both attended, 2 per booth both visited, 1 per meeting.
+        Ranked by 3 points per presentation both attended and 2 per booth both visited; meetings are listed.
       </p>
       {body}
     </section>
@@ -110,7 +110,6 @@ function SharedItem({ entry, rank, timeZone, selected, onToggle }: SharedItemPro
   const { person, score, presentations, booths, meetings } = entry;
   const name = fullName(person);
   const together = meetings.reduce((sum, m) => sum + m.duration_seconds, 0);
-  const places = presentations.length + booths.length;
   return (
     <li className={selected ? 'shared-item is-selected' : 'shared-item'} data-testid={`shared-${person.id}`}>
       <div className="shared-head">
@@ -121,7 +120,7 @@ function SharedItem({ entry, rank, timeZone, selected, onToggle }: SharedItemPro
           <h5 className="shared-name">{name}</h5>
           <p className="contact-company">{person.company_name}</p>
         </div>
-        <p className="score" title="3 per presentation, 2 per booth, 1 per meeting">
+        <p className="score" title="3 per presentation and 2 per booth attended together">
           <span className="score-value">{score}</span> {score === 1 ? 'point' : 'points'}
         </p>
       </div>
@@ -160,16 +159,9 @@ function SharedItem({ entry, rank, timeZone, selected, onToggle }: SharedItemPro
           <dd>{meetings.length === 0 ? 'none' : `${meetings.length} (${formatDuration(together)} together)`}</dd>
         </div>
       </dl>
-      {places > 0 && (
-        <button
-          type="button"
-          className="button button-quiet show-on-plan"
-          aria-pressed={selected}
-          onClick={onToggle}
-        >
-          Show on the plan <span className="visually-hidden">what you share with {name}</span>
-        </button>
-      )}
+      <button type="button" className="button button-quiet show-on-plan" aria-pressed={selected} onClick={onToggle}>
+        Show on the plan <span className="visually-hidden">what you share with {name}</span>
+      </button>
     </li>
   );
 }

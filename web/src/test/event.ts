@@ -111,7 +111,7 @@ export function sharedWith(
 
 export const SHARED: SharedPage = {
   shared: [
-    sharedWith(person(6, 'Frank', 'Shader'), 7, { talk: true, booth: true, meetings: 2 }),
+    sharedWith(person(6, 'Frank', 'Shader'), 5, { talk: true, booth: true, meetings: 2 }),
     sharedWith(person(1, 'Pam', 'Trexler'), 3, { talk: true }),
   ],
   next_cursor: null,

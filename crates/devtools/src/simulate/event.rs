@@ -39,6 +39,9 @@ const DEFAULT_EVENTS_URL: &str = "http://127.0.0.1:50053";
 const TIME_ZONE: &str = "UTC";
 /// How many attendance queries run at once.
 const QUERY_CONCURRENCY: usize = 16;
+
+/// Entries per page when reading every sharer.
+const SHARED_PAGE: u32 = 1_000;
 /// Pause between two rounds of attendance queries.
 const POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// Side of the square plots simulated venues are placed on, in metres, and
@@ -410,17 +413,11 @@ async fn shared_attendance(
 ) -> anyhow::Result<BTreeSet<(i64, i64, Item)>> {
     let answers: Vec<(i64, Vec<v1::SharedAttendance>)> = futures::stream::iter(persons)
         .map(|&person_id| {
-            let mut client = client.clone();
-            let request = v1::AttendanceRequest {
-                person_id,
-                event_id: keys.event_id,
-            };
+            let client = client.clone();
             async move {
-                match client.find_shared_attendance(request).await {
-                    Ok(response) => Ok((person_id, response.into_inner().others)),
-                    Err(status) if status.code() == Code::NotFound => Ok((person_id, Vec::new())),
-                    Err(status) => Err(status),
-                }
+                every_sharer(client, person_id, keys.event_id)
+                    .await
+                    .map(|others| (person_id, others))
             }
         })
         .buffered(QUERY_CONCURRENCY)
@@ -443,6 +440,30 @@ async fn shared_attendance(
             })
         })
         .collect())
+}
+
+/// Every page of one person's shared attendance.
+async fn every_sharer(
+    mut client: EventServiceClient<Channel>,
+    person_id: i64,
+    event_id: i64,
+) -> Result<Vec<v1::SharedAttendance>, tonic::Status> {
+    let mut others = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let request = v1::FindSharedAttendanceRequest {
+            person_id,
+            event_id,
+            limit: SHARED_PAGE,
+            cursor,
+        };
+        let page = client.find_shared_attendance(request).await?.into_inner();
+        others.extend(page.others);
+        if page.next_cursor.is_empty() {
+            return Ok(others);
+        }
+        cursor = page.next_cursor;
+    }
 }
 
 /// A row of the event's ground truth: who attended what.

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use udaconnect_domain::{NewPerson, VisitGap};
 use udaconnect_proto::{
     timestamp_from_datetime,
-    v1::{Ping, PingBatch},
+    v1::{self, Ping, PingBatch},
 };
 
 use crate::support::{Options, TestApp, assert_problem};
@@ -283,7 +283,11 @@ async fn attendance_is_found_from_the_stream_and_rebuilt_exactly() {
     assert_eq!(entries[0]["booths"][0]["name"], "B1");
     let meetings = entries[0]["meetings"].as_array().unwrap().len() as u64;
     assert!(meetings >= 1, "they sat a metre apart: {shared}");
-    assert_eq!(entries[0]["score"], 3 + 2 + meetings);
+    assert_eq!(
+        entries[0]["score"],
+        3 + 2,
+        "meetings are listed, not scored"
+    );
 
     let presentation = attendance["presentations"][0]["presentation"]["id"]
         .as_i64()
@@ -362,6 +366,254 @@ async fn attendance_is_found_from_the_stream_and_rebuilt_exactly() {
         stored_visits(&app).await
     };
     assert_eq!(replayed, streamed, "the rebuild differs from the stream");
+}
+
+/// The owner's answer over several pages: each other attendee's score is
+/// what the recorded visits say (a 3-minute stay in a talk or a 1-minute
+/// one at a booth counts for nothing), ties are ranked, and walking the
+/// pages gives every sharer once, in the same order the events service
+/// ranks them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_attendance_is_ranked_and_paged_as_the_visits_say() {
+    let app = TestApp::spawn_with(Options {
+        consumer: false,
+        ..Options::default()
+    })
+    .await;
+    let talk = (Utc::now() - TimeDelta::hours(2))
+        .duration_trunc(TimeDelta::minutes(1))
+        .unwrap();
+    let event = create_event(&app, talk).await;
+    let put = |path: &str, content_type: &str, body: String| {
+        app.http
+            .put(format!("{}/api/events/{event}/{path}", app.api_url))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let booths = ["B1", "B2", "B3", "B4"];
+    let mut features = vec![
+        feature("Hall A", "room", rectangle(0.0, 0.0, 30.0, 30.0)),
+        feature("Hall B", "room", rectangle(0.0, 40.0, 30.0, 30.0)),
+    ];
+    for (i, name) in booths.iter().enumerate() {
+        features.push(feature(
+            name,
+            "booth",
+            rectangle(40.0, 10.0 * i as f64, 4.0, 4.0),
+        ));
+    }
+    let plan = json!({"type": "FeatureCollection", "features": features});
+    let uploaded = put("floor-plan", "application/geo+json", plan.to_string())
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), 200);
+    // Two talks at once, then one after.
+    let text = |time: DateTime<Utc>| time.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let slot = |room: &str, title: &str, start: DateTime<Utc>| {
+        json!({"title": title, "room": room, "start": text(start),
+               "end": text(start + TimeDelta::minutes(40))})
+    };
+    let talks = json!({"presentations": [
+        slot("Hall A", "Rust at scale", talk),
+        slot("Hall B", "Maps for people", talk),
+        slot("Hall A", "Privacy by design", talk + TimeDelta::hours(1)),
+    ]});
+    let uploaded = put("programme", "application/json", talks.to_string())
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), 200);
+    let programme: Value = uploaded.json().await.unwrap();
+    let talk_ids: Vec<i64> = programme
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|presentation| presentation["id"].as_i64().unwrap())
+        .collect();
+    let areas: Value = app
+        .get(&format!("/api/events/{event}/areas"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let area_id = |name: &str| {
+        areas["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|area| area["properties"]["name"] == name)
+            .map(|area| area["id"].as_i64().unwrap())
+            .unwrap()
+    };
+    let rooms = [area_id("Hall A"), area_id("Hall B"), area_id("Hall A")];
+    let talk_starts = [talk, talk, talk + TimeDelta::hours(1)];
+
+    // Fourteen attendees with random agendas, but for the first, the
+    // subject, who attends two talks and visits every booth.
+    let mut rng = fastrand::Rng::with_seed(15);
+    let mut agendas = Vec::new();
+    let mut visits = Vec::new();
+    for i in 0..14 {
+        let person_id = app
+            .persons_store
+            .create(&NewPerson::parse(&format!("Sharer{i}"), "Tester", "Acme").unwrap())
+            .await
+            .unwrap()
+            .id;
+        let mut stay = |area_id: i64, start: DateTime<Utc>, minutes: i64| {
+            visits.push(v1::Visit {
+                person_id,
+                area_id,
+                start: Some(timestamp_from_datetime(start)),
+                end: Some(timestamp_from_datetime(start + TimeDelta::minutes(minutes))),
+            });
+        };
+        let subject = i == 0;
+        // 0: away; 1: too short to count; 2: counts.
+        let outcome = |rng: &mut fastrand::Rng| if subject { 2 } else { rng.u8(0..3) };
+        let mut attended = Vec::new();
+        // The first slot: one of the two talks or neither; the second: the
+        // talk or not. A 3-minute stay is not attending.
+        for choices in [[0, 1].as_slice(), [2].as_slice()] {
+            let chosen = if subject {
+                choices[0]
+            } else {
+                choices[rng.usize(..choices.len())]
+            };
+            match outcome(&mut rng) {
+                0 => {}
+                1 => stay(
+                    rooms[chosen],
+                    talk_starts[chosen] + TimeDelta::minutes(5),
+                    3,
+                ),
+                _ => {
+                    stay(rooms[chosen], talk_starts[chosen], 38);
+                    attended.push(talk_ids[chosen]);
+                }
+            }
+        }
+        let mut visited = Vec::new();
+        for (b, booth) in booths.iter().enumerate() {
+            let at = talk + TimeDelta::minutes(42 + 4 * b as i64);
+            match outcome(&mut rng) {
+                0 => {}
+                1 => stay(area_id(booth), at, 1),
+                _ => {
+                    stay(area_id(booth), at, 3);
+                    visited.push(*booth);
+                }
+            }
+        }
+        agendas.push((person_id, attended, visited));
+    }
+    let changed = app
+        .events_grpc
+        .clone()
+        .record_visits(v1::RecordVisitsRequest {
+            visits: visits.clone(),
+            max_gap: Some(udaconnect_proto::duration_from_timedelta(
+                TimeDelta::minutes(2),
+            )),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .changed;
+    assert_eq!(changed as usize, visits.len());
+
+    // What the agendas say: (person, score, presentations, booths), ranked.
+    let (subject, my_talks, my_booths) = agendas[0].clone();
+    let mut expected: Vec<(i64, u64, usize, usize)> = agendas[1..]
+        .iter()
+        .map(|(person_id, talks, booths)| {
+            let shared_talks = talks.iter().filter(|id| my_talks.contains(id)).count();
+            let shared_booths = booths.iter().filter(|b| my_booths.contains(b)).count();
+            let score = 3 * shared_talks as u64 + 2 * shared_booths as u64;
+            (*person_id, score, shared_talks, shared_booths)
+        })
+        .filter(|&(_, score, ..)| score > 0)
+        .collect();
+    expected.sort_by_key(|&(person_id, score, talks, _)| {
+        (
+            std::cmp::Reverse(score),
+            std::cmp::Reverse(talks),
+            person_id,
+        )
+    });
+    assert!(expected.len() > 8, "too few sharers to page: {expected:?}");
+
+    let mut walked = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page: Value = app
+            .get(&format!(
+                "/api/persons/{subject}/shared?event={event}&limit=4{cursor}"
+            ))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let entries = page["shared"].as_array().unwrap();
+        assert!(entries.len() <= 4, "{page}");
+        for entry in entries {
+            assert_eq!(entry["meetings"], json!([]), "nobody pinged: {entry}");
+            walked.push((
+                entry["person"]["id"].as_i64().unwrap(),
+                entry["score"].as_u64().unwrap(),
+                entry["presentations"].as_array().unwrap().len(),
+                entry["booths"].as_array().unwrap().len(),
+            ));
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(walked, expected);
+
+    // The events service pages the same ranking and counts every sharer.
+    let first = app
+        .events_grpc
+        .clone()
+        .find_shared_attendance(v1::FindSharedAttendanceRequest {
+            person_id: subject,
+            event_id: event,
+            limit: 5,
+            cursor: String::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(first.total as usize, expected.len());
+    let ids: Vec<i64> = first.others.iter().map(|other| other.person_id).collect();
+    let top: Vec<i64> = expected[..5].iter().map(|entry| entry.0).collect();
+    assert_eq!(ids, top);
+    assert_eq!(first.next_cursor, "5");
+    for (limit, cursor, field) in [(1_001, "", "limit: "), (5, "x", "cursor: ")] {
+        let status = app
+            .events_grpc
+            .clone()
+            .find_shared_attendance(v1::FindSharedAttendanceRequest {
+                person_id: subject,
+                event_id: event,
+                limit,
+                cursor: cursor.to_owned(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument);
+        assert!(status.message().starts_with(field), "{}", status.message());
+    }
+    let past_the_end: Value = app
+        .get(&format!(
+            "/api/persons/{subject}/shared?event={event}&cursor=1000"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(past_the_end, json!({"shared": [], "next_cursor": null}));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

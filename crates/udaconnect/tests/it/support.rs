@@ -26,8 +26,8 @@ use udaconnect_locations::{
 };
 use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs, PersonsServer};
 use udaconnect_proto::v1::{
-    ingest_service_client::IngestServiceClient, location_service_client::LocationServiceClient,
-    person_service_client::PersonServiceClient,
+    event_service_client::EventServiceClient, ingest_service_client::IngestServiceClient,
+    location_service_client::LocationServiceClient, person_service_client::PersonServiceClient,
 };
 use udaconnect_runtime::{
     Service,
@@ -252,6 +252,7 @@ pub struct TestApp {
     pub persons_grpc: PersonServiceClient<Channel>,
     pub locations_grpc: LocationServiceClient<Channel>,
     pub ingest_grpc: IngestServiceClient<Channel>,
+    pub events_grpc: EventServiceClient<Channel>,
     pub locations_db: PgPool,
     pub persons_store: PersonStore,
     pub http: reqwest::Client,
@@ -368,6 +369,7 @@ impl TestApp {
             persons_grpc: PersonServiceClient::new(persons_channel),
             locations_grpc: LocationServiceClient::new(grpc::channel(&locations_url).unwrap()),
             ingest_grpc: IngestServiceClient::new(grpc::channel(&ingest_url).unwrap()),
+            events_grpc: EventServiceClient::new(grpc::channel(&events_url).unwrap()),
             events_db: PgPool::connect(&events_database.url).await.unwrap(),
             locations_db: PgPool::connect(&locations_database.url).await.unwrap(),
             persons_store: PersonStore::new(PgPool::connect(&persons_database.url).await.unwrap()),
