@@ -425,6 +425,11 @@ def main():
                              f"p99 {spread(runs, 'find_shared_attendance.p99_ms', 1)} ms"])
         say(table(["measurement", "target", "measured"], rows))
         say("")
+        # How they were measured and what was found, kept by hand.
+        findings = Path(__file__).with_name("attendance.md")
+        if findings.exists():
+            say(findings.read_text().rstrip("\n"))
+            say("")
 
     # Findings and before/after figures of the profiling, kept by hand.
     profile = Path(__file__).with_name("profile.md")
