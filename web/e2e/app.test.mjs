@@ -553,6 +553,15 @@ describe('the web page', () => {
       .locator('.heat-count')
       .evaluateAll((texts) => texts.map((t) => Number(t.textContent)));
     assert.deepEqual(cells, traffic.map((t) => t.visitors));
+    // Who was there: the talk's attendees, as the API lists them.
+    const attendees = await api(`/api/presentations/${talk.id}/attendees`);
+    await page.getByRole('combobox', { name: /Presentation or booth/ }).selectOption({ label: talk.title });
+    const list = page.getByRole('list', { name: `Attendees of ${talk.title}` });
+    await list.waitFor();
+    assert.deepEqual(
+      await list.locator('.who-name').allTextContents(),
+      attendees.attendees.map(({ person }) => `${person.first_name} ${person.last_name}`),
+    );
     await screenshot(page, 'event-organizer');
 
     // The page opens on the latest event, which its address names, and the picker switches events.

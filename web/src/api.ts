@@ -24,6 +24,8 @@ export type SharedPage = Schemas['SharedPageJson'];
 export type EventStatistics = Schemas['EventStatisticsJson'];
 export type PresentationCount = Schemas['PresentationCountJson'];
 export type BoothHour = Schemas['BoothHourJson'];
+export type PresentationAttendees = Schemas['PresentationAttendeesJson'];
+export type AreaVisitors = Schemas['AreaVisitorsJson'];
 type Problem = Schemas['Problem'];
 
 /** The query parameters of an operation, named as the API names them. */
@@ -127,6 +129,17 @@ export class ApiClient {
 
   statistics(eventId: number, signal?: AbortSignal): Promise<Answer<'get_statistics', 200>> {
     return this.request(route('/api/events/{event_id}/statistics', { event_id: eventId }), { signal });
+  }
+
+  /** Who attended a presentation, longest present first. */
+  presentationAttendees(presentationId: number, signal?: AbortSignal): Promise<PresentationAttendees> {
+    const path = route('/api/presentations/{presentation_id}/attendees', { presentation_id: presentationId });
+    return this.request(path, { signal });
+  }
+
+  /** Everyone seen in a booth or room, longest dwell first. */
+  areaVisitors(areaId: number, signal?: AbortSignal): Promise<AreaVisitors> {
+    return this.request(route('/api/areas/{area_id}/visitors', { area_id: areaId }), { signal });
   }
 
   attendance(personId: number, eventId: number, signal?: AbortSignal): Promise<Answer<'get_attendance', 200>> {

@@ -4,6 +4,7 @@ import { useRequest } from '../useRequest';
 import { AttendanceChart } from './AttendanceChart';
 import { ErrorNotice, Loading } from './Status';
 import { TrafficChart } from './TrafficChart';
+import { WhoWasThere } from './WhoWasThere';
 
 /** The organizer's figures of an event: attendance per presentation and booth traffic per hour. */
 export function OrganizerView({ api, event }: { api: ApiClient; event: Event }) {
@@ -25,6 +26,7 @@ export function OrganizerView({ api, event }: { api: ApiClient; event: Event }) 
           <h3 id="traffic-chart-heading">Booth traffic per hour</h3>
           <TrafficChart traffic={state.data.booth_traffic} event={event} />
         </section>
+        <WhoWasThere api={api} statistics={state.data} />
       </>
     );
   }
