@@ -368,13 +368,9 @@ async fn attendance_is_found_from_the_stream_and_rebuilt_exactly() {
     assert_eq!(replayed, streamed, "the rebuild differs from the stream");
 }
 
-/// The owner's answer over several pages: each other attendee's score is
-/// what the recorded visits say (a 3-minute stay in a talk or a 1-minute
-/// one at a booth counts for nothing), ties are ranked, and walking the
-/// pages gives every sharer once, in the same order the events service
-/// ranks them.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn shared_attendance_is_ranked_and_paged_as_the_visits_say() {
+/// A stack without a location consumer, and an event (see [`create_event`])
+/// whose talk began two hours ago: (stack, talk's start, event id).
+async fn app_with_event() -> (TestApp, DateTime<Utc>, i64) {
     let app = TestApp::spawn_with(Options {
         consumer: false,
         ..Options::default()
@@ -384,13 +380,33 @@ async fn shared_attendance_is_ranked_and_paged_as_the_visits_say() {
         .duration_trunc(TimeDelta::minutes(1))
         .unwrap();
     let event = create_event(&app, talk).await;
-    let put = |path: &str, content_type: &str, body: String| {
-        app.http
-            .put(format!("{}/api/events/{event}/{path}", app.api_url))
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-    };
+    (app, talk, event)
+}
+
+/// Uploads `body` as the event's `path` (`floor-plan`, `programme`).
+async fn put_to(
+    app: &TestApp,
+    event: i64,
+    path: &str,
+    content_type: &str,
+    body: String,
+) -> reqwest::Result<reqwest::Response> {
+    app.http
+        .put(format!("{}/api/events/{event}/{path}", app.api_url))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+}
+
+/// The owner's answer over several pages: each other attendee's score is
+/// what the recorded visits say (a 3-minute stay in a talk or a 1-minute
+/// one at a booth counts for nothing), ties are ranked, and walking the
+/// pages gives every sharer once, in the same order the events service
+/// ranks them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_attendance_is_ranked_and_paged_as_the_visits_say() {
+    let (app, talk, event) = app_with_event().await;
     let booths = ["B1", "B2", "B3", "B4"];
     let mut features = vec![
         feature("Hall A", "room", rectangle(0.0, 0.0, 30.0, 30.0)),
@@ -404,9 +420,15 @@ async fn shared_attendance_is_ranked_and_paged_as_the_visits_say() {
         ));
     }
     let plan = json!({"type": "FeatureCollection", "features": features});
-    let uploaded = put("floor-plan", "application/geo+json", plan.to_string())
-        .await
-        .unwrap();
+    let uploaded = put_to(
+        &app,
+        event,
+        "floor-plan",
+        "application/geo+json",
+        plan.to_string(),
+    )
+    .await
+    .unwrap();
     assert_eq!(uploaded.status(), 200);
     // Two talks at once, then one after.
     let text = |time: DateTime<Utc>| time.to_rfc3339_opts(SecondsFormat::Secs, true);
@@ -419,9 +441,15 @@ async fn shared_attendance_is_ranked_and_paged_as_the_visits_say() {
         slot("Hall B", "Maps for people", talk),
         slot("Hall A", "Privacy by design", talk + TimeDelta::hours(1)),
     ]});
-    let uploaded = put("programme", "application/json", talks.to_string())
-        .await
-        .unwrap();
+    let uploaded = put_to(
+        &app,
+        event,
+        "programme",
+        "application/json",
+        talks.to_string(),
+    )
+    .await
+    .unwrap();
     assert_eq!(uploaded.status(), 200);
     let programme: Value = uploaded.json().await.unwrap();
     let talk_ids: Vec<i64> = programme
@@ -618,22 +646,7 @@ async fn shared_attendance_is_ranked_and_paged_as_the_visits_say() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_uploads_are_refused_naming_the_field_and_store_nothing() {
-    let app = TestApp::spawn_with(Options {
-        consumer: false,
-        ..Options::default()
-    })
-    .await;
-    let talk = (Utc::now() - TimeDelta::hours(2))
-        .duration_trunc(TimeDelta::minutes(1))
-        .unwrap();
-    let event = create_event(&app, talk).await;
-    let put = |path: &str, content_type: &str, body: String| {
-        app.http
-            .put(format!("{}/api/events/{event}/{path}", app.api_url))
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-    };
+    let (app, talk, event) = app_with_event().await;
 
     // A bow tie crosses itself: PostGIS says so, and nothing changes.
     let (a, b, c, d) = (at(0.0, 0.0), at(10.0, 10.0), at(10.0, 0.0), at(0.0, 10.0));
@@ -642,9 +655,15 @@ async fn bad_uploads_are_refused_naming_the_field_and_store_nothing() {
         feature("Bow", "booth", json!([[[a.1, a.0], [b.1, b.0], [c.1, c.0], [d.1, d.0], [a.1, a.0]]])),
     ]});
     let problem = assert_problem(
-        put("floor-plan", "application/geo+json", bow_tie.to_string())
-            .await
-            .unwrap(),
+        put_to(
+            &app,
+            event,
+            "floor-plan",
+            "application/geo+json",
+            bow_tie.to_string(),
+        )
+        .await
+        .unwrap(),
         422,
         Some("features[1].geometry"),
     )
@@ -662,16 +681,24 @@ async fn bad_uploads_are_refused_naming_the_field_and_store_nothing() {
     ];
     for (body, field) in kinds {
         assert_problem(
-            put("floor-plan", "application/json", body).await.unwrap(),
+            put_to(&app, event, "floor-plan", "application/json", body)
+                .await
+                .unwrap(),
             422,
             Some(field),
         )
         .await;
     }
     assert_problem(
-        put("floor-plan", "text/plain", floor_plan().to_string())
-            .await
-            .unwrap(),
+        put_to(
+            &app,
+            event,
+            "floor-plan",
+            "text/plain",
+            floor_plan().to_string(),
+        )
+        .await
+        .unwrap(),
         415,
         None,
     )
@@ -693,7 +720,9 @@ async fn bad_uploads_are_refused_naming_the_field_and_store_nothing() {
         feature("B1", "booth", rectangle(40.0, 0.0, 4.0, 4.0)),
     ]});
     assert_problem(
-        put(
+        put_to(
+            &app,
+            event,
             "floor-plan",
             "application/geo+json",
             without_room.to_string(),
@@ -735,7 +764,9 @@ async fn bad_uploads_are_refused_naming_the_field_and_store_nothing() {
     ];
     for (body, field) in cases {
         assert_problem(
-            put("programme", "text/calendar", body).await.unwrap(),
+            put_to(&app, event, "programme", "text/calendar", body)
+                .await
+                .unwrap(),
             422,
             Some(field),
         )
@@ -743,9 +774,15 @@ async fn bad_uploads_are_refused_naming_the_field_and_store_nothing() {
     }
     let json_programme = json!({"presentations": [{"title": "T", "room": "Hall A", "start": "noon", "end": "later"}]});
     assert_problem(
-        put("programme", "application/json", json_programme.to_string())
-            .await
-            .unwrap(),
+        put_to(
+            &app,
+            event,
+            "programme",
+            "application/json",
+            json_programme.to_string(),
+        )
+        .await
+        .unwrap(),
         422,
         Some("presentations[0].start"),
     )
