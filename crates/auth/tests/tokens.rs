@@ -41,12 +41,11 @@ fn claims(signer: &TokenSigner, role: Role, subject: &str) -> Claims {
 
 fn parts(token: &str) -> (&str, &str, &str) {
     let mut parts = token.split('.');
-    let parts = (
+    (
         parts.next().unwrap(),
         parts.next().unwrap(),
         parts.next().unwrap(),
-    );
-    parts
+    )
 }
 
 fn encode_json(value: &serde_json::Value) -> String {
