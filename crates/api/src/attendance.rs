@@ -293,12 +293,11 @@ pub async fn find_shared(
     QueryParams(params): QueryParams<SharedParams>,
 ) -> Result<Json<SharedPageJson>, ApiError> {
     let (event_id, limit, skip) = params.parse()?;
-    let events = || state.events.clone();
-    let (_, event, page, presentations, areas) = tokio::try_join!(
-        state.person(person_id),
-        event(&state, event_id),
-        async {
-            events()
+    let (_, event, page) =
+        tokio::try_join!(state.person(person_id), event(&state, event_id), async {
+            state
+                .events
+                .clone()
                 .find_shared_attendance(v1::FindSharedAttendanceRequest {
                     person_id,
                     event_id,
@@ -307,30 +306,15 @@ pub async fn find_shared(
                 })
                 .await
                 .map_err(events_error("event", event_id))
-        },
-        async {
-            events()
-                .list_presentations(v1::ListPresentationsRequest { event_id })
-                .await
-                .map_err(events_error("event", event_id))
-        },
-        async {
-            events()
-                .list_areas(v1::ListAreasRequest { event_id })
-                .await
-                .map_err(events_error("event", event_id))
-        },
-    )?;
+        },)?;
     let page = page.into_inner();
-    let presentations: HashMap<i64, v1::Presentation> = presentations
-        .into_inner()
+    let presentations: HashMap<i64, v1::Presentation> = page
         .presentations
         .into_iter()
         .map(|presentation| (presentation.id, presentation))
         .collect();
-    let areas: HashMap<i64, v1::Area> = areas
-        .into_inner()
-        .areas
+    let areas: HashMap<i64, v1::Area> = page
+        .booths
         .into_iter()
         .map(|area| (area.id, area))
         .collect();

@@ -244,6 +244,8 @@ impl Events {
                 String::new()
             },
             total: found.total,
+            presentations: found.presentations.iter().map(Into::into).collect(),
+            booths: found.booths.iter().map(Into::into).collect(),
         })
     }
 

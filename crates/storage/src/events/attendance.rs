@@ -9,7 +9,7 @@ use udaconnect_domain::{
     Area, AreaId, AttendanceRules, EventId, PersonId, Presentation, PresentationId,
 };
 
-use super::{EventStore, floor_plan::areas_of};
+use super::{EventStore, floor_plan::areas_by_id, programme::presentations_by_id};
 use crate::StorageError;
 
 /// Each person's time in the room of each presentation chosen by
@@ -83,12 +83,17 @@ pub struct SharedPageRequest {
 }
 
 /// One page of the attendees sharing something with a person.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SharedPage {
     /// Ranked (see [`EventStore::shared_attendance`]).
     pub others: Vec<SharedAttendance>,
     /// How many share something, over every page.
     pub total: u32,
+    /// The presentations the page names, by id, so that a caller can show
+    /// them without reading the whole programme.
+    pub presentations: Vec<Presentation>,
+    /// The booths the page names, by id.
+    pub booths: Vec<Area>,
 }
 
 /// One attendee of a presentation.
@@ -159,7 +164,7 @@ struct Sharer {
 /// presentation both attended, 2 per booth both visited, most first; ties
 /// go to more presentations, then to the lower person id, so pages never
 /// overlap) and answers the page, its items in the person's order.
-fn rank_sharers(rows: Vec<SharedStayRow>, page: SharedPageRequest) -> SharedPage {
+fn rank_sharers(rows: Vec<SharedStayRow>, page: SharedPageRequest) -> (Vec<SharedAttendance>, u32) {
     let mut presence: HashMap<(PersonId, PresentationId), (i64, i64, i64)> = HashMap::new();
     let mut sharers: HashMap<PersonId, Sharer> = HashMap::new();
     for (person_id, presentation, booth, rank, present, needed) in rows {
@@ -214,7 +219,7 @@ fn rank_sharers(rows: Vec<SharedStayRow>, page: SharedPageRequest) -> SharedPage
             booth_ids: sharer.booths.into_iter().map(|(_, id)| id).collect(),
         })
         .collect();
-    SharedPage { others, total }
+    (others, total)
 }
 
 /// (area, dwell µs, visits, first arrival, last departure) of a visited area.
@@ -280,7 +285,8 @@ impl EventStore {
         .bind(rules.booth_min_dwell)
         .fetch_all(&self.pool)
         .await?;
-        let areas = areas_of(&self.pool, event_id).await?;
+        let visited_ids: Vec<AreaId> = visited.iter().map(|(area_id, ..)| *area_id).collect();
+        let areas = areas_by_id(&self.pool, &visited_ids).await?;
         let booths = visited
             .into_iter()
             .filter_map(|(area_id, dwell, visits, first_arrived, last_left)| {
@@ -347,7 +353,27 @@ impl EventStore {
         .bind(rules.booth_min_dwell)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rank_sharers(rows, page))
+        let (others, total) = rank_sharers(rows, page);
+        let named = |ids: fn(&SharedAttendance) -> &[i64]| {
+            let mut named: Vec<i64> = others.iter().flat_map(ids).copied().collect();
+            named.sort_unstable();
+            named.dedup();
+            named
+        };
+        let (presentation_ids, booth_ids) = (
+            named(|other| &other.presentation_ids),
+            named(|other| &other.booth_ids),
+        );
+        let (presentations, booths) = tokio::try_join!(
+            presentations_by_id(&self.pool, &presentation_ids),
+            areas_by_id(&self.pool, &booth_ids),
+        )?;
+        Ok(SharedPage {
+            others,
+            total,
+            presentations,
+            booths,
+        })
     }
 
     /// Who attended the presentation, longest present first.

@@ -185,13 +185,7 @@ impl EventStore {
 
     /// One area, if it exists.
     pub async fn area(&self, id: AreaId) -> Result<Option<Area>, StorageError> {
-        let row: Option<AreaRow> = sqlx::query_as(&format!(
-            "SELECT {AREA_COLUMNS} FROM area a WHERE a.id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(area_from_row).transpose()
+        Ok(areas_by_id(&self.pool, &[id]).await?.pop())
     }
 
     /// Every floor plan, unless `known_revision` is still current.
@@ -238,6 +232,20 @@ pub(super) async fn areas_of(
         "SELECT {AREA_COLUMNS} FROM area a WHERE a.event_id = $1 ORDER BY a.name"
     ))
     .bind(event_id)
+    .fetch_all(executor)
+    .await?;
+    rows.into_iter().map(area_from_row).collect()
+}
+
+/// The areas among `ids` that exist, by id.
+pub(super) async fn areas_by_id(
+    executor: impl PgExecutor<'_>,
+    ids: &[AreaId],
+) -> Result<Vec<Area>, StorageError> {
+    let rows: Vec<AreaRow> = sqlx::query_as(&format!(
+        "SELECT {AREA_COLUMNS} FROM area a WHERE a.id = ANY($1) ORDER BY a.id"
+    ))
+    .bind(ids)
     .fetch_all(executor)
     .await?;
     rows.into_iter().map(area_from_row).collect()

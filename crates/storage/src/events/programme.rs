@@ -129,13 +129,7 @@ impl EventStore {
         &self,
         id: PresentationId,
     ) -> Result<Option<Presentation>, StorageError> {
-        let row: Option<PresentationRow> = sqlx::query_as(&format!(
-            "SELECT {PRESENTATION_COLUMNS} FROM presentation p WHERE p.id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(presentation_from_row))
+        Ok(presentations_by_id(&self.pool, &[id]).await?.pop())
     }
 }
 
@@ -148,6 +142,20 @@ async fn presentations_of(
          ORDER BY p.start_time, (SELECT name FROM area WHERE id = p.room_id), p.id"
     ))
     .bind(event_id)
+    .fetch_all(executor)
+    .await?;
+    Ok(rows.into_iter().map(presentation_from_row).collect())
+}
+
+/// The presentations among `ids` that exist, by id.
+pub(super) async fn presentations_by_id(
+    executor: impl PgExecutor<'_>,
+    ids: &[PresentationId],
+) -> Result<Vec<Presentation>, StorageError> {
+    let rows: Vec<PresentationRow> = sqlx::query_as(&format!(
+        "SELECT {PRESENTATION_COLUMNS} FROM presentation p WHERE p.id = ANY($1) ORDER BY p.id"
+    ))
+    .bind(ids)
     .fetch_all(executor)
     .await?;
     Ok(rows.into_iter().map(presentation_from_row).collect())
