@@ -14,7 +14,9 @@ use udaconnect_events::{
 use udaconnect_locations::{
     LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs, LocationsServer,
 };
-use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs, PersonsServer};
+use udaconnect_persons::{
+    IdentityArgs, PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs, PersonsServer,
+};
 use udaconnect_proto::v1::location_service_client::LocationServiceClient;
 use udaconnect_runtime::{
     Service,
@@ -86,6 +88,7 @@ impl Services {
             database: PersonsDatabaseArgs {
                 persons_database_url: persons_database.to_owned(),
             },
+            identity: IdentityArgs::default(),
         })
         .await?;
         let persons_url = local_url(persons.grpc_address());

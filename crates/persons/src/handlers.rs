@@ -1,5 +1,7 @@
 //! The handlers of `udaconnect.v1.PersonService`.
 
+use std::sync::Arc;
+
 use tonic::{Request, Response, Status};
 use udaconnect_domain::{FieldError, NewPerson, check_id};
 use udaconnect_proto::{
@@ -9,16 +11,22 @@ use udaconnect_proto::{
 use udaconnect_runtime::grpc::ServiceError;
 use udaconnect_storage::PersonStore;
 
+use crate::identity::Identity;
+
 /// Handlers of `udaconnect.v1.PersonService`.
 #[derive(Debug, Clone)]
 pub(crate) struct Persons {
     store: PersonStore,
+    identity: Arc<Identity>,
 }
 
 impl Persons {
-    /// Handlers over `store`.
-    pub(crate) fn new(store: PersonStore) -> Self {
-        Self { store }
+    /// Handlers over `store`, issuing credentials through `identity`.
+    pub(crate) fn new(store: PersonStore, identity: Identity) -> Self {
+        Self {
+            store,
+            identity: Arc::new(identity),
+        }
     }
 
     async fn create(&self, request: v1::CreatePersonRequest) -> Result<v1::Person, ServiceError> {
@@ -91,5 +99,57 @@ impl PersonService for Persons {
         request: Request<v1::BatchGetPersonsRequest>,
     ) -> Result<Response<v1::BatchGetPersonsResponse>, Status> {
         Ok(Response::new(self.batch_get(&request.get_ref().ids).await?))
+    }
+
+    async fn create_enrollment_code(
+        &self,
+        request: Request<v1::CreateEnrollmentCodeRequest>,
+    ) -> Result<Response<v1::EnrollmentCode>, Status> {
+        Ok(Response::new(
+            self.identity
+                .create_code(request.get_ref().person_id)
+                .await?,
+        ))
+    }
+
+    async fn redeem_enrollment_code(
+        &self,
+        request: Request<v1::RedeemEnrollmentCodeRequest>,
+    ) -> Result<Response<v1::Credential>, Status> {
+        Ok(Response::new(
+            self.identity.redeem(request.get_ref()).await?,
+        ))
+    }
+
+    async fn get_key_set(
+        &self,
+        _request: Request<v1::GetKeySetRequest>,
+    ) -> Result<Response<v1::KeySet>, Status> {
+        Ok(Response::new(self.identity.key_set().await?))
+    }
+
+    async fn list_devices(
+        &self,
+        request: Request<v1::ListDevicesRequest>,
+    ) -> Result<Response<v1::ListDevicesResponse>, Status> {
+        Ok(Response::new(
+            self.identity.devices(request.get_ref().person_id).await?,
+        ))
+    }
+
+    async fn revoke_device(
+        &self,
+        request: Request<v1::RevokeDeviceRequest>,
+    ) -> Result<Response<v1::Device>, Status> {
+        Ok(Response::new(
+            self.identity.revoke(request.get_ref()).await?,
+        ))
+    }
+
+    async fn list_revoked_devices(
+        &self,
+        _request: Request<v1::ListRevokedDevicesRequest>,
+    ) -> Result<Response<v1::ListRevokedDevicesResponse>, Status> {
+        Ok(Response::new(self.identity.revoked_devices().await?))
     }
 }

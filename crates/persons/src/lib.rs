@@ -4,8 +4,10 @@
 
 mod directory;
 mod handlers;
+mod identity;
 
 pub use directory::{PersonDirectory, unknown_person};
+pub use identity::IdentityArgs;
 
 use std::net::SocketAddr;
 
@@ -18,7 +20,9 @@ use udaconnect_runtime::{
     BoundAddresses, Service, admin,
     grpc::{GrpcListeners, GrpcService},
 };
-use udaconnect_storage::PersonStore;
+use udaconnect_storage::{IdentityStore, PersonStore};
+
+use identity::Identity;
 
 /// Database connections the persons service keeps open at most.
 const POOL_SIZE: u32 = 10;
@@ -49,6 +53,9 @@ pub struct PersonsConfig {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub database: PersonsDatabaseArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub identity: IdentityArgs,
 }
 
 /// The persons service, bound and ready to serve.
@@ -56,6 +63,7 @@ pub struct PersonsConfig {
 pub struct PersonsServer {
     listeners: GrpcListeners,
     store: PersonStore,
+    identity: Identity,
 }
 
 impl PersonsServer {
@@ -71,7 +79,8 @@ impl PersonsServer {
                 config.listeners.admin_listen,
             )
             .await?,
-            store: PersonStore::new(pool),
+            store: PersonStore::new(pool.clone()),
+            identity: Identity::new(IdentityStore::new(pool), config.identity.clone()),
         })
     }
 
@@ -93,7 +102,10 @@ impl Service for PersonsServer {
         let service = GrpcService {
             proto_name: "udaconnect.v1.PersonService",
             readiness: admin::database_readiness(self.store.pool().clone()),
-            routes: Routes::new(PersonServiceServer::new(handlers::Persons::new(self.store))),
+            routes: Routes::new(PersonServiceServer::new(handlers::Persons::new(
+                self.store,
+                self.identity,
+            ))),
         };
         self.listeners.serve(service, shutdown).boxed()
     }

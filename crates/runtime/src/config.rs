@@ -150,21 +150,31 @@ pub fn local_url(address: SocketAddr) -> String {
     }
 }
 
-/// Parses durations written as `250ms`, `10s` or `2m`.
+/// Parses durations written as `250ms`, `10s`, `2m`, `12h` or `30d`.
 pub fn parse_duration(value: &str) -> Result<Duration, String> {
     let split = value
         .find(|c: char| !c.is_ascii_digit())
-        .ok_or_else(|| format!("{value:?} has no unit: use ms, s or m"))?;
+        .ok_or_else(|| format!("{value:?} has no unit: use ms, s, m, h or d"))?;
     let (number, unit) = value.split_at(split);
     let number: u64 = number
         .parse()
         .map_err(|_| format!("{value:?} does not start with a whole number"))?;
-    match unit {
-        "ms" => Ok(Duration::from_millis(number)),
-        "s" => Ok(Duration::from_secs(number)),
-        "m" => Ok(Duration::from_secs(number * 60)),
-        _ => Err(format!("{value:?} has an unknown unit: use ms, s or m")),
-    }
+    let millis_per_unit: u64 = match unit {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => {
+            return Err(format!(
+                "{value:?} has an unknown unit: use ms, s, m, h or d"
+            ));
+        }
+    };
+    number
+        .checked_mul(millis_per_unit)
+        .map(Duration::from_millis)
+        .ok_or_else(|| format!("{value:?} is too long"))
 }
 
 #[cfg(test)]
@@ -176,7 +186,9 @@ mod tests {
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
-        for bad in ["10", "s", "1.5s", "10h", ""] {
+        assert_eq!(parse_duration("12h"), Ok(Duration::from_secs(43_200)));
+        assert_eq!(parse_duration("30d"), Ok(Duration::from_secs(2_592_000)));
+        for bad in ["10", "s", "1.5s", "10w", "", "99999999999999999d"] {
             assert!(parse_duration(bad).is_err(), "{bad:?} was accepted");
         }
     }

@@ -5,6 +5,7 @@
 pub mod cells;
 mod error;
 mod events;
+mod identity;
 mod locations;
 mod persons;
 
@@ -14,6 +15,7 @@ pub use events::{
     FloorPlans, PresentationAttendee, SharedAttendance, SharedPage, SharedPageRequest,
     VisitedBooth,
 };
+pub use identity::{Device, IdentityStore, Redemption};
 pub use locations::{AreaPings, ContactSightings, LocationStore};
 pub use persons::PersonStore;
 

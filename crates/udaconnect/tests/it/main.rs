@@ -9,6 +9,7 @@ mod attendance;
 mod broker;
 mod contacts;
 mod grpc_docs;
+mod identity;
 mod ingest_pipeline;
 mod locations_grpc;
 mod openapi;

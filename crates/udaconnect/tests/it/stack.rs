@@ -12,7 +12,7 @@ use udaconnect_events::{AttendanceRulesArgs, EventsConfig, EventsDatabaseArgs, E
 use udaconnect_ingest::{IngestConfig, IngestListenArgs};
 use udaconnect_location_consumer::LocationConsumerConfig;
 use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs};
-use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs};
+use udaconnect_persons::{IdentityArgs, PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs};
 use udaconnect_proto::{
     timestamp_from_datetime,
     v1::{Ping, ingest_service_client::IngestServiceClient},
@@ -44,6 +44,7 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
             database: PersonsDatabaseArgs {
                 persons_database_url: persons_database.url.clone(),
             },
+            identity: IdentityArgs::default(),
         },
         locations: LocationsConfig {
             listeners: LocationsListenArgs::loopback(),

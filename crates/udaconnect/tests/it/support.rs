@@ -24,7 +24,9 @@ use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
 use udaconnect_locations::{
     LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs, LocationsServer,
 };
-use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs, PersonsServer};
+use udaconnect_persons::{
+    IdentityArgs, PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs, PersonsServer,
+};
 use udaconnect_proto::v1::{
     event_service_client::EventServiceClient, ingest_service_client::IngestServiceClient,
     location_service_client::LocationServiceClient, person_service_client::PersonServiceClient,
@@ -239,6 +241,60 @@ impl Task {
     }
 }
 
+/// The persons service alone, on a fresh database: enough for tests of
+/// identity, which need no other service.
+pub struct PersonsApp {
+    pub grpc: PersonServiceClient<Channel>,
+    pub db: PgPool,
+    task: Option<Task>,
+    database: TestDatabase,
+}
+
+impl PersonsApp {
+    pub async fn spawn() -> Self {
+        let database = fresh_database("persons", &PERSONS_MIGRATOR).await;
+        let db = PgPool::connect(&database.url).await.unwrap();
+        let mut app = Self {
+            grpc: PersonServiceClient::new(grpc::channel("http://127.0.0.1:1").unwrap()),
+            db,
+            task: None,
+            database,
+        };
+        app.start().await;
+        app
+    }
+
+    /// Starts the service (again), as a new process would.
+    pub async fn start(&mut self) {
+        let persons = PersonsServer::build(&PersonsConfig {
+            listeners: PersonsListenArgs::loopback(),
+            database: PersonsDatabaseArgs {
+                persons_database_url: self.database.url.clone(),
+            },
+            identity: IdentityArgs::default(),
+        })
+        .await
+        .unwrap();
+        self.grpc =
+            PersonServiceClient::new(grpc::channel(&local_url(persons.grpc_address())).unwrap());
+        self.task = Some(Task::spawn(persons, CancellationToken::new()));
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.stop().await;
+        }
+    }
+}
+
+impl Drop for PersonsApp {
+    fn drop(&mut self) {
+        if let Some(task) = &self.task {
+            task.token.cancel();
+        }
+    }
+}
+
 /// Every service of the stack, started through the builders that the binary
 /// uses, on ephemeral ports against fresh databases and a broker of its own.
 /// Dropping it stops the services.
@@ -300,6 +356,7 @@ impl TestApp {
             database: PersonsDatabaseArgs {
                 persons_database_url: persons_database.url.clone(),
             },
+            identity: IdentityArgs::default(),
         })
         .await
         .unwrap();
