@@ -152,12 +152,19 @@ bound_address() {
   python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
 }
 
+# random_token: 64 hexadecimal digits from the kernel's random source, for
+# the organizer's token of a stack that was given none.
+random_token() {
+  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'
+}
+
 # start_test_stack: the whole stack (`udaconnect all`, debug build, every
 # listener on port 0) against fresh databases holding the starter data and
 # an in-memory broker of its own, for the tests that drive it from outside
 # like a user (newman, the browser). Sets STACK_API_URL and STACK_WEB_URL
 # from the addresses the stack reports it bound (the page is served when
-# web/dist is built). stop_test_stack stops it and drops the databases.
+# web/dist is built), and STACK_ORGANIZER_TOKEN, the organizer's token it
+# was given. stop_test_stack stops it and drops the databases.
 # Needs ensure_postgres and ensure_tansu first.
 start_test_stack() {
   local bin="$CARGO_TARGET_DIR/debug/udaconnect" addresses
@@ -168,8 +175,9 @@ start_test_stack() {
   # tansu cannot be handed a listener, so its port is the one chosen here.
   start_broker "$(free_port)" "memory://tansu/"
   STACK_LOG="$(mktemp --suffix=.log)"
+  STACK_ORGANIZER_TOKEN="$(random_token)"
   addresses="$(mktemp -u --suffix=.json)"
-  env PERSONS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_persons_$$" \
+  env ORGANIZER_TOKEN="$STACK_ORGANIZER_TOKEN" PERSONS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_persons_$$" \
     LOCATIONS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_locations_$$" \
     EVENTS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_events_$$" \
     KAFKA_BOOTSTRAP_SERVERS="$BROKER_ADDRESS" ADDRESSES_FILE="$addresses" \

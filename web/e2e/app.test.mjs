@@ -4,7 +4,7 @@
 // is read from the REST API itself, so the test checks that the page shows
 // what the API answers, not what someone once copied from it.
 //
-//   WEB_URL=http://127.0.0.1:30000 API_URL=http://127.0.0.1:30001 node --test web/e2e/app.test.mjs
+//   WEB_URL=http://127.0.0.1:30000 API_URL=http://127.0.0.1:30001 ORGANIZER_TOKEN=… node --test web/e2e/app.test.mjs
 //
 // scripts/test starts such a stack and runs this. Screenshots go to
 // $E2E_OUTPUT (web/e2e/output by default).
@@ -18,6 +18,9 @@ import { chromium } from 'playwright-core';
 
 const WEB_URL = required('WEB_URL');
 const API_URL = required('API_URL').replace(/\/+$/, '');
+/** The stack's organizer token: the tests read the API, and sign the page in, as the organizer. */
+const ORGANIZER_TOKEN = required('ORGANIZER_TOKEN');
+const AS_ORGANIZER = { authorization: `Bearer ${ORGANIZER_TOKEN}` };
 const OUTPUT = process.env.E2E_OUTPUT ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'output');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** How long the page may take to show what the API answers. */
@@ -42,7 +45,7 @@ function required(name) {
 }
 
 async function api(route) {
-  const response = await fetch(`${API_URL}${route}`, { headers: { accept: 'application/json' } });
+  const response = await fetch(`${API_URL}${route}`, { headers: { accept: 'application/json', ...AS_ORGANIZER } });
   const body = await response.text();
   assert.equal(response.status, 200, `GET ${route} answered ${response.status}: ${body}`);
   return JSON.parse(body);
@@ -55,7 +58,7 @@ async function post(route, body) {
 async function send(method, route, body, contentType) {
   const response = await fetch(`${API_URL}${route}`, {
     method,
-    headers: { accept: 'application/json', 'content-type': contentType },
+    headers: { accept: 'application/json', 'content-type': contentType, ...AS_ORGANIZER },
     body,
   });
   const text = await response.text();
@@ -196,9 +199,14 @@ describe('the web page', () => {
     await browser?.close();
   });
 
-  beforeEach(async () => {
+  /** A fresh browser context, its pages signed in with `token` (none: signed out). */
+  async function openContext(token) {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
     context.setDefaultTimeout(TIMEOUT_MS);
+    if (token) {
+      // As the page keeps a sign-in: for this tab, in sessionStorage.
+      await context.addInitScript((value) => sessionStorage.setItem('udaconnect.token', value), token);
+    }
     page = await context.newPage();
     problems = [];
     page.on('pageerror', (error) => problems.push(`script error: ${error.message}`));
@@ -208,11 +216,37 @@ describe('the web page', () => {
         problems.push(`console error: ${message.text()}`);
       }
     });
+  }
+
+  beforeEach(async () => {
+    await openContext(ORGANIZER_TOKEN);
   });
 
   afterEach(async () => {
     await context?.close();
     assert.deepEqual(problems, [], 'the page logged errors (a Content-Security-Policy violation shows here too)');
+  });
+
+  test('lets an attendee in with a one-time code, to their own data only', async () => {
+    await context.close();
+    await openContext(null);
+    const taco = await api('/api/persons/5');
+    const { code } = await post('/api/persons/5/enrollment-codes');
+    await page.goto(WEB_URL);
+    await page.getByLabel('Sign-in code or organizer token').fill(code.toLowerCase());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(`Signed in as ${taco.first_name} ${taco.last_name}`).waitFor();
+    await page.getByTestId('person-5').waitFor();
+    assert.equal(await page.locator('[data-testid^="person-"]').count(), 1, 'an attendee sees only themselves');
+    assert.equal(await page.getByRole('link', { name: 'Organizer' }).count(), 0);
+    assert.equal(await page.getByRole('heading', { name: 'Add a person' }).count(), 0);
+    assert.equal(new URL(page.url()).searchParams.get('person'), '5');
+
+    // The code is used up; signing out brings the sign-in back, and the code no longer works.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Sign-in code or organizer token').fill(code);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    assert.match(await page.getByRole('alert').innerText(), /unknown, expired or already used/);
   });
 
   test('lists everyone the API knows', async () => {

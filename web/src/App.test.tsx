@@ -1,12 +1,14 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiClient, type Event } from './api';
+import { ApiClient, type Event, type Session } from './api';
 import { App } from './App';
 import { ATTENDANCE, EVENT, PLAN, SHARED, STATISTICS, TACO } from './test/event';
 import { json, stubFetch } from './test/http';
 
-const api = new ApiClient('http://api.test');
+const api = new ApiClient('http://api.test', 'a-token');
+const ORGANIZER: Session = { role: 'organizer' };
+const TACO_SIGNED_IN: Session = { role: 'attendee', person_id: 5 };
 const OLDER: Event = {
   ...EVENT,
   id: 3,
@@ -32,6 +34,8 @@ function serve(events: Event[]) {
         return json(ATTENDANCE);
       case '/api/persons/5/shared':
         return json(SHARED);
+      case '/api/persons/5/enrollment-codes':
+        return json({ code: '7KQ2-M9XD-4TZP', person_id: 5, expires: '2020-08-18T15:15:00Z' }, 201);
       case '/api/persons/5/contacts':
         return json({ contacts: [], next_cursor: null, distance: 10, window_seconds: 600, min_duration_seconds: 0 });
       default:
@@ -47,7 +51,7 @@ afterEach(() => window.history.replaceState(null, '', '/'));
 describe('App', () => {
   it('is as it was before events when there is none', async () => {
     serve([]);
-    render(<App api={api} />);
+    render(<App api={api} session={ORGANIZER} onSignOut={() => {}} />);
 
     expect(await screen.findByRole('heading', { name: 'Choose a person' })).toBeTruthy();
     await screen.findByTestId('person-5');
@@ -57,7 +61,7 @@ describe('App', () => {
 
   it('opens on the latest event, which the address then names', async () => {
     serve([EVENT, OLDER]);
-    render(<App api={api} />);
+    render(<App api={api} session={ORGANIZER} onSignOut={() => {}} />);
 
     expect(await screen.findByRole('heading', { name: EVENT.name })).toBeTruthy();
     expect(query()).toMatchObject({ event: String(EVENT.id), section: 'attendees' });
@@ -78,7 +82,7 @@ describe('App', () => {
   it("shows a person's day at the event above whom they met, which can cover the event's days", async () => {
     window.history.replaceState(null, '', '/?person=5');
     const fetch = serve([EVENT, OLDER]);
-    render(<App api={api} />);
+    render(<App api={api} session={ORGANIZER} onSignOut={() => {}} />);
 
     expect(await screen.findByRole('heading', { name: `At ${EVENT.name}` })).toBeTruthy();
     expect(await screen.findByTestId('timeline-presentation-101')).toBeTruthy();
@@ -96,7 +100,7 @@ describe('App', () => {
 
   it("shows the organizer's figures in a view of their own", async () => {
     serve([EVENT, OLDER]);
-    render(<App api={api} />);
+    render(<App api={api} session={ORGANIZER} onSignOut={() => {}} />);
 
     const link = await screen.findByRole('link', { name: 'Organizer' });
     expect(link.getAttribute('href')).toContain('section=organizer');
@@ -111,7 +115,7 @@ describe('App', () => {
   it('names an unknown event and offers the others', async () => {
     window.history.replaceState(null, '', `/?event=99`);
     serve([EVENT, OLDER]);
-    render(<App api={api} />);
+    render(<App api={api} session={ORGANIZER} onSignOut={() => {}} />);
 
     expect((await screen.findByRole('alert')).textContent).toBe('No event with id 99: choose an event.');
     const picker = screen.getByLabelText('Event') as HTMLSelectElement;
@@ -119,5 +123,34 @@ describe('App', () => {
     await userEvent.selectOptions(picker, String(EVENT.id));
     expect(query()).toMatchObject({ event: String(EVENT.id) });
     expect(await screen.findByRole('heading', { name: EVENT.name })).toBeTruthy();
+  });
+
+  it('shows an attendee only themselves, without the organizer’s tools', async () => {
+    window.history.replaceState(null, '', `/?person=6&section=organizer`);
+    const fetch = serve([EVENT, OLDER]);
+    render(<App api={api} session={TACO_SIGNED_IN} onSignOut={() => {}} />);
+
+    expect(await screen.findByText('Signed in as Taco Fargo')).toBeTruthy();
+    expect(await screen.findByTestId('timeline-presentation-101')).toBeTruthy();
+    expect(query()).toMatchObject({ person: '5', section: 'attendees' });
+    expect(screen.queryByRole('link', { name: 'Organizer' })).toBeNull();
+    expect(screen.queryByRole('heading', { name: 'Add a person' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /sign-in code/ })).toBeNull();
+    const paths = fetch.mock.calls.map(([input]) => new URL(String(input)).pathname);
+    expect(paths).not.toContain('/api/persons');
+    expect(paths.filter((path) => path.startsWith('/api/persons/')).every((path) => path.startsWith('/api/persons/5')))
+      .toBe(true);
+  });
+
+  it('lets the organizer make a sign-in code for the person shown', async () => {
+    window.history.replaceState(null, '', `/?person=5`);
+    const fetch = serve([EVENT]);
+    render(<App api={api} session={ORGANIZER} onSignOut={() => {}} />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Make a sign-in code for Taco Fargo' }));
+    expect((await screen.findByTestId('sign-in-code')).textContent).toBe('7KQ2-M9XD-4TZP');
+    const [input, init] = fetch.mock.calls.at(-1)!;
+    expect(new URL(String(input)).pathname).toBe('/api/persons/5/enrollment-codes');
+    expect(init?.method).toBe('POST');
+    expect((init?.headers as Record<string, string>).authorization).toBe('Bearer a-token');
   });
 });

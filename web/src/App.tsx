@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiClient, FloorPlan, Person } from './api';
+import type { ApiClient, FloorPlan, Person, Session } from './api';
 import { EventBar } from './components/EventBar';
 import { EventOverview } from './components/EventOverview';
 import { OrganizerView } from './components/OrganizerView';
 import { PersonForm } from './components/PersonForm';
 import { PersonList } from './components/PersonList';
 import { PersonView, type UpdateView } from './components/PersonView';
+import { SignInCode } from './components/SignInCode';
 import { ErrorNotice } from './components/Status';
+import { fullName } from './format';
 import { parseViewState, serializeViewState, type ViewState } from './url';
 import { useRequest } from './useRequest';
 
@@ -14,21 +16,35 @@ const readLocation = () => parseViewState(window.location.search, new Date());
 /** The plan of no event: the page without events asks for none. */
 const NO_PLAN: FloorPlan = { type: 'FeatureCollection', features: [] };
 
-export function App({ api }: { api: ApiClient }) {
-  const [view, setView] = useState<ViewState>(readLocation);
+interface AppProps {
+  api: ApiClient;
+  /** Who signed in: the organizer sees everyone, an attendee themselves. */
+  session: Session;
+  onSignOut: () => void;
+}
+
+export function App({ api, session, onSignOut }: AppProps) {
+  const organizer = session.role === 'organizer';
+  const self = session.person_id ?? null;
+  // An attendee's page is about them, whatever the address says.
+  const readView = useCallback((): ViewState => {
+    const read = readLocation();
+    return self !== null ? { ...read, person: self, section: 'attendees' } : read;
+  }, [self]);
+  const [view, setView] = useState<ViewState>(readView);
   // Focus follows a person the user picks, not one restored from the URL.
   const [picked, setPicked] = useState(false);
   const latest = useRef(view);
 
   useEffect(() => {
     const onPopState = () => {
-      latest.current = readLocation();
+      latest.current = readView();
       setView(latest.current);
       setPicked(false);
     };
     window.addEventListener('popstate', onPopState);
     return () => window.removeEventListener('popstate', onPopState);
-  }, []);
+  }, [readView]);
 
   const update = useCallback<UpdateView>((patch, history) => {
     const next = { ...latest.current, ...patch };
@@ -49,7 +65,13 @@ export function App({ api }: { api: ApiClient }) {
     if (search !== window.location.search) window.history.replaceState(null, '', search);
   }, [view]);
 
-  const persons = useRequest((signal) => api.listPersons(signal), 'persons');
+  // The organizer lists everyone; an attendee sees only themselves.
+  const persons = useRequest(
+    (signal) => (self === null ? api.listPersons(signal) : api.getPerson(self, signal).then((person) => [person])),
+    `persons/${self ?? 'all'}`,
+  );
+  const selected =
+    persons.state.status === 'ready' ? persons.state.data.find((person) => person.id === view.person) : undefined;
   const select = (id: number) => {
     setPicked(true);
     update({ person: id }, 'push');
@@ -82,6 +104,14 @@ export function App({ api }: { api: ApiClient }) {
             ? 'What each attendee attended, whom they met, when and where'
             : 'Whom each attendee met, when and where'}
         </p>
+        <p className="signed-in">
+          <span className="muted">
+            {organizer ? 'Signed in as the organizer' : `Signed in as ${selected ? fullName(selected) : 'an attendee'}`}
+          </span>{' '}
+          <button type="button" className="button button-quiet" onClick={onSignOut}>
+            Sign out
+          </button>
+        </p>
       </header>
       {events.state.status === 'error' && (
         <div className="event-bar">
@@ -94,12 +124,13 @@ export function App({ api }: { api: ApiClient }) {
           selected={event}
           requested={view.event}
           section={view.section}
+          organizer={organizer}
           hrefFor={(section) => `?${serializeViewState({ ...shown, section })}`}
           onSelect={(id) => update({ event: id }, 'push')}
           onSection={(section) => update({ section }, 'push')}
         />
       )}
-      {event && view.section === 'organizer' ? (
+      {event && organizer && view.section === 'organizer' ? (
         <main className="organizer-page">
           <OrganizerView key={event.id} api={api} event={event} />
         </main>
@@ -113,7 +144,10 @@ export function App({ api }: { api: ApiClient }) {
               hrefFor={(id) => `?${serializeViewState({ ...shown, person: id })}`}
               onSelect={select}
             />
-            <PersonForm api={api} onCreated={created} />
+            {organizer && <PersonForm api={api} onCreated={created} />}
+            {organizer && selected && (
+              <SignInCode key={selected.id} api={api} personId={selected.id} name={fullName(selected)} />
+            )}
           </div>
           <div className="pane pane-view">
             {view.person !== null ? (

@@ -26,6 +26,9 @@ export type PresentationCount = Schemas['PresentationCountJson'];
 export type BoothHour = Schemas['BoothHourJson'];
 export type PresentationAttendees = Schemas['PresentationAttendeesJson'];
 export type AreaVisitors = Schemas['AreaVisitorsJson'];
+export type Session = Schemas['SessionJson'];
+export type Credential = Schemas['CredentialJson'];
+export type EnrollmentCode = Schemas['EnrollmentCodeJson'];
 type Problem = Schemas['Problem'];
 
 /** The query parameters of an operation, named as the API names them. */
@@ -85,9 +88,34 @@ export function isAbortError(error: unknown): boolean {
 
 export class ApiClient {
   readonly baseUrl: string;
+  /** The bearer token sent with every request, once signed in. */
+  private token: string | null;
+  /** Told when the API no longer takes the token (expired, revoked). */
+  onSignedOut: () => void = () => {};
 
-  constructor(baseUrl: string) {
+  constructor(baseUrl: string, token: string | null = null) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.token = token;
+  }
+
+  /** Who the token belongs to; an ApiError with status 401 if nobody. */
+  session(signal?: AbortSignal): Promise<Answer<'get_session', 200>> {
+    return this.request(route('/api/session'), { signal });
+  }
+
+  /** Exchanges a one-time code for an attendee's token for this page. */
+  redeemCode(code: string, signal?: AbortSignal): Promise<Answer<'redeem_enrollment', 201>> {
+    return this.request(route('/api/enrollments'), {
+      method: 'POST',
+      body: { code, enrollment: 'web' },
+      signal,
+    });
+  }
+
+  /** A one-time code for the person to sign in with (the organizer's). */
+  createEnrollmentCode(personId: number, signal?: AbortSignal): Promise<Answer<'create_enrollment_code', 201>> {
+    const path = route('/api/persons/{person_id}/enrollment-codes', { person_id: personId });
+    return this.request(path, { method: 'POST', signal });
   }
 
   listPersons(signal?: AbortSignal): Promise<Answer<'list_persons', 200>> {
@@ -163,6 +191,7 @@ export class ApiClient {
   ): Promise<T> {
     const headers: Record<string, string> = { accept };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.token !== null) headers.authorization = `Bearer ${this.token}`;
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
@@ -175,6 +204,7 @@ export class ApiClient {
       if (isAbortError(error)) throw error;
       throw new NetworkError(this.baseUrl, error);
     }
+    if (response.status === 401 && this.token !== null) this.onSignedOut();
     if (!response.ok) throw new ApiError(await readProblem(response));
     return (await response.json()) as T;
   }

@@ -5,10 +5,12 @@
 //! ([`state::ApiState::persons_named`]).
 
 mod attendance;
+mod auth;
 mod connections;
 mod contacts;
 mod events;
 mod extract;
+mod identity;
 mod json;
 mod locations;
 mod openapi;
@@ -16,6 +18,7 @@ mod persons;
 mod problem;
 mod state;
 
+pub use auth::{Access, AuthArgs, REVOCATION_REFRESH, access};
 pub use openapi::{ApiDoc, openapi_yaml};
 
 use std::{net::SocketAddr, time::Duration};
@@ -24,7 +27,8 @@ use axum::{
     Router,
     error_handling::HandleErrorLayer,
     extract::{DefaultBodyLimit, OriginalUri},
-    routing::{get, post, put},
+    middleware,
+    routing::{delete, get, post, put},
     serve::ListenerExt,
 };
 use clap::Args;
@@ -43,6 +47,7 @@ use udaconnect_telemetry::RequestMetricsLayer;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+use auth::Authenticator;
 use problem::ApiError;
 use state::ApiState;
 
@@ -63,6 +68,9 @@ pub struct ApiConfig {
     /// Longest time a request may take before it is answered 503.
     #[arg(long, env = "API_REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub request_timeout: Duration,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub auth: AuthArgs,
 }
 
 /// The REST API, bound and ready to serve.
@@ -90,13 +98,16 @@ impl ApiServer {
             EventProducer::new(&kafka.settings())?,
             &kafka.locations_topic,
         );
+        let persons = grpc::channel(persons_url)?;
+        let authenticator = Authenticator::new(&config.auth, persons.clone())?;
         Ok(Self {
             listener: TcpListener::bind(config.listen).await?,
             state: ApiState::new(
-                grpc::channel(persons_url)?,
+                persons,
                 grpc::channel(locations_url)?,
                 grpc::channel(events_url)?,
                 publisher,
+                authenticator,
             ),
             request_timeout: config.request_timeout,
         })
@@ -124,6 +135,12 @@ impl Service for ApiServer {
         async move {
             tracing::info!(address = %self.address(), "REST API listening");
             let publisher = self.state.publisher.clone();
+            let refresher = tokio::spawn(
+                self.state
+                    .authenticator
+                    .clone()
+                    .refresh_until(shutdown.child_token()),
+            );
             // Answers go out at once, not after the client's delayed ACK.
             let listener = self.listener.tap_io(|tcp| {
                 if let Err(error) = tcp.set_nodelay(true) {
@@ -133,6 +150,7 @@ impl Service for ApiServer {
             let served = axum::serve(listener, router(self.state, self.request_timeout))
                 .with_graceful_shutdown(shutdown.cancelled_owned())
                 .await;
+            refresher.abort();
             publisher.flush(FINAL_FLUSH_TIMEOUT).await;
             served?;
             tracing::info!("REST API stopped");
@@ -148,6 +166,21 @@ fn router(state: ApiState, request_timeout: Duration) -> Router {
     // POST /api/locations also needs Kafka, but reads must not fail with it.
     let readiness = grpc::peer_readiness(state.peers.clone());
     let api = Router::new()
+        .route("/.well-known/jwks.json", get(identity::get_key_set))
+        .route("/api/session", get(identity::get_session))
+        .route("/api/enrollments", post(identity::redeem_enrollment))
+        .route(
+            "/api/persons/{person_id}/enrollment-codes",
+            post(identity::create_enrollment_code),
+        )
+        .route(
+            "/api/persons/{person_id}/devices",
+            get(identity::list_devices),
+        )
+        .route(
+            "/api/persons/{person_id}/devices/{device_id}",
+            delete(identity::revoke_device),
+        )
         .route(
             "/api/persons",
             get(persons::list_persons).post(persons::create_person),
@@ -202,6 +235,10 @@ fn router(state: ApiState, request_timeout: Duration) -> Router {
             get(attendance::list_area_visitors),
         )
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authorize,
+        ))
         .route_layer(RequestMetricsLayer::new("api"))
         .with_state(state);
 

@@ -2,7 +2,7 @@
 //! and read stored ones.
 
 use axum::{
-    Json,
+    Extension, Json,
     extract::State,
     http::{HeaderMap, StatusCode},
 };
@@ -11,6 +11,7 @@ use udaconnect_domain::parse_datetime;
 use udaconnect_proto::{new_location_from_ping, timestamp_from_datetime, v1};
 
 use crate::{
+    auth::Caller,
     extract::{JsonBody, PathId},
     json::{AcceptedLocationJson, LocationJson, NewLocationJson},
     problem::{ApiError, Problem},
@@ -23,6 +24,8 @@ use udaconnect_persons::unknown_person;
 /// durably queued on the locations stream before the answer; it is stored
 /// asynchronously, usually within a second, and then readable through the
 /// connection search. Sending the same `event_id` again stores it once.
+/// A device sends for its own person only; the organizer may load pings
+/// for anyone.
 #[utoipa::path(
     post, path = "/api/locations", tag = "locations",
     request_body = NewLocationJson,
@@ -37,9 +40,11 @@ use udaconnect_persons::unknown_person;
 )]
 pub async fn create_location(
     State(state): State<ApiState>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<NewLocationJson>,
 ) -> Result<(StatusCode, Json<AcceptedLocationJson>), ApiError> {
+    caller.may_send_for(body.person_id)?;
     let creation_time =
         parse_datetime("creation_time", &body.creation_time).map_err(ApiError::InvalidBody)?;
     // The same ping a phone sends, so both entry points validate alike.
@@ -78,7 +83,8 @@ pub async fn create_location(
     ))
 }
 
-/// One location ping.
+/// One location ping: the caller's own, or any for the organizer. Another
+/// person's answers 404, as a missing one does, so ids reveal nothing.
 #[utoipa::path(
     get, path = "/api/locations/{location_id}", tag = "locations",
     params(("location_id" = i64, Path, description = "The location's id (a positive integer)")),
@@ -90,22 +96,28 @@ pub async fn create_location(
 )]
 pub async fn get_location(
     State(state): State<ApiState>,
+    Extension(caller): Extension<Caller>,
     PathId(id): PathId,
 ) -> Result<Json<LocationJson>, ApiError> {
+    let not_found = || ApiError::NotFound {
+        what: "location",
+        id,
+    };
     let location = state
         .locations
         .clone()
         .get_location(v1::GetLocationRequest { id })
         .await
         .map_err(|status| match status.code() {
-            tonic::Code::NotFound => ApiError::NotFound {
-                what: "location",
-                id,
-            },
+            tonic::Code::NotFound => not_found(),
             _ => ApiError::Peer {
                 peer: "locations",
                 status,
             },
-        })?;
-    Ok(Json(location.into_inner().into()))
+        })?
+        .into_inner();
+    if !caller.may_see(location.person_id) {
+        return Err(not_found());
+    }
+    Ok(Json(location.into()))
 }

@@ -1,8 +1,16 @@
 //! The OpenAPI document, generated from the handlers so it cannot drift.
 
-use utoipa::OpenApi;
+use utoipa::{
+    Modify, OpenApi,
+    openapi::{
+        Content, RefOr, Response,
+        security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme},
+    },
+};
 
-use crate::{attendance, connections, contacts, events, json, locations, persons, problem};
+use crate::{
+    attendance, connections, contacts, events, identity, json, locations, persons, problem,
+};
 
 /// The REST API's OpenAPI description, served at `/openapi.json` and
 /// committed as `docs/openapi.yaml`.
@@ -13,7 +21,15 @@ use crate::{attendance, connections, contacts, events, json, locations, persons,
         description = "Attendees of a conference: the presentations and booths they attended, whom they share them with, and whom they met. Errors are RFC 9457 problem documents (`application/problem+json`) whose `field` names the offending input.",
         license(name = "MIT"),
     ),
+    modifiers(&BearerTokens),
+    security(("bearer" = [])),
     paths(
+        identity::redeem_enrollment,
+        identity::get_session,
+        identity::create_enrollment_code,
+        identity::list_devices,
+        identity::revoke_device,
+        identity::get_key_set,
         persons::list_persons,
         persons::create_person,
         persons::get_person,
@@ -35,6 +51,12 @@ use crate::{attendance, connections, contacts, events, json, locations, persons,
         attendance::list_area_visitors,
     ),
     components(schemas(
+        identity::EnrollmentCodeJson,
+        identity::EnrollmentKind,
+        identity::NewEnrollmentJson,
+        identity::CredentialJson,
+        identity::DeviceJson,
+        identity::SessionJson,
         json::PersonJson,
         json::NewPersonJson,
         json::LocationJson,
@@ -68,6 +90,7 @@ use crate::{attendance, connections, contacts, events, json, locations, persons,
         problem::Problem,
     )),
     tags(
+        (name = "identity", description = "Signing in: one-time enrollment codes exchanged for a phone's device token or the web page's attendee token; devices and their revocation. Every other route takes `Authorization: Bearer <token>`: the organizer's (`ORGANIZER_TOKEN`), an attendee's or a device's."),
         (name = "persons", description = "Attendees, whom they met (contacts), and the proof of concept's connections"),
         (name = "events", description = "Conferences: their floor plans (booths and rooms, GeoJSON), programmes (iCalendar or JSON) and the organizer's figures"),
         (name = "attendance", description = "Who attended which presentations and visited which booths, and whom each attendee shares the most with"),
@@ -75,6 +98,70 @@ use crate::{attendance, connections, contacts, events, json, locations, persons,
     )
 )]
 pub struct ApiDoc;
+
+/// Declares the bearer scheme, and on every operation that requires it the
+/// 401 and 403 it may answer, so clients and fuzzers know them.
+struct BearerTokens;
+
+impl Modify for BearerTokens {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT, or the organizer's token")
+                    .build(),
+            ),
+        );
+        let problem = || {
+            Content::builder()
+                .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                    "Problem",
+                ))))
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let public = operation
+                    .security
+                    .as_ref()
+                    .is_some_and(|requirements| requirements.iter().all(is_empty_requirement));
+                if public {
+                    continue;
+                }
+                for (status, description) in [
+                    ("401", "No token, or one that is expired, forged or revoked"),
+                    ("403", "The caller may not do this"),
+                ] {
+                    operation.responses.responses.insert(
+                        status.to_owned(),
+                        RefOr::T(
+                            Response::builder()
+                                .description(description)
+                                .content("application/problem+json", problem())
+                                .build(),
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `security(())`: an operation open to anyone.
+fn is_empty_requirement(requirement: &SecurityRequirement) -> bool {
+    requirement == &SecurityRequirement::default()
+}
 
 /// The document as YAML, exactly as committed in `docs/openapi.yaml`.
 pub fn openapi_yaml() -> String {

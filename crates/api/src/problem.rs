@@ -47,6 +47,16 @@ pub enum ApiError {
     /// The body exceeds the limit (413).
     #[error("the request body must be at most {0} bytes")]
     BodyTooLarge(usize),
+    /// The request carries no credential, or one that proves nothing (401).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The caller is known but may not do this (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Credentials cannot be checked now: the persons service, whose keys
+    /// verify them, is unreachable (503).
+    #[error("credentials cannot be checked now; retry later")]
+    CredentialsUnavailable,
     /// The addressed entity does not exist (404).
     #[error("no {what} with id {id}")]
     NotFound {
@@ -55,6 +65,9 @@ pub enum ApiError {
         /// The id asked for.
         id: i64,
     },
+    /// The person has no device with that id (404).
+    #[error("the person has no such device")]
+    NoSuchDevice,
     /// The request conflicts with what is stored (409).
     #[error("{0}")]
     Conflict(String),
@@ -93,8 +106,13 @@ impl ApiError {
             Self::MalformedJson(_) => (StatusCode::BAD_REQUEST, Some("body")),
             Self::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, None),
             Self::BodyTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, Some("body")),
-            Self::NotFound { .. } | Self::NoRoute(_) => (StatusCode::NOT_FOUND, None),
+            Self::NotFound { .. } | Self::NoRoute(_) | Self::NoSuchDevice => {
+                (StatusCode::NOT_FOUND, None)
+            }
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, None),
+            Self::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, None),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, None),
+            Self::CredentialsUnavailable => (StatusCode::SERVICE_UNAVAILABLE, None),
             Self::Conflict(_) => (StatusCode::CONFLICT, None),
             Self::Timeout | Self::NotAccepted(_) => (StatusCode::SERVICE_UNAVAILABLE, None),
             Self::Peer { status, .. } => match status.code() {
@@ -134,11 +152,19 @@ impl IntoResponse for ApiError {
             detail,
             field: field.map(str::to_owned),
         };
-        (
+        let mut response = (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],
             Json(problem),
         )
-            .into_response()
+            .into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            // RFC 6750: say which scheme would be accepted.
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer realm=\"udaconnect\""),
+            );
+        }
+        response
     }
 }

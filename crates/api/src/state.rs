@@ -12,7 +12,7 @@ use udaconnect_proto::v1::{
     person_service_client::PersonServiceClient,
 };
 
-use crate::{json::PersonJson, problem::ApiError};
+use crate::{auth::Authenticator, json::PersonJson, problem::ApiError};
 
 /// Largest connection-search answer the API accepts from the locations
 /// service (gRPC's default of 4 MiB is about 20,000 rows).
@@ -27,6 +27,7 @@ pub(crate) struct ApiState {
     pub(crate) person_directory: PersonDirectory,
     pub(crate) publisher: LocationPublisher,
     pub(crate) peers: Vec<(&'static str, Channel)>,
+    pub(crate) authenticator: Authenticator,
 }
 
 impl ApiState {
@@ -37,6 +38,7 @@ impl ApiState {
         locations: Channel,
         events: Channel,
         publisher: LocationPublisher,
+        authenticator: Authenticator,
     ) -> Self {
         Self {
             peers: vec![
@@ -52,6 +54,7 @@ impl ApiState {
             locations: LocationServiceClient::new(locations)
                 .max_decoding_message_size(MAX_CONNECTION_ANSWER_BYTES),
             publisher,
+            authenticator,
         }
     }
 

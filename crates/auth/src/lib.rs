@@ -13,6 +13,9 @@ pub use jsonwebtoken::jwk::{Jwk, JwkSet};
 pub use signer::TokenSigner;
 pub use verifier::{TokenError, TokenVerifier};
 
+/// The issuer UdaConnect's tokens name unless configured otherwise.
+pub const DEFAULT_ISSUER: &str = "udaconnect";
+
 /// The audience every UdaConnect token names, so a token minted for
 /// another system with the same keys is not taken for ours.
 pub const AUDIENCE: &str = "udaconnect";

@@ -41,31 +41,30 @@ pub enum TokenError {
 /// tolerates.
 const CLOCK_LEEWAY_SECONDS: u64 = 30;
 
-/// Verifies tokens of one issuer against the public keys it publishes.
-/// The keys are replaced as a whole when the issuer's key set changes.
-#[derive(Debug, Clone)]
+/// Verifies tokens against the public keys their issuer publishes. The
+/// issuer and its keys are replaced as a whole when they change; until the
+/// first are given, no token verifies.
+#[derive(Debug, Clone, Default)]
 pub struct TokenVerifier {
-    validation: Arc<Validation>,
-    keys: Arc<RwLock<Arc<HashMap<String, DecodingKey>>>>,
+    trusted: Arc<RwLock<Arc<Trusted>>>,
+}
+
+/// One issuer and its keys.
+#[derive(Debug, Default)]
+struct Trusted {
+    validation: Option<Validation>,
+    keys: HashMap<String, DecodingKey>,
 }
 
 impl TokenVerifier {
-    /// A verifier of `issuer`'s tokens that knows no keys yet.
-    pub fn new(issuer: &str) -> Self {
+    /// Trusts `issuer`'s Ed25519 signing keys in `set` (others are ignored)
+    /// in place of what was trusted; answers how many keys there are.
+    pub fn replace_keys(&self, issuer: &str, set: &JwkSet) -> usize {
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = CLOCK_LEEWAY_SECONDS;
-        Self {
-            validation: Arc::new(validation),
-            keys: Arc::default(),
-        }
-    }
-
-    /// Takes the Ed25519 signing keys of `set` (others are ignored) in
-    /// place of those known; answers how many there are.
-    pub fn replace_keys(&self, set: &JwkSet) -> usize {
         let keys: HashMap<String, DecodingKey> = set
             .keys
             .iter()
@@ -82,15 +81,18 @@ impl TokenVerifier {
             .collect();
         let count = keys.len();
         *self
-            .keys
+            .trusted
             .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(keys);
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(Trusted {
+            validation: Some(validation),
+            keys,
+        });
         count
     }
 
     /// Whether a key with this id is known.
     pub fn knows_key(&self, key_id: &str) -> bool {
-        self.current_keys().contains_key(key_id)
+        self.trusted().keys.contains_key(key_id)
     }
 
     /// The key id a token names, if its header can be read; a caller that
@@ -107,9 +109,11 @@ impl TokenVerifier {
             return Err(TokenError::Malformed);
         }
         let key_id = header.kid.ok_or(TokenError::UnknownKey)?;
-        let keys = self.current_keys();
-        let key = keys.get(&key_id).ok_or(TokenError::UnknownKey)?;
-        jsonwebtoken::decode::<Claims>(token, key, &self.validation)
+        let trusted = self.trusted();
+        let (Some(validation), Some(key)) = (&trusted.validation, trusted.keys.get(&key_id)) else {
+            return Err(TokenError::UnknownKey);
+        };
+        jsonwebtoken::decode::<Claims>(token, key, validation)
             .map(|data| data.claims)
             .map_err(|error| match error.kind() {
                 ErrorKind::InvalidSignature => TokenError::BadSignature,
@@ -119,8 +123,8 @@ impl TokenVerifier {
             })
     }
 
-    fn current_keys(&self) -> Arc<HashMap<String, DecodingKey>> {
-        self.keys
+    fn trusted(&self) -> Arc<Trusted> {
+        self.trusted
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()

@@ -25,9 +25,9 @@ fn verifier_of(signers: &[&TokenSigner]) -> TokenVerifier {
             .collect(),
     })
     .unwrap();
-    let verifier = TokenVerifier::new(ISSUER);
+    let verifier = TokenVerifier::default();
     let set: JwkSet = serde_json::from_str(&published).unwrap();
-    assert_eq!(verifier.replace_keys(&set), signers.len());
+    assert_eq!(verifier.replace_keys(ISSUER, &set), signers.len());
     verifier
 }
 
@@ -188,9 +188,12 @@ fn a_retired_key_no_longer_verifies() {
         .unwrap();
     let verifier = verifier_of(&[&old, &new]);
     assert!(verifier.verify(&token).is_ok());
-    verifier.replace_keys(&JwkSet {
-        keys: vec![new.public_key().clone()],
-    });
+    verifier.replace_keys(
+        ISSUER,
+        &JwkSet {
+            keys: vec![new.public_key().clone()],
+        },
+    );
     assert!(!verifier.knows_key(old.key_id()));
     assert_eq!(verifier.verify(&token), Err(TokenError::UnknownKey));
 }

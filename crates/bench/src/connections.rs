@@ -86,7 +86,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         &database::url(admin_url, LOCATIONS_DATABASE),
     )
     .await?;
-    let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
+    let http = &services.http;
     let rest = |person: i64| {
         let request = http
             .get(format!(

@@ -103,7 +103,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         )),
         ..Default::default()
     };
-    let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
+    let http = &services.http;
     let period = [
         ("start", first_day()),
         ("end", first_day() + TimeDelta::days(i64::from(args.days))),

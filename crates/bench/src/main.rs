@@ -15,6 +15,7 @@
 mod attendance;
 mod connections;
 mod contacts;
+mod credentials;
 mod database;
 mod machine;
 mod pipeline;

@@ -39,7 +39,7 @@ use self::{
     procfs::{CpuClock, Memory, memory_kib},
     stack::{BrokerStorage, Stack, StackConfig},
 };
-use crate::{database, unary};
+use crate::{credentials::ORGANIZER_TOKEN, database, unary};
 
 /// The pipeline's knobs, `./scripts/bench-ingest`'s environment as flags.
 #[derive(Debug, clap::Args)]
@@ -193,6 +193,7 @@ pub async fn run(
             database::url(admin_url, EVENTS_DATABASE),
         ),
         ("KAFKA_TOPIC_PARTITIONS", args.partitions.to_string()),
+        ("ORGANIZER_TOKEN", ORGANIZER_TOKEN.to_owned()),
         ("KAFKA_LOCATIONS_TOPIC", format!("bench-locations-{id}")),
         ("KAFKA_DLQ_TOPIC", format!("bench-dlq-{id}")),
         (
@@ -361,6 +362,8 @@ impl Pipeline {
             stack.url("api")?,
             "--persons-url".to_owned(),
             stack.url("persons")?,
+            "--organizer-token".to_owned(),
+            ORGANIZER_TOKEN.to_owned(),
             "--seconds".to_owned(),
             self.args.unary_seconds.to_string(),
             "--label".to_owned(),

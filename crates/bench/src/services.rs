@@ -6,7 +6,7 @@ use std::{net::SocketAddr, time::Duration};
 
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
-use udaconnect_api::{ApiConfig, ApiServer};
+use udaconnect_api::{ApiConfig, ApiServer, AuthArgs};
 use udaconnect_domain::Person;
 use udaconnect_events::{
     AttendanceRulesArgs, EventsConfig, EventsDatabaseArgs, EventsListenArgs, EventsServer,
@@ -23,6 +23,8 @@ use udaconnect_runtime::{
     config::{KafkaArgs, local_url},
     grpc,
 };
+
+use crate::credentials::{ORGANIZER_TOKEN, signed_client};
 
 /// Persons `1..=count`, for benchmark data to refer to.
 pub fn attendees(count: i64) -> Vec<Person> {
@@ -46,6 +48,8 @@ pub struct Services {
     pub locations: LocationServiceClient<Channel>,
     /// Base URL of the REST API, in front of both services.
     pub api_url: String,
+    /// A client of the REST API, signed in as the organizer.
+    pub http: reqwest::Client,
     /// gRPC URL of the locations service.
     pub locations_url: String,
     /// gRPC URL of the events service, when one was started.
@@ -118,6 +122,9 @@ impl Services {
             &ApiConfig {
                 listen: SocketAddr::from(([127, 0, 0, 1], 0)),
                 request_timeout: API_REQUEST_TIMEOUT,
+                auth: AuthArgs {
+                    organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
+                },
             },
             &kafka,
             &persons_url,
@@ -142,6 +149,7 @@ impl Services {
                 .max_decoding_message_size(64 << 20)
                 .max_encoding_message_size(64 << 20),
             api_url,
+            http: signed_client(ORGANIZER_TOKEN)?,
             locations_url,
             events_url,
             shutdown,

@@ -25,7 +25,10 @@ use udaconnect_proto::{
 use udaconnect_runtime::grpc;
 use uuid::Uuid;
 
-use crate::stats::{Summary, ms};
+use crate::{
+    credentials::signed_client,
+    stats::{Summary, ms},
+};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Via {
@@ -46,6 +49,15 @@ pub struct Args {
     /// Base URL of the REST API (with `--via rest`).
     #[arg(long, default_value = "http://127.0.0.1:30001")]
     api_url: String,
+    /// The organizer's token, which the REST API takes pings with (with
+    /// `--via rest`).
+    #[arg(
+        long,
+        env = "ORGANIZER_TOKEN",
+        hide_env_values = true,
+        default_value = ""
+    )]
+    organizer_token: String,
     /// gRPC URL of the persons service (to create the phones' owners).
     #[arg(long, default_value = "http://127.0.0.1:50051")]
     persons_url: String,
@@ -100,7 +112,7 @@ impl Sender {
         Ok(match args.via {
             Via::Grpc => Self::Grpc(IngestServiceClient::new(grpc::channel(&args.ingest_url)?)),
             Via::Rest => Self::Rest {
-                client: reqwest::Client::builder().tcp_nodelay(true).build()?,
+                client: signed_client(&args.organizer_token)?,
                 url: format!("{}/api/locations", args.api_url.trim_end_matches('/')),
             },
         })

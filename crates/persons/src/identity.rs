@@ -7,14 +7,13 @@ use chrono::Utc;
 use clap::Args;
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
-use udaconnect_auth::{JwkSet, Role, TokenSigner};
+use udaconnect_auth::{DEFAULT_ISSUER, JwkSet, Role, TokenSigner};
 use udaconnect_domain::{FieldError, PersonId, check_id};
 use udaconnect_proto::{timestamp_from_datetime, v1};
 use udaconnect_runtime::{config::parse_duration, grpc::ServiceError};
 use udaconnect_storage::{Device, IdentityStore, Redemption};
 use uuid::Uuid;
 
-const DEFAULT_TOKEN_ISSUER: &str = "udaconnect";
 const DEFAULT_ENROLLMENT_CODE_LIFETIME: &str = "15m";
 const DEFAULT_DEVICE_TOKEN_LIFETIME: &str = "30d";
 const DEFAULT_WEB_TOKEN_LIFETIME: &str = "12h";
@@ -23,7 +22,7 @@ const DEFAULT_WEB_TOKEN_LIFETIME: &str = "12h";
 #[derive(Debug, Clone, Args)]
 pub struct IdentityArgs {
     /// The issuer ("iss") that tokens name and verifiers expect.
-    #[arg(long, env = "TOKEN_ISSUER", default_value = DEFAULT_TOKEN_ISSUER)]
+    #[arg(long, env = "TOKEN_ISSUER", default_value = DEFAULT_ISSUER)]
     pub token_issuer: String,
     /// How long an enrollment code can be redeemed.
     #[arg(long, env = "ENROLLMENT_CODE_LIFETIME", default_value = DEFAULT_ENROLLMENT_CODE_LIFETIME, value_parser = parse_duration)]
@@ -41,7 +40,7 @@ impl Default for IdentityArgs {
     fn default() -> Self {
         let lifetime = |text| parse_duration(text).expect("a default lifetime parses");
         Self {
-            token_issuer: DEFAULT_TOKEN_ISSUER.to_owned(),
+            token_issuer: DEFAULT_ISSUER.to_owned(),
             enrollment_code_lifetime: lifetime(DEFAULT_ENROLLMENT_CODE_LIFETIME),
             device_token_lifetime: lifetime(DEFAULT_DEVICE_TOKEN_LIFETIME),
             web_token_lifetime: lifetime(DEFAULT_WEB_TOKEN_LIFETIME),

@@ -16,6 +16,8 @@ interface EventBarProps {
   /** The event the address names. */
   requested: number | null;
   section: Section;
+  /** Whether the organizer's view is offered. */
+  organizer: boolean;
   /** The shareable address of a section of the event shown. */
   hrefFor: (section: Section) => string;
   onSelect: (eventId: number) => void;
@@ -23,7 +25,16 @@ interface EventBarProps {
 }
 
 /** Which event the page is about, when it takes place, and its views: attendees or organizer. */
-export function EventBar({ events, selected, requested, section, hrefFor, onSelect, onSection }: EventBarProps) {
+export function EventBar({
+  events,
+  selected,
+  requested,
+  section,
+  organizer,
+  hrefFor,
+  onSelect,
+  onSection,
+}: EventBarProps) {
   const id = useId();
   // Links, so a view can be opened in a new tab; a plain click stays on the page.
   const follow = (event: MouseEvent, target: Section) => {
@@ -56,7 +67,7 @@ export function EventBar({ events, selected, requested, section, hrefFor, onSele
             <span className="muted">({selected.time_zone})</span>
           </p>
           <ul className="section-links">
-            {SECTIONS.map(({ section: target, label }) => (
+            {SECTIONS.filter(({ section: target }) => organizer || target !== 'organizer').map(({ section: target, label }) => (
               <li key={target}>
                 <a
                   href={hrefFor(target)}

@@ -212,7 +212,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     let events_client = EventServiceClient::new(grpc::channel(
         services.events_url.as_deref().expect("events"),
     )?);
-    let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
+    let http = &services.http;
     let shared = |person: i64| {
         let request = http
             .get(format!("{}/api/persons/{person}/shared", services.api_url))

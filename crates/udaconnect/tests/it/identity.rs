@@ -49,9 +49,9 @@ async fn verifier(app: &mut PersonsApp) -> TokenVerifier {
         .await
         .unwrap()
         .into_inner();
-    let verifier = TokenVerifier::new(&set.issuer);
+    let verifier = TokenVerifier::default();
     let keys: JwkSet = serde_json::from_str(&set.jwks).unwrap();
-    assert!(verifier.replace_keys(&keys) >= 1);
+    assert!(verifier.replace_keys(&set.issuer, &keys) >= 1);
     verifier
 }
 

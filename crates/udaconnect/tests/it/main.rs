@@ -6,6 +6,7 @@ mod api_bad_input;
 mod api_connections;
 mod api_persons;
 mod attendance;
+mod authorization;
 mod broker;
 mod contacts;
 mod grpc_docs;

@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 use udaconnect::stack::{Stack, StackConfig};
-use udaconnect_api::ApiConfig;
 use udaconnect_attendance::{AttendanceConsumerConfig, VisitGapArgs};
 use udaconnect_events::{AttendanceRulesArgs, EventsConfig, EventsDatabaseArgs, EventsListenArgs};
 use udaconnect_ingest::{IngestConfig, IngestListenArgs};
@@ -27,7 +26,7 @@ use uuid::Uuid;
 
 use crate::{
     broker::{Broker, Storage},
-    support::{any_port, empty_database, starter_data},
+    support::{any_port, api_config, empty_database, organizer_http, starter_data},
     web::built_page,
 };
 
@@ -62,10 +61,7 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
                 presentation_min_presence: Duration::from_secs(600),
             },
         },
-        api: ApiConfig {
-            listen: any_port(),
-            request_timeout: Duration::from_secs(10),
-        },
+        api: api_config(Duration::from_secs(10)),
         ingest: IngestConfig {
             listeners: IngestListenArgs::loopback(),
             stream_idle_timeout: Duration::from_secs(300),
@@ -134,7 +130,7 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
     // The API reaches persons, locations and events (it is ready only when
     // all answer), and the seed data is there.
     let api = local_url(addresses["api"]);
-    let http = reqwest::Client::new();
+    let http = organizer_http();
     let deadline = Instant::now() + Duration::from_secs(30);
     while http
         .get(format!("{api}/readyz"))

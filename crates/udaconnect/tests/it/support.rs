@@ -13,7 +13,7 @@ use sqlx::{Connection, PgConnection, PgPool, migrate::Migrator};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
-use udaconnect_api::{ApiConfig, ApiServer};
+use udaconnect_api::{ApiConfig, ApiServer, AuthArgs};
 use udaconnect_attendance::{AttendanceConsumer, AttendanceConsumerConfig, VisitGapArgs};
 use udaconnect_devtools::seed;
 use udaconnect_events::{
@@ -42,6 +42,33 @@ use udaconnect_storage::{
 use uuid::Uuid;
 
 use crate::broker::{Broker, Storage};
+
+/// The organizer's token of every test stack.
+pub const ORGANIZER_TOKEN: &str = "organizer-token-of-the-tests-0123456789abcdef";
+
+/// The API's settings in tests: any port, the tests' organizer token.
+pub fn api_config(request_timeout: Duration) -> ApiConfig {
+    ApiConfig {
+        listen: any_port(),
+        request_timeout,
+        auth: AuthArgs {
+            organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
+        },
+    }
+}
+
+/// An HTTP client that signs every request as the organizer.
+pub fn organizer_http() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {ORGANIZER_TOKEN}").parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
 
 /// The server-level database the tests create their databases from.
 fn admin_url() -> String {
@@ -393,10 +420,7 @@ impl TestApp {
         Task::spawn(events, shutdown.clone());
 
         let api = ApiServer::build(
-            &ApiConfig {
-                listen: any_port(),
-                request_timeout: Duration::from_secs(30),
-            },
+            &api_config(Duration::from_secs(30)),
             &kafka,
             &persons_url,
             &locations_url,
@@ -430,7 +454,7 @@ impl TestApp {
             events_db: PgPool::connect(&events_database.url).await.unwrap(),
             locations_db: PgPool::connect(&locations_database.url).await.unwrap(),
             persons_store: PersonStore::new(PgPool::connect(&persons_database.url).await.unwrap()),
-            http: reqwest::Client::new(),
+            http: organizer_http(),
             broker,
             kafka,
             group: format!("consumer-{suffix}"),

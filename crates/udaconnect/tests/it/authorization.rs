@@ -1,0 +1,443 @@
+//! Who may call what, for every operation the OpenAPI document lists,
+//! against the running stack: each operation × {anonymous, attendee self,
+//! attendee other, device self, device other, organizer, expired token,
+//! forged signature, `alg: none`}. The expected rule of each operation is
+//! written here, apart from the code that enforces it; an operation without
+//! one fails the test.
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use reqwest::{Method, StatusCode};
+use udaconnect_auth::{AUDIENCE, Claims, Role, TokenSigner};
+use utoipa::OpenApi;
+use uuid::Uuid;
+
+use crate::support::{ORGANIZER_TOKEN, TestApp};
+
+/// The person whose data the requests address, and another one.
+const SELF: i64 = 1;
+const OTHER: i64 = 5;
+
+/// What an operation requires, as the issue states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// Open to anyone.
+    Public,
+    /// Any signed-in caller.
+    SignedIn,
+    /// The person in the path, or the organizer.
+    PathPerson,
+    /// A device of the person the ping names, or the organizer.
+    Pings,
+    /// The location's person, or the organizer; others get 404 as for a
+    /// missing location.
+    OwnLocation,
+    /// The organizer alone.
+    Organizer,
+}
+
+fn rule_of(operation: &str) -> Option<Rule> {
+    use Rule::*;
+    Some(match operation {
+        "redeem_enrollment" | "get_key_set" => Public,
+        "get_session" | "list_events" | "get_event" | "list_areas" | "list_presentations" => {
+            SignedIn
+        }
+        "get_person"
+        | "find_connections"
+        | "find_contacts"
+        | "get_attendance"
+        | "find_shared"
+        | "create_enrollment_code"
+        | "list_devices"
+        | "revoke_device" => PathPerson,
+        "create_location" => Pings,
+        "get_location" => OwnLocation,
+        "list_persons"
+        | "create_person"
+        | "create_event"
+        | "put_floor_plan"
+        | "put_programme"
+        | "get_statistics"
+        | "list_presentation_attendees"
+        | "list_area_visitors" => Organizer,
+        _ => return None,
+    })
+}
+
+/// The callers of the matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    Anonymous,
+    AttendeeSelf,
+    AttendeeOther,
+    DeviceSelf,
+    DeviceOther,
+    Organizer,
+    Expired,
+    Forged,
+    AlgNone,
+}
+
+const CALLERS: [Caller; 9] = [
+    Caller::Anonymous,
+    Caller::AttendeeSelf,
+    Caller::AttendeeOther,
+    Caller::DeviceSelf,
+    Caller::DeviceOther,
+    Caller::Organizer,
+    Caller::Expired,
+    Caller::Forged,
+    Caller::AlgNone,
+];
+
+/// What the caller must get: `Some(status)` exactly, or `None` for "let
+/// through" (any answer but 401 and 403).
+fn expected(rule: Rule, caller: Caller) -> Option<StatusCode> {
+    use Caller::*;
+    let (unauthorized, forbidden, not_found) = (
+        Some(StatusCode::UNAUTHORIZED),
+        Some(StatusCode::FORBIDDEN),
+        Some(StatusCode::NOT_FOUND),
+    );
+    if rule == Rule::Public {
+        return None;
+    }
+    match caller {
+        Anonymous | Expired | Forged | AlgNone => unauthorized,
+        Organizer => None,
+        AttendeeSelf | DeviceSelf => match rule {
+            Rule::Organizer => forbidden,
+            Rule::Pings if caller == AttendeeSelf => forbidden,
+            _ => None,
+        },
+        AttendeeOther | DeviceOther => match rule {
+            Rule::SignedIn => None,
+            Rule::OwnLocation => not_found,
+            _ => forbidden,
+        },
+    }
+}
+
+/// Tokens of each caller.
+struct Tokens {
+    attendee_self: String,
+    attendee_other: String,
+    device_self: String,
+    device_other: String,
+    expired: String,
+    forged: String,
+    alg_none: String,
+    /// A device of SELF that the revocation route may revoke.
+    spare_device: String,
+}
+
+async fn redeem(app: &TestApp, person: i64, enrollment: &str) -> serde_json::Value {
+    let code: serde_json::Value = app
+        .http
+        .post(format!(
+            "{}/api/persons/{person}/enrollment-codes",
+            app.api_url
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/enrollments", app.api_url))
+        .json(&serde_json::json!({
+            "code": code["code"], "enrollment": enrollment, "device_name": "test phone"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json().await.unwrap()
+}
+
+fn token(credential: &serde_json::Value) -> String {
+    credential["token"].as_str().unwrap().to_owned()
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+async fn tokens(app: &TestApp) -> Tokens {
+    let device_self = redeem(app, SELF, "device").await;
+    let spare = redeem(app, SELF, "device").await;
+    // The persons service's own key, to sign a token that is expired but
+    // otherwise genuine.
+    let key: Vec<u8> =
+        sqlx::query_scalar("SELECT private_key FROM signing_key ORDER BY id DESC LIMIT 1")
+            .fetch_one(app.persons_store.pool())
+            .await
+            .unwrap();
+    let genuine = TokenSigner::new("udaconnect", &key).unwrap();
+    let claims = |exp| Claims {
+        iss: "udaconnect".into(),
+        aud: AUDIENCE.into(),
+        sub: SELF.to_string(),
+        role: Role::Attendee,
+        iat: exp - 3_600,
+        exp,
+        jti: Uuid::now_v7(),
+    };
+    let expired = genuine.sign(&claims(now() - 600)).unwrap();
+    assert_eq!(
+        token_status(app, &genuine.sign(&claims(now() + 600)).unwrap()).await,
+        StatusCode::OK,
+        "the key read from the database is the one that signs"
+    );
+    let forger = TokenSigner::new("udaconnect", &TokenSigner::generate_key().unwrap()).unwrap();
+    let forged_parts: Vec<String> = forger
+        .sign(&Claims {
+            role: Role::Organizer,
+            sub: "organizer".into(),
+            ..claims(now() + 600)
+        })
+        .unwrap()
+        .split('.')
+        .map(str::to_owned)
+        .collect();
+    let header = |value: serde_json::Value| URL_SAFE_NO_PAD.encode(value.to_string());
+    let forged = format!(
+        "{}.{}.{}",
+        header(serde_json::json!({"alg": "EdDSA", "typ": "JWT", "kid": genuine.key_id()})),
+        forged_parts[1],
+        forged_parts[2]
+    );
+    let alg_none = format!(
+        "{}.{}.",
+        header(serde_json::json!({"alg": "none", "typ": "JWT"})),
+        URL_SAFE_NO_PAD.encode(
+            serde_json::to_string(&Claims {
+                role: Role::Organizer,
+                sub: "organizer".into(),
+                ..claims(now() + 600)
+            })
+            .unwrap()
+        )
+    );
+    Tokens {
+        attendee_self: token(&redeem(app, SELF, "web").await),
+        attendee_other: token(&redeem(app, OTHER, "web").await),
+        device_self: token(&device_self),
+        device_other: token(&redeem(app, OTHER, "device").await),
+        expired,
+        forged,
+        alg_none,
+        spare_device: spare["device_id"].as_str().unwrap().to_owned(),
+    }
+}
+
+async fn token_status(app: &TestApp, token: &str) -> StatusCode {
+    reqwest::Client::new()
+        .get(format!("{}/api/session", app.api_url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+impl Tokens {
+    fn of(&self, caller: Caller) -> Option<&str> {
+        Some(match caller {
+            Caller::Anonymous => return None,
+            Caller::AttendeeSelf => &self.attendee_self,
+            Caller::AttendeeOther => &self.attendee_other,
+            Caller::DeviceSelf => &self.device_self,
+            Caller::DeviceOther => &self.device_other,
+            Caller::Organizer => ORGANIZER_TOKEN,
+            Caller::Expired => &self.expired,
+            Caller::Forged => &self.forged,
+            Caller::AlgNone => &self.alg_none,
+        })
+    }
+}
+
+/// A request body that passes each operation's checks as far as possible,
+/// so "let through" is seen past the body's parsing.
+fn body_of(operation: &str) -> Option<(&'static str, String)> {
+    let json = |value: serde_json::Value| Some(("application/json", value.to_string()));
+    match operation {
+        "create_location" => json(serde_json::json!({
+            "person_id": SELF, "latitude": "-122.29", "longitude": "37.55",
+            "creation_time": "2020-08-18T10:37:06"
+        })),
+        "create_person" => json(serde_json::json!({
+            "first_name": "Matrix", "last_name": "Test", "company_name": "UdaConnect"
+        })),
+        "create_event" => json(serde_json::json!({
+            "name": "Matrix", "start": "2020-08-18T08:00:00Z", "end": "2020-08-18T18:00:00Z",
+            "time_zone": "UTC"
+        })),
+        "redeem_enrollment" => {
+            json(serde_json::json!({"code": "0000-0000-0000", "enrollment": "web"}))
+        }
+        "put_floor_plan" => json(serde_json::json!({"type": "FeatureCollection", "features": []})),
+        "put_programme" => json(serde_json::json!({"presentations": []})),
+        _ => None,
+    }
+}
+
+/// The operation's path with its parameters filled in: persons are SELF,
+/// the location is one of SELF's, other ids need not exist.
+fn path_of(template: &str, location_id: i64, device_id: &str) -> String {
+    template
+        .replace("{person_id}", &SELF.to_string())
+        .replace("{location_id}", &location_id.to_string())
+        .replace("{device_id}", device_id)
+        .replace("{event_id}", "1")
+        .replace("{presentation_id}", "1")
+        .replace("{area_id}", "1")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_answers_each_caller_as_its_rule_says() {
+    let app = TestApp::seeded().await;
+    let tokens = tokens(&app).await;
+    let location_id: i64 = sqlx::query_scalar("SELECT min(id) FROM location WHERE person_id = $1")
+        .bind(SELF)
+        .fetch_one(&app.locations_db)
+        .await
+        .unwrap();
+    let spec = serde_json::to_value(udaconnect_api::ApiDoc::openapi()).unwrap();
+    let client = reqwest::Client::new();
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for (template, operations) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            let id = operation["operationId"].as_str().unwrap();
+            let Some(rule) = rule_of(id) else {
+                wrong.push(format!("{id}: no rule in this test"));
+                continue;
+            };
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let path = path_of(template, location_id, &tokens.spare_device);
+            for caller in CALLERS {
+                let mut request = client.request(method.clone(), format!("{}{path}", app.api_url));
+                if let Some(token) = tokens.of(caller) {
+                    request = request.bearer_auth(token);
+                }
+                if let Some((content_type, body)) = body_of(id) {
+                    request = request.header("content-type", content_type).body(body);
+                }
+                let status = request.send().await.unwrap().status();
+                checked += 1;
+                let right = match expected(rule, caller) {
+                    Some(expected) => status == expected,
+                    None => status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                };
+                // And never a server error, whoever asks.
+                if !right || status.is_server_error() {
+                    wrong.push(format!(
+                        "{method} {path} ({id}, {rule:?}) as {caller:?}: {status}, expected {}",
+                        expected(rule, caller).map_or("not 401/403".to_owned(), |s| s.to_string())
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 200, "the matrix ran: {checked} requests");
+    assert!(
+        wrong.is_empty(),
+        "{} wrong answers:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// Whether a person or location exists is told to no one who may not see
+/// it: the answers for an existing and a missing id are the same.
+#[tokio::test]
+async fn ids_reveal_nothing_to_those_who_may_not_see_them() {
+    let app = TestApp::seeded().await;
+    let other = token(&redeem(&app, OTHER, "web").await);
+    let client = reqwest::Client::new();
+    let missing_location: i64 = sqlx::query_scalar("SELECT max(id) + 1000 FROM location")
+        .fetch_one(&app.locations_db)
+        .await
+        .unwrap();
+    let someone_elses: i64 =
+        sqlx::query_scalar("SELECT min(id) FROM location WHERE person_id = $1")
+            .bind(SELF)
+            .fetch_one(&app.locations_db)
+            .await
+            .unwrap();
+    let answer = |path: String| {
+        let request = client
+            .get(format!("{}{path}", app.api_url))
+            .bearer_auth(&other);
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            let body: serde_json::Value = response.json().await.unwrap();
+            (
+                status,
+                without_numbers(body["detail"].as_str().unwrap_or_default()),
+            )
+        }
+    };
+    assert_eq!(
+        answer(format!("/api/persons/{SELF}/contacts")).await,
+        answer("/api/persons/987654/contacts".to_owned()).await
+    );
+    assert_eq!(
+        answer(format!("/api/locations/{someone_elses}")).await,
+        answer(format!("/api/locations/{missing_location}")).await
+    );
+}
+
+/// The text with each number written as `#`, so answers naming different
+/// ids compare equal.
+fn without_numbers(text: &str) -> String {
+    let mut written = String::new();
+    for c in text.chars() {
+        if !c.is_ascii_digit() {
+            written.push(c);
+        } else if !written.ends_with('#') {
+            written.push('#');
+        }
+    }
+    written
+}
+
+/// A revoked phone's token stops working within the refresh period.
+#[tokio::test]
+async fn a_revoked_device_is_refused_within_the_refresh_period() {
+    let app = TestApp::seeded().await;
+    let device = redeem(&app, SELF, "device").await;
+    let device_token = token(&device);
+    assert_eq!(token_status(&app, &device_token).await, StatusCode::OK);
+    let revoked = reqwest::Client::new()
+        .delete(format!(
+            "{}/api/persons/{SELF}/devices/{}",
+            app.api_url,
+            device["device_id"].as_str().unwrap()
+        ))
+        .bearer_auth(&device_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        revoked.status(),
+        StatusCode::OK,
+        "a person may revoke their own device"
+    );
+    let started = Instant::now();
+    while token_status(&app, &device_token).await != StatusCode::UNAUTHORIZED {
+        assert!(
+            started.elapsed() < udaconnect_api::REVOCATION_REFRESH + Duration::from_secs(5),
+            "the revoked token still works"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
