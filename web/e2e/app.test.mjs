@@ -249,6 +249,13 @@ describe('the web page', () => {
     assert.match(await page.getByRole('alert').innerText(), /unknown, expired or already used/);
   });
 
+  test("renders the API's documentation under the API's Content-Security-Policy", async () => {
+    const response = await page.goto(`${API_URL}/docs/`);
+    assert.match(response.headers()['content-security-policy'] ?? '', /default-src 'self'/);
+    // Swagger UI lists the operations once its scripts ran; a CSP violation would show in the console.
+    await page.locator('.opblock-summary-path', { hasText: '/api/persons/{person_id}/shared' }).first().waitFor();
+  });
+
   test('lists everyone the API knows', async () => {
     const persons = await api('/api/persons');
     assert.ok(persons.length > 0, 'the stack is seeded with the starter data');

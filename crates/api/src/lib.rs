@@ -6,6 +6,7 @@
 
 mod attendance;
 mod auth;
+mod browser;
 mod connections;
 mod contacts;
 mod events;
@@ -19,6 +20,7 @@ mod problem;
 mod state;
 
 pub use auth::{Access, AuthArgs, REVOCATION_REFRESH, access};
+pub use browser::AllowedOrigin;
 pub use openapi::{ApiDoc, openapi_yaml};
 
 use std::{net::SocketAddr, time::Duration};
@@ -36,7 +38,7 @@ use futures::{FutureExt, future::BoxFuture};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
-use tower_http::{cors::CorsLayer, trace::TraceLayer};
+use tower_http::trace::TraceLayer;
 use udaconnect_messaging::{EventProducer, LocationPublisher};
 use udaconnect_runtime::{
     BoundAddresses, Service, admin,
@@ -62,12 +64,17 @@ pub struct ApiConfig {
         id = "api-listen",
         long = "api-listen",
         env = "API_LISTEN",
-        default_value = "0.0.0.0:30001"
+        default_value = "127.0.0.1:30001"
     )]
     pub listen: SocketAddr,
     /// Longest time a request may take before it is answered 503.
     #[arg(long, env = "API_REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub request_timeout: Duration,
+    /// Web origins whose pages may call the API, comma-separated
+    /// (`https://udaconnect.example.org`; `http://*:30000` for any host on
+    /// that port). `all` adds the page it serves.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub cors_allowed_origins: Vec<AllowedOrigin>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub auth: AuthArgs,
@@ -79,6 +86,7 @@ pub struct ApiServer {
     listener: TcpListener,
     state: ApiState,
     request_timeout: Duration,
+    allowed_origins: Vec<AllowedOrigin>,
 }
 
 impl ApiServer {
@@ -110,7 +118,14 @@ impl ApiServer {
                 authenticator,
             ),
             request_timeout: config.request_timeout,
+            allowed_origins: config.cors_allowed_origins.clone(),
         })
+    }
+
+    /// Lets pages from these origins call the API too (the page a stack
+    /// serves beside it).
+    pub fn allow_origins(&mut self, origins: impl IntoIterator<Item = AllowedOrigin>) {
+        self.allowed_origins.extend(origins);
     }
 
     /// Where the API answers.
@@ -147,7 +162,8 @@ impl Service for ApiServer {
                     tracing::warn!(%error, "cannot set TCP_NODELAY");
                 }
             });
-            let served = axum::serve(listener, router(self.state, self.request_timeout))
+            let app = router(self.state, self.request_timeout, self.allowed_origins);
+            let served = axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown.cancelled_owned())
                 .await;
             refresher.abort();
@@ -162,7 +178,11 @@ impl Service for ApiServer {
 
 /// The complete REST application: API routes, documentation, operational
 /// endpoints, and the layers every request passes through.
-fn router(state: ApiState, request_timeout: Duration) -> Router {
+fn router(
+    state: ApiState,
+    request_timeout: Duration,
+    allowed_origins: Vec<AllowedOrigin>,
+) -> Router {
     // POST /api/locations also needs Kafka, but reads must not fail with it.
     let readiness = grpc::peer_readiness(state.peers.clone());
     let api = Router::new()
@@ -242,7 +262,7 @@ fn router(state: ApiState, request_timeout: Duration) -> Router {
         .route_layer(RequestMetricsLayer::new("api"))
         .with_state(state);
 
-    Router::new()
+    let mut app = Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
         .merge(admin::routes(readiness))
@@ -252,11 +272,15 @@ fn router(state: ApiState, request_timeout: Duration) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
-                .layer(CorsLayer::permissive())
+                .layer(browser::cors(allowed_origins))
                 .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
                     ApiError::Timeout
                 }))
                 .timeout(request_timeout)
                 .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES)),
-        )
+        );
+    for header in browser::security_headers() {
+        app = app.layer(header);
+    }
+    app
 }

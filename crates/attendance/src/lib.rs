@@ -91,7 +91,7 @@ pub struct AttendanceConsumerConfig {
         id = "attendance-admin-listen",
         long = "attendance-admin-listen",
         env = "ATTENDANCE_ADMIN_LISTEN",
-        default_value = "0.0.0.0:9106"
+        default_value = "127.0.0.1:9106"
     )]
     pub admin_listen: SocketAddr,
 }

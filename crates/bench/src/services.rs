@@ -122,6 +122,7 @@ impl Services {
             &ApiConfig {
                 listen: SocketAddr::from(([127, 0, 0, 1], 0)),
                 request_timeout: API_REQUEST_TIMEOUT,
+                cors_allowed_origins: Vec::new(),
                 auth: AuthArgs {
                     organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
                 },

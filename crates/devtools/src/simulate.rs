@@ -172,7 +172,7 @@ impl std::fmt::Display for Report {
         writeln!(f, "persons    {first}..={last} (the simulated attendees)")?;
         writeln!(
             f,
-            "try        curl 'http://localhost:30001/api/persons/{first}/connection?start_date={}&end_date={}&distance=5'",
+            "try        curl -H \"authorization: Bearer $ORGANIZER_TOKEN\" 'http://localhost:30001/api/persons/{first}/connection?start_date={}&end_date={}&distance=5'",
             self.start.format("%Y-%m-%d"),
             (self.end + TimeDelta::days(1)).format("%Y-%m-%d"),
         )?;

@@ -74,7 +74,7 @@ impl AttendanceRulesArgs {
 
 udaconnect_runtime::grpc_listen_args!(
     /// Where the events service listens.
-    EventsListenArgs, "events", "EVENTS", "0.0.0.0:50053", "0.0.0.0:9105"
+    EventsListenArgs, "events", "EVENTS", "127.0.0.1:50053", "127.0.0.1:9105"
 );
 
 /// Everything the events service needs to start.

@@ -34,7 +34,7 @@ const FINAL_FLUSH_TIMEOUT: Duration = Duration::from_secs(10);
 
 udaconnect_runtime::grpc_listen_args!(
     /// Where the ingest service listens (its gRPC port is what phones call).
-    IngestListenArgs, "ingest", "INGEST", "0.0.0.0:30002", "0.0.0.0:9103"
+    IngestListenArgs, "ingest", "INGEST", "127.0.0.1:30002", "127.0.0.1:9103"
 );
 
 /// Everything the ingest service needs to start, but Kafka and its peers.

@@ -44,7 +44,7 @@ pub struct LocationConsumerConfig {
         id = "consumer-admin-listen",
         long = "consumer-admin-listen",
         env = "CONSUMER_ADMIN_LISTEN",
-        default_value = "0.0.0.0:9104"
+        default_value = "127.0.0.1:9104"
     )]
     pub admin_listen: SocketAddr,
 }

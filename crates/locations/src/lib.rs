@@ -36,7 +36,7 @@ pub struct LocationsDatabaseArgs {
 
 udaconnect_runtime::grpc_listen_args!(
     /// Where the locations service listens.
-    LocationsListenArgs, "locations", "LOCATIONS", "0.0.0.0:50052", "0.0.0.0:9102"
+    LocationsListenArgs, "locations", "LOCATIONS", "127.0.0.1:50052", "127.0.0.1:9102"
 );
 
 /// Everything the locations service needs to start, but its peers.

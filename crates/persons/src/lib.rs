@@ -41,7 +41,7 @@ pub struct PersonsDatabaseArgs {
 
 udaconnect_runtime::grpc_listen_args!(
     /// Where the persons service listens.
-    PersonsListenArgs, "persons", "PERSONS", "0.0.0.0:50051", "0.0.0.0:9101"
+    PersonsListenArgs, "persons", "PERSONS", "127.0.0.1:50051", "127.0.0.1:9101"
 );
 
 /// Everything the persons service needs to start.

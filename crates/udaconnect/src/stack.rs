@@ -10,7 +10,7 @@ use clap::Args;
 use futures::{FutureExt, future::BoxFuture};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-use udaconnect_api::{ApiConfig, ApiServer};
+use udaconnect_api::{AllowedOrigin, ApiConfig, ApiServer};
 use udaconnect_attendance::{AttendanceConsumer, AttendanceConsumerConfig};
 use udaconnect_devtools::seed;
 use udaconnect_events::{EventsConfig, EventsServer};
@@ -96,7 +96,7 @@ impl Stack {
         let locations_url = local_url(locations.grpc_address());
         let events = EventsServer::build(&config.events).await?;
         let events_url = local_url(events.grpc_address());
-        let api = ApiServer::build(
+        let mut api = ApiServer::build(
             &config.api,
             &config.kafka,
             &persons_url,
@@ -113,17 +113,8 @@ impl Stack {
             AttendanceConsumer::build(&config.attendance, &config.kafka, &events_url, shutdown)
                 .await?;
         let api_address = api.address();
-        let mut services: Vec<Box<dyn Service>> = vec![
-            Box::new(persons),
-            Box::new(locations),
-            Box::new(events),
-            Box::new(api),
-            Box::new(ingest),
-            Box::new(consumer),
-            Box::new(attendance),
-        ];
         // Without a build of the page the rest still runs.
-        match udaconnect_web::check_assets(&config.web.assets_dir) {
+        let web = match udaconnect_web::check_assets(&config.web.assets_dir) {
             Ok(()) => {
                 let web = WebConfig {
                     api_url: config
@@ -133,10 +124,26 @@ impl Stack {
                         .or_else(|| loopback_url(api_address)),
                     ..config.web.clone()
                 };
-                services.push(Box::new(WebServer::build(&web).await?));
+                let web = WebServer::build(&web).await?;
+                // The page calls the API from the browser: let it.
+                api.allow_origins(AllowedOrigin::local(web.address()));
+                Some(web)
             }
-            Err(error) => tracing::warn!(%error, "the web page is not served"),
-        }
+            Err(error) => {
+                tracing::warn!(%error, "the web page is not served");
+                None
+            }
+        };
+        let mut services: Vec<Box<dyn Service>> = vec![
+            Box::new(persons),
+            Box::new(locations),
+            Box::new(events),
+            Box::new(api),
+            Box::new(ingest),
+            Box::new(consumer),
+            Box::new(attendance),
+        ];
+        services.extend(web.map(|web| Box::new(web) as Box<dyn Service>));
         Ok(Self { services })
     }
 }

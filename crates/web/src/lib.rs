@@ -39,7 +39,7 @@ pub struct WebConfig {
         id = "web-listen",
         long = "web-listen",
         env = "WEB_LISTEN",
-        default_value = "0.0.0.0:30000"
+        default_value = "127.0.0.1:30000"
     )]
     pub listen: SocketAddr,
     /// Folder holding the built page (`npm run build` in `web/`).

@@ -191,6 +191,43 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
         .unwrap();
     assert_eq!(page_answer.status(), 200);
 
+    // The page may call the API from the browser; another site's page may
+    // not. And the API's answers are data, not to be sniffed or kept.
+    let preflight = |origin: String| {
+        http.request(reqwest::Method::OPTIONS, format!("{api}/api/persons"))
+            .header("origin", origin)
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-headers", "authorization")
+            .send()
+    };
+    let page_origin = format!("http://localhost:{}", addresses["web"].port());
+    let allowed = preflight(page_origin.clone()).await.unwrap();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        page_origin.as_str()
+    );
+    let refused = preflight("http://evil.example".to_owned()).await.unwrap();
+    assert!(
+        !refused
+            .headers()
+            .contains_key("access-control-allow-origin"),
+        "another origin is not allowed: {:?}",
+        refused.headers()
+    );
+    let answer = http
+        .get(format!("{api}/api/persons/1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(answer.headers()["cache-control"], "no-store");
+    assert!(
+        answer.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+
     shutdown.cancel();
     running.await.unwrap().expect("the stack stops cleanly");
     locations.close().await;

@@ -51,6 +51,7 @@ pub fn api_config(request_timeout: Duration) -> ApiConfig {
     ApiConfig {
         listen: any_port(),
         request_timeout,
+        cors_allowed_origins: Vec::new(),
         auth: AuthArgs {
             organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
         },
