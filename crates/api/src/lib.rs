@@ -19,7 +19,7 @@ mod persons;
 mod problem;
 mod state;
 
-pub use auth::{Access, AuthArgs, REVOCATION_REFRESH, access};
+pub use auth::{Access, access};
 pub use browser::AllowedOrigin;
 pub use openapi::{ApiDoc, openapi_yaml};
 
@@ -40,6 +40,7 @@ use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
 use tower_http::trace::TraceLayer;
 use udaconnect_messaging::{EventProducer, LocationPublisher};
+use udaconnect_persons::{Credentials, OrganizerArgs};
 use udaconnect_runtime::{
     BoundAddresses, Service, admin,
     config::{KafkaArgs, parse_duration},
@@ -49,7 +50,6 @@ use udaconnect_telemetry::RequestMetricsLayer;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use auth::Authenticator;
 use problem::ApiError;
 use state::ApiState;
 
@@ -75,9 +75,6 @@ pub struct ApiConfig {
     /// that port). `all` adds the page it serves.
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<AllowedOrigin>,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub auth: AuthArgs,
 }
 
 /// The REST API, bound and ready to serve.
@@ -92,7 +89,8 @@ pub struct ApiServer {
 impl ApiServer {
     /// Binds the API's port. It calls the persons, locations and events
     /// services at `persons_url`, `locations_url` and `events_url`
-    /// (connected on first use) and
+    /// (connected on first use), takes the organizer's token of
+    /// `organizer` and the tokens persons signs, and
     /// publishes new pings to Kafka. Reads must work while Kafka is away, so
     /// it does not wait for the topics; ingest and the consumer create them.
     pub async fn build(
@@ -101,13 +99,14 @@ impl ApiServer {
         persons_url: &str,
         locations_url: &str,
         events_url: &str,
+        organizer: &OrganizerArgs,
     ) -> anyhow::Result<Self> {
         let publisher = LocationPublisher::new(
             EventProducer::new(&kafka.settings())?,
             &kafka.locations_topic,
         );
         let persons = grpc::channel(persons_url)?;
-        let authenticator = Authenticator::new(&config.auth, persons.clone())?;
+        let credentials = Credentials::new(organizer, persons.clone())?;
         Ok(Self {
             listener: TcpListener::bind(config.listen).await?,
             state: ApiState::new(
@@ -115,7 +114,7 @@ impl ApiServer {
                 grpc::channel(locations_url)?,
                 grpc::channel(events_url)?,
                 publisher,
-                authenticator,
+                credentials,
             ),
             request_timeout: config.request_timeout,
             allowed_origins: config.cors_allowed_origins.clone(),
@@ -152,7 +151,7 @@ impl Service for ApiServer {
             let publisher = self.state.publisher.clone();
             let refresher = tokio::spawn(
                 self.state
-                    .authenticator
+                    .credentials
                     .clone()
                     .refresh_until(shutdown.child_token()),
             );

@@ -6,13 +6,13 @@ use std::collections::HashMap;
 
 use tonic::transport::Channel;
 use udaconnect_messaging::LocationPublisher;
-use udaconnect_persons::PersonDirectory;
+use udaconnect_persons::{Credentials, PersonDirectory};
 use udaconnect_proto::v1::{
     self, event_service_client::EventServiceClient, location_service_client::LocationServiceClient,
     person_service_client::PersonServiceClient,
 };
 
-use crate::{auth::Authenticator, json::PersonJson, problem::ApiError};
+use crate::{json::PersonJson, problem::ApiError};
 
 /// Largest connection-search answer the API accepts from the locations
 /// service (gRPC's default of 4 MiB is about 20,000 rows).
@@ -27,7 +27,7 @@ pub(crate) struct ApiState {
     pub(crate) person_directory: PersonDirectory,
     pub(crate) publisher: LocationPublisher,
     pub(crate) peers: Vec<(&'static str, Channel)>,
-    pub(crate) authenticator: Authenticator,
+    pub(crate) credentials: Credentials,
 }
 
 impl ApiState {
@@ -38,7 +38,7 @@ impl ApiState {
         locations: Channel,
         events: Channel,
         publisher: LocationPublisher,
-        authenticator: Authenticator,
+        credentials: Credentials,
     ) -> Self {
         Self {
             peers: vec![
@@ -54,7 +54,7 @@ impl ApiState {
             locations: LocationServiceClient::new(locations)
                 .max_decoding_message_size(MAX_CONNECTION_ANSWER_BYTES),
             publisher,
-            authenticator,
+            credentials,
         }
     }
 

@@ -405,14 +405,24 @@ mod tests {
                 phase.label,
                 "--locations-database-url",
                 "postgres://x/y",
+                "--organizer-token",
+                "t",
             ];
             let args: unary::Args =
                 parse_flags(flags.into_iter().chain(phase.flags.iter().copied()))
                     .unwrap_or_else(|error| panic!("{}: {error}", phase.about));
             assert!(format!("{args:?}").contains("postgres://x/y"));
         }
-        let simulate: SimulateArgs =
-            parse_flags(["--ping-interval", "5s", "--batched", "--seed", "43"]).unwrap();
+        let simulate: SimulateArgs = parse_flags([
+            "--ping-interval",
+            "5s",
+            "--batched",
+            "--seed",
+            "43",
+            "--organizer-token",
+            "t",
+        ])
+        .unwrap();
         assert!(simulate.batched && simulate.seed == 43);
         assert!(parse_flags::<SimulateArgs>(["--no-such-flag"]).is_err());
     }

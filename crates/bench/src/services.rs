@@ -6,7 +6,7 @@ use std::{net::SocketAddr, time::Duration};
 
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
-use udaconnect_api::{ApiConfig, ApiServer, AuthArgs};
+use udaconnect_api::{ApiConfig, ApiServer};
 use udaconnect_domain::Person;
 use udaconnect_events::{
     AttendanceRulesArgs, EventsConfig, EventsDatabaseArgs, EventsListenArgs, EventsServer,
@@ -15,7 +15,8 @@ use udaconnect_locations::{
     LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs, LocationsServer,
 };
 use udaconnect_persons::{
-    IdentityArgs, PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs, PersonsServer,
+    IdentityArgs, OrganizerArgs, PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs,
+    PersonsServer,
 };
 use udaconnect_proto::v1::location_service_client::LocationServiceClient;
 use udaconnect_runtime::{
@@ -123,15 +124,15 @@ impl Services {
                 listen: SocketAddr::from(([127, 0, 0, 1], 0)),
                 request_timeout: API_REQUEST_TIMEOUT,
                 cors_allowed_origins: Vec::new(),
-                auth: AuthArgs {
-                    organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
-                },
             },
             &kafka,
             &persons_url,
             &locations_url,
             // Without an events service, the timed routes do not ask it.
             events_url.as_deref().unwrap_or("http://127.0.0.1:9"),
+            &OrganizerArgs {
+                organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
+            },
         )
         .await?;
         let api_url = local_url(api.address());

@@ -16,13 +16,12 @@ use std::{
 
 use chrono::{SecondsFormat, TimeDelta, Utc};
 use sqlx::PgPool;
-use tonic::transport::Channel;
 use udaconnect_devtools::simulate;
 use udaconnect_proto::{
     datetime_from_timestamp, timestamp_from_datetime,
     v1::{Ping, ingest_service_client::IngestServiceClient},
 };
-use udaconnect_runtime::grpc;
+use udaconnect_runtime::grpc::{self, SignedChannel};
 use uuid::Uuid;
 
 use crate::{
@@ -49,14 +48,9 @@ pub struct Args {
     /// Base URL of the REST API (with `--via rest`).
     #[arg(long, default_value = "http://127.0.0.1:30001")]
     api_url: String,
-    /// The organizer's token, which the REST API takes pings with (with
-    /// `--via rest`).
-    #[arg(
-        long,
-        env = "ORGANIZER_TOKEN",
-        hide_env_values = true,
-        default_value = ""
-    )]
+    /// The organizer's token, with which pings are sent (a venue's feed
+    /// sends for many attendees).
+    #[arg(long, env = "ORGANIZER_TOKEN", hide_env_values = true)]
     organizer_token: String,
     /// gRPC URL of the persons service (to create the phones' owners).
     #[arg(long, default_value = "http://127.0.0.1:50051")]
@@ -100,7 +94,7 @@ const DRAIN_STALL: Duration = Duration::from_secs(60);
 /// Sends one ping per call through the chosen entry point.
 #[derive(Clone)]
 enum Sender {
-    Grpc(IngestServiceClient<Channel>),
+    Grpc(IngestServiceClient<SignedChannel>),
     Rest {
         client: reqwest::Client,
         url: String,
@@ -110,7 +104,10 @@ enum Sender {
 impl Sender {
     fn new(args: &Args) -> anyhow::Result<Self> {
         Ok(match args.via {
-            Via::Grpc => Self::Grpc(IngestServiceClient::new(grpc::channel(&args.ingest_url)?)),
+            Via::Grpc => Self::Grpc(IngestServiceClient::new(
+                grpc::BearerToken::new(&args.organizer_token)?
+                    .sign(grpc::channel(&args.ingest_url)?),
+            )),
             Via::Rest => Self::Rest {
                 client: signed_client(&args.organizer_token)?,
                 url: format!("{}/api/locations", args.api_url.trim_end_matches('/')),

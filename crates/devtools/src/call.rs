@@ -39,6 +39,10 @@ pub struct CallArgs {
     /// `LOCATIONS_URL`, `INGEST_URL` or `EVENTS_URL`).
     #[arg(long)]
     pub address: Option<String>,
+    /// A bearer token sent as the call's `authorization` metadata: ingest
+    /// takes a phone's device token or the organizer's token.
+    #[arg(long, env = "UDACONNECT_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub persons: PersonsPeerArgs,
@@ -75,7 +79,13 @@ pub async fn run(args: CallArgs) -> anyhow::Result<()> {
         .address
         .clone()
         .unwrap_or_else(|| default_address(&args, &method));
-    let response = call(&address, &method, &request).await?;
+    let token = args
+        .token
+        .as_deref()
+        .map(grpc::BearerToken::new)
+        .transpose()
+        .context("the token is not visible ASCII")?;
+    let response = call(&address, &method, &request, token.as_ref()).await?;
     println!("{response}");
     Ok(())
 }
@@ -133,13 +143,23 @@ fn default_address(args: &CallArgs, method: &MethodDescriptor) -> String {
     }
 }
 
-/// Calls `method` at `address` with the JSON `request` and answers the
-/// response as pretty JSON (a JSON array of the messages, when the method
-/// streams its response).
+/// A request of `message`, signed with `token` if there is one.
+fn signed<T>(message: T, token: Option<&grpc::BearerToken>) -> Request<T> {
+    let mut request = Request::new(message);
+    if let Some(token) = token {
+        token.apply(&mut request);
+    }
+    request
+}
+
+/// Calls `method` at `address` with the JSON `request` (signed with
+/// `token`, if any) and answers the response as pretty JSON (a JSON array
+/// of the messages, when the method streams its response).
 pub async fn call(
     address: &str,
     method: &MethodDescriptor,
     request: &str,
+    token: Option<&grpc::BearerToken>,
 ) -> anyhow::Result<String> {
     let path = PathAndQuery::from_str(&format!(
         "/{}/{}",
@@ -159,7 +179,7 @@ pub async fn call(
         (false, false) => {
             let message = parse_message(method.input(), request)?;
             let response = client
-                .unary(Request::new(message), path, codec)
+                .unary(signed(message, token), path, codec)
                 .await
                 .map_err(failed)?;
             pretty_json(&response.into_inner())
@@ -167,7 +187,7 @@ pub async fn call(
         (true, false) => {
             let messages = tokio_stream::iter(parse_messages(method.input(), request)?);
             let response = client
-                .client_streaming(Request::new(messages), path, codec)
+                .client_streaming(signed(messages, token), path, codec)
                 .await
                 .map_err(failed)?;
             pretty_json(&response.into_inner())
@@ -179,7 +199,7 @@ pub async fn call(
                 vec![parse_message(method.input(), request)?]
             };
             let mut responses = client
-                .streaming(Request::new(tokio_stream::iter(messages)), path, codec)
+                .streaming(signed(tokio_stream::iter(messages), token), path, codec)
                 .await
                 .map_err(failed)?
                 .into_inner();

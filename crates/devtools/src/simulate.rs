@@ -36,6 +36,10 @@ pub struct SimulateArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub persons: PersonsPeerArgs,
+    /// The organizer's token, with which the simulator sends every
+    /// attendee's pings, as a venue's own location feed would.
+    #[arg(long, env = "ORGANIZER_TOKEN", hide_env_values = true)]
+    pub organizer_token: String,
     /// Attendees to create and simulate.
     #[arg(long, default_value_t = 200)]
     pub attendees: u32,
@@ -273,6 +277,7 @@ fn transmission(
     let interval = TimeDelta::from_std(args.ping_interval)?;
     Ok(Transmission {
         ingest_url: &args.ingest.ingest_url,
+        token: &args.organizer_token,
         start,
         interval,
         steps: ((end - start).num_milliseconds() / interval.num_milliseconds()).max(1) as u64,

@@ -4,9 +4,10 @@
 
 use chrono::Utc;
 use tonic::Code;
+use udaconnect_auth::Principal;
 use udaconnect_domain::{FieldError, NewLocation};
 use udaconnect_messaging::{LocationPublisher, PendingDelivery, ProduceError, Source};
-use udaconnect_persons::PersonDirectory;
+use udaconnect_persons::{CredentialError, Credentials, PersonDirectory};
 use udaconnect_proto::{new_location_from_ping, v1};
 use udaconnect_runtime::grpc::ServiceError;
 use uuid::Uuid;
@@ -16,6 +17,16 @@ use uuid::Uuid;
 pub(crate) struct Admitter {
     publisher: LocationPublisher,
     persons: PersonDirectory,
+    credentials: Credentials,
+}
+
+/// Who sends a call's pings, and so whose pings it may send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sender {
+    /// The organizer: anyone's (a venue's own location feed, an import).
+    Organizer,
+    /// A phone: its own person's only, while it is not revoked.
+    Device { person_id: i64, device_id: Uuid },
 }
 
 /// A ping put on the topic, waiting for Kafka's acknowledgement.
@@ -32,26 +43,75 @@ pub(crate) struct Admission {
 }
 
 impl Admitter {
-    /// Publishing through `publisher`, checking persons in `persons`.
-    pub(crate) fn new(publisher: LocationPublisher, persons: PersonDirectory) -> Self {
-        Self { publisher, persons }
+    /// Publishing through `publisher`, checking persons in `persons` and
+    /// callers with `credentials`.
+    pub(crate) fn new(
+        publisher: LocationPublisher,
+        persons: PersonDirectory,
+        credentials: Credentials,
+    ) -> Self {
+        Self {
+            publisher,
+            persons,
+            credentials,
+        }
+    }
+
+    /// Who a call's `authorization` metadata proves: the organizer or a
+    /// phone. An attendee's web token sends no pings.
+    pub(crate) async fn sender(&self, authorization: Option<&str>) -> Result<Sender, ServiceError> {
+        match self.credentials.authenticate(authorization).await {
+            Ok(Principal::Organizer) => Ok(Sender::Organizer),
+            Ok(Principal::Device {
+                person_id,
+                device_id,
+            }) => Ok(Sender::Device {
+                person_id,
+                device_id,
+            }),
+            Ok(_) => Err(ServiceError::PermissionDenied(
+                "only a phone (a device token) or the organizer sends pings".into(),
+            )),
+            Err(CredentialError::Unavailable) => Err(ServiceError::Peer {
+                peer: "persons",
+                status: tonic::Status::unavailable("the token keys cannot be read"),
+            }),
+            Err(error) => Err(ServiceError::Unauthenticated(error.to_string())),
+        }
     }
 
     /// Validates `pings` (numbered from `first_index`) and queues the valid
-    /// ones of existing persons. Fails as a whole only when the persons
+    /// ones of existing persons that `sender` may send for; a phone's ping
+    /// for someone else is refused with PERMISSION_DENIED. Fails as a whole
+    /// only when the sender's device has been revoked or the persons
     /// service cannot say who exists.
     pub(crate) async fn admit(
         &self,
         pings: &[v1::Ping],
         first_index: u64,
         traceparent: &str,
+        sender: Sender,
     ) -> Result<Admission, ServiceError> {
+        if let Sender::Device { device_id, .. } = sender
+            && self.credentials.is_revoked(&device_id)
+        {
+            return Err(ServiceError::Unauthenticated(
+                "the device has been revoked".into(),
+            ));
+        }
         let now = Utc::now();
         let mut valid: Vec<(u64, NewLocation)> = Vec::with_capacity(pings.len());
         let mut rejected = Vec::new();
         for (index, ping) in (first_index..).zip(pings) {
             match new_location_from_ping(ping, now) {
-                Ok(location) => valid.push((index, location)),
+                Ok(location) if sender.may_send_for(location.person_id) => {
+                    valid.push((index, location));
+                }
+                Ok(_) => rejected.push(rejection(
+                    index,
+                    Code::PermissionDenied,
+                    &FieldError::new("person_id", "a phone sends its own person's pings only"),
+                )),
                 Err(error) => rejected.push(rejection(index, Code::InvalidArgument, &error)),
             }
         }
@@ -78,6 +138,15 @@ impl Admitter {
             }
         }
         Ok(Admission { queued, rejected })
+    }
+}
+
+impl Sender {
+    fn may_send_for(self, person_id: i64) -> bool {
+        match self {
+            Self::Organizer => true,
+            Self::Device { person_id: own, .. } => own == person_id,
+        }
     }
 }
 

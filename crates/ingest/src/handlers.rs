@@ -15,7 +15,7 @@ use udaconnect_proto::{
 use udaconnect_runtime::grpc::ServiceError;
 
 use crate::{
-    admission::{Admission, Admitter, count_rejections, log_not_accepted, not_accepted},
+    admission::{Admission, Admitter, Sender, count_rejections, log_not_accepted, not_accepted},
     stream,
 };
 
@@ -40,8 +40,13 @@ impl Ingest {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn send_one(&self, ping: v1::Ping, traceparent: &str) -> Result<v1::PingAck, Status> {
-        let mut admission = self.admitter.admit(&[ping], 0, traceparent).await?;
+    async fn send_one(
+        &self,
+        ping: v1::Ping,
+        traceparent: &str,
+        sender: Sender,
+    ) -> Result<v1::PingAck, Status> {
+        let mut admission = self.admitter.admit(&[ping], 0, traceparent, sender).await?;
         if let Some(rejection) = admission.rejected.pop() {
             count_rejections(std::slice::from_ref(&rejection));
             return Err(Status::new(Code::from(rejection.code), rejection.reason));
@@ -67,6 +72,7 @@ impl Ingest {
         &self,
         pings: Vec<v1::Ping>,
         traceparent: &str,
+        sender: Sender,
     ) -> Result<v1::PingBatchAck, Status> {
         if pings.len() > MAX_PINGS_PER_BATCH {
             return Err(ServiceError::from(FieldError::new(
@@ -78,7 +84,7 @@ impl Ingest {
         let Admission {
             queued,
             mut rejected,
-        } = self.admitter.admit(&pings, 0, traceparent).await?;
+        } = self.admitter.admit(&pings, 0, traceparent, sender).await?;
         let outcomes = futures::future::join_all(queued.into_iter().map(|queued| async move {
             let outcome = queued.delivery.acknowledged().await;
             (queued.index, queued.event_id, outcome)
@@ -108,6 +114,15 @@ impl Ingest {
     }
 }
 
+/// Who sends the request's pings: its `authorization` metadata, checked.
+async fn sender_of<T>(admitter: &Admitter, request: &Request<T>) -> Result<Sender, Status> {
+    let authorization = request
+        .metadata()
+        .get("authorization")
+        .and_then(|value| value.to_str().ok());
+    Ok(admitter.sender(authorization).await?)
+}
+
 /// The trace context for the events a request produces.
 fn request_traceparent<T>(request: &Request<T>) -> String {
     traceparent(
@@ -121,9 +136,11 @@ fn request_traceparent<T>(request: &Request<T>) -> String {
 #[tonic::async_trait]
 impl IngestService for Ingest {
     async fn send_ping(&self, request: Request<v1::Ping>) -> Result<Response<v1::PingAck>, Status> {
+        let sender = sender_of(&self.admitter, &request).await?;
         let traceparent = request_traceparent(&request);
         Ok(Response::new(
-            self.send_one(request.into_inner(), &traceparent).await?,
+            self.send_one(request.into_inner(), &traceparent, sender)
+                .await?,
         ))
     }
 
@@ -131,9 +148,10 @@ impl IngestService for Ingest {
         &self,
         request: Request<v1::PingBatch>,
     ) -> Result<Response<v1::PingBatchAck>, Status> {
+        let sender = sender_of(&self.admitter, &request).await?;
         let traceparent = request_traceparent(&request);
         Ok(Response::new(
-            self.send_batch(request.into_inner().pings, &traceparent)
+            self.send_batch(request.into_inner().pings, &traceparent, sender)
                 .await?,
         ))
     }
@@ -144,10 +162,12 @@ impl IngestService for Ingest {
         &self,
         request: Request<Streaming<v1::Ping>>,
     ) -> Result<Response<Self::StreamPingsStream>, Status> {
+        let sender = sender_of(&self.admitter, &request).await?;
         let traceparent = request_traceparent(&request);
         let (acks, answers) = mpsc::channel(ACKS_BUFFERED);
         tokio::spawn(stream::serve(
             self.admitter.clone(),
+            sender,
             request.into_inner(),
             traceparent,
             self.stream_idle_timeout,

@@ -1,5 +1,7 @@
 //! The ingest service: where phones send location pings
-//! (`udaconnect.v1.IngestService`). A ping is validated, checked against the
+//! (`udaconnect.v1.IngestService`), each call with a bearer token in its
+//! `authorization` metadata: a phone's sends its own person's pings, the
+//! organizer's anyone's. A ping is validated, checked against the
 //! persons directory, put on the locations topic, and acknowledged only once
 //! Kafka has it, so an acknowledged ping is never lost and a rejected one is
 //! never stored.
@@ -16,7 +18,7 @@ use futures::{FutureExt, future::BoxFuture};
 use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
 use udaconnect_messaging::{EventProducer, LocationPublisher};
-use udaconnect_persons::PersonDirectory;
+use udaconnect_persons::{Credentials, OrganizerArgs, PersonDirectory};
 use udaconnect_proto::v1::ingest_service_server::IngestServiceServer;
 use udaconnect_runtime::{
     BoundAddresses, Service,
@@ -55,19 +57,24 @@ pub struct IngestServer {
     listeners: GrpcListeners,
     publisher: LocationPublisher,
     persons: PersonDirectory,
+    credentials: Credentials,
     stream_idle_timeout: Duration,
 }
 
 impl IngestServer {
     /// Creates the topics when missing (retrying until the brokers answer
-    /// or `shutdown` fires), then binds the service's ports. Persons are
-    /// checked with the persons service at `persons_url`.
+    /// or `shutdown` fires), then binds the service's ports. Persons, and
+    /// the phones' tokens, are checked with the persons service at
+    /// `persons_url`; the organizer's token is `organizer`'s.
     pub async fn build(
         config: &IngestConfig,
         kafka: &KafkaArgs,
         persons_url: &str,
+        organizer: &OrganizerArgs,
         shutdown: &CancellationToken,
     ) -> anyhow::Result<Self> {
+        let persons = grpc::channel(persons_url)?;
+        let credentials = Credentials::new(organizer, persons.clone())?;
         let settings = kafka.settings();
         topics::ensure(&settings, &kafka.topics(), shutdown).await?;
         Ok(Self {
@@ -81,7 +88,8 @@ impl IngestServer {
                 EventProducer::new(&settings)?,
                 &kafka.locations_topic,
             ),
-            persons: PersonDirectory::new(grpc::channel(persons_url)?),
+            persons: PersonDirectory::new(persons),
+            credentials,
             stream_idle_timeout: config.stream_idle_timeout,
         })
     }
@@ -112,17 +120,20 @@ impl Service for IngestServer {
         shutdown: CancellationToken,
     ) -> BoxFuture<'static, anyhow::Result<()>> {
         let publisher = self.publisher;
+        let credentials = self.credentials.clone();
         let service = GrpcService {
             proto_name: "udaconnect.v1.IngestService",
             readiness: kafka_readiness(publisher.clone()),
             routes: Routes::new(IngestServiceServer::new(handlers::Ingest::new(
-                Admitter::new(publisher.clone(), self.persons),
+                Admitter::new(publisher.clone(), self.persons, self.credentials),
                 self.stream_idle_timeout,
             ))),
         };
         let listeners = self.listeners;
         async move {
+            let refresher = tokio::spawn(credentials.refresh_until(shutdown.child_token()));
             let served = listeners.serve(service, shutdown).await;
+            refresher.abort();
             publisher.flush(FINAL_FLUSH_TIMEOUT).await;
             served
         }

@@ -13,7 +13,7 @@ use udaconnect_messaging::ProduceError;
 use udaconnect_proto::v1;
 
 use crate::admission::{
-    Admitter, count_rejections, is_not_accepted, not_accepted, warn_not_accepted,
+    Admitter, Sender, count_rejections, is_not_accepted, not_accepted, warn_not_accepted,
 };
 
 /// How often a stream with news is acknowledged.
@@ -102,7 +102,8 @@ impl Drop for Progress {
     }
 }
 
-/// Serves one stream: reads `pings`, admits them through `admitter`, and
+/// Serves one stream: reads `pings`, admits them through `admitter` as
+/// `sender`'s (a phone revoked meanwhile ends the stream), and
 /// sends acks to `acks` until the phone closes its side (then a last ack
 /// once every ping is settled), the phone goes away, or no ping comes for
 /// `idle_timeout` (then the last ack and `DEADLINE_EXCEEDED`). A failure to
@@ -110,6 +111,7 @@ impl Drop for Progress {
 /// its status, after the pings already queued are settled.
 pub(crate) async fn serve(
     admitter: Admitter,
+    sender: Sender,
     pings: Streaming<v1::Ping>,
     traceparent: String,
     idle_timeout: Duration,
@@ -139,7 +141,7 @@ pub(crate) async fn serve(
                     Ok(chunk) => chunk,
                     Err(status) => break Some(status),
                 };
-                let admission = match admitter.admit(&chunk, progress.received, &traceparent).await {
+                let admission = match admitter.admit(&chunk, progress.received, &traceparent, sender).await {
                     Ok(admission) => admission,
                     Err(error) => break Some(Status::from(error)),
                 };

@@ -2,10 +2,12 @@
 //! for them over gRPC as `udaconnect.v1.PersonService`. Other services reach
 //! it through [`PersonDirectory`].
 
+mod credentials;
 mod directory;
 mod handlers;
 mod identity;
 
+pub use credentials::{CredentialError, Credentials, OrganizerArgs, REVOCATION_REFRESH};
 pub use directory::{PersonDirectory, unknown_person};
 pub use identity::IdentityArgs;
 

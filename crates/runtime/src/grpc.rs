@@ -30,6 +30,12 @@ pub enum ServiceError {
     /// The request is malformed; the client must change it.
     #[error("{0}")]
     InvalidArgument(#[from] FieldError),
+    /// The request carries no credential, or one that proves nothing.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The caller is known but may not do this.
+    #[error("{0}")]
+    PermissionDenied(String),
     /// The requested entity does not exist.
     #[error("{0}")]
     NotFound(String),
@@ -64,6 +70,8 @@ impl From<ServiceError> for Status {
     fn from(error: ServiceError) -> Self {
         match error {
             ServiceError::InvalidArgument(field) => Status::invalid_argument(field.to_string()),
+            ServiceError::Unauthenticated(message) => Status::unauthenticated(message),
+            ServiceError::PermissionDenied(message) => Status::permission_denied(message),
             ServiceError::NotFound(message) => Status::not_found(message),
             ServiceError::FailedPrecondition(message) => Status::failed_precondition(message),
             ServiceError::Storage(error) if error.is_transient() => {
@@ -89,6 +97,42 @@ impl From<ServiceError> for Status {
                 }
             },
         }
+    }
+}
+
+/// Signs every call of a client with a bearer token, in the
+/// `authorization` metadata the services that take requests read.
+#[derive(Debug, Clone)]
+pub struct BearerToken(tonic::metadata::AsciiMetadataValue);
+
+/// A channel whose every call carries a [`BearerToken`].
+pub type SignedChannel = tonic::service::interceptor::InterceptedService<Channel, BearerToken>;
+
+impl BearerToken {
+    /// The `Bearer <token>` value; fails on a token that is not visible
+    /// ASCII.
+    pub fn new(token: &str) -> Result<Self, tonic::metadata::errors::InvalidMetadataValue> {
+        Ok(Self(format!("Bearer {token}").parse()?))
+    }
+
+    /// `channel`, signing each call with this token.
+    pub fn sign(self, channel: Channel) -> SignedChannel {
+        tonic::service::interceptor::InterceptedService::new(channel, self)
+    }
+
+    /// Adds the token to one request (for clients that build requests
+    /// themselves).
+    pub fn apply<T>(&self, request: &mut tonic::Request<T>) {
+        request
+            .metadata_mut()
+            .insert("authorization", self.0.clone());
+    }
+}
+
+impl tonic::service::Interceptor for BearerToken {
+    fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, Status> {
+        self.apply(&mut request);
+        Ok(request)
     }
 }
 

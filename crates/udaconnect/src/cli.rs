@@ -15,7 +15,7 @@ use udaconnect_events::{EventsConfig, EventsDatabaseArgs, EventsServer};
 use udaconnect_ingest::{IngestConfig, IngestServer};
 use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
 use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsServer};
-use udaconnect_persons::{PersonsConfig, PersonsDatabaseArgs, PersonsServer};
+use udaconnect_persons::{OrganizerArgs, PersonsConfig, PersonsDatabaseArgs, PersonsServer};
 use udaconnect_runtime::{
     Service,
     config::{EventsPeerArgs, KafkaArgs, LocationsPeerArgs, PersonsPeerArgs},
@@ -90,6 +90,8 @@ enum Command {
         events: EventsPeerArgs,
         #[command(flatten)]
         kafka: KafkaArgs,
+        #[command(flatten)]
+        organizer: OrganizerArgs,
     },
     /// Run the ingest service (gRPC for phones; publishes pings to Kafka).
     Ingest {
@@ -99,6 +101,8 @@ enum Command {
         persons: PersonsPeerArgs,
         #[command(flatten)]
         kafka: KafkaArgs,
+        #[command(flatten)]
+        organizer: OrganizerArgs,
     },
     /// Run the location consumer (Kafka → locations service, in batches).
     LocationConsumer {
@@ -192,6 +196,7 @@ pub async fn run() -> anyhow::Result<()> {
             locations,
             events,
             kafka,
+            organizer,
         } => Box::new(
             ApiServer::build(
                 &config,
@@ -199,6 +204,7 @@ pub async fn run() -> anyhow::Result<()> {
                 &persons.persons_url,
                 &locations.locations_url,
                 &events.events_url,
+                &organizer,
             )
             .await?,
         ),
@@ -206,7 +212,11 @@ pub async fn run() -> anyhow::Result<()> {
             config,
             persons,
             kafka,
-        } => Box::new(IngestServer::build(&config, &kafka, &persons.persons_url, &shutdown).await?),
+            organizer,
+        } => Box::new(
+            IngestServer::build(&config, &kafka, &persons.persons_url, &organizer, &shutdown)
+                .await?,
+        ),
         Command::LocationConsumer {
             config,
             locations,

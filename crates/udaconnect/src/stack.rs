@@ -17,7 +17,7 @@ use udaconnect_events::{EventsConfig, EventsServer};
 use udaconnect_ingest::{IngestConfig, IngestServer};
 use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
 use udaconnect_locations::{LocationsConfig, LocationsServer};
-use udaconnect_persons::{PersonsConfig, PersonsServer};
+use udaconnect_persons::{OrganizerArgs, PersonsConfig, PersonsServer};
 use udaconnect_runtime::{BoundAddresses, Service, config::KafkaArgs, config::local_url, topics};
 use udaconnect_web::{WebConfig, WebServer};
 
@@ -54,6 +54,9 @@ pub struct StackConfig {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub kafka: KafkaArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub organizer: OrganizerArgs,
     /// Load the data set in this folder (persons.csv, locations.csv) after
     /// migrating; rows already there are kept.
     #[arg(long = "seed", value_name = "DIR")]
@@ -102,10 +105,17 @@ impl Stack {
             &persons_url,
             &locations_url,
             &events_url,
+            &config.organizer,
         )
         .await?;
-        let ingest =
-            IngestServer::build(&config.ingest, &config.kafka, &persons_url, shutdown).await?;
+        let ingest = IngestServer::build(
+            &config.ingest,
+            &config.kafka,
+            &persons_url,
+            &config.organizer,
+            shutdown,
+        )
+        .await?;
         let consumer =
             LocationConsumer::build(&config.consumer, &config.kafka, &locations_url, shutdown)
                 .await?;

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use udaconnect_devtools::simulate::{self, SimulateArgs};
 
 use super::{Pipeline, parse_flags, stack::Stack};
-use crate::unary;
+use crate::{credentials::ORGANIZER_TOKEN, unary};
 
 /// How often the stored pings are counted while a conference drains.
 const DURABLE_POLL: Duration = Duration::from_millis(50);
@@ -65,6 +65,8 @@ pub async fn play(pipeline: &Pipeline, kind: &str, flags: &[&str]) -> anyhow::Re
             &stack.url("ingest")?,
             "--persons-url",
             &stack.url("persons")?,
+            "--organizer-token",
+            ORGANIZER_TOKEN,
         ]
         .into_iter()
         .chain(flags.iter().copied()),

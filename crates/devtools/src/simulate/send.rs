@@ -12,16 +12,20 @@ use std::{
     time::{Duration, Instant},
 };
 
+use anyhow::Context;
 use chrono::{DateTime, TimeDelta, Utc};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
-use tonic::{Code, transport::Channel};
+use tonic::Code;
 use udaconnect_proto::{
     timestamp_from_datetime,
     v1::{self, ingest_service_client::IngestServiceClient},
 };
-use udaconnect_runtime::{backoff::Backoff, grpc};
+use udaconnect_runtime::{
+    backoff::Backoff,
+    grpc::{self, SignedChannel},
+};
 use uuid::Uuid;
 
 /// Failed stream calls are retried this often before the segment is given up.
@@ -41,6 +45,8 @@ pub(crate) trait Phone: Send + Sync + 'static {
 pub(crate) struct Transmission<'a> {
     /// gRPC URL of the ingest service.
     pub ingest_url: &'a str,
+    /// The bearer token every call carries.
+    pub token: &'a str,
     /// The first tick.
     pub start: DateTime<Utc>,
     /// Simulated time between two pings of one phone.
@@ -94,7 +100,9 @@ pub(crate) async fn transmit<P: Phone>(
     let streams = how.streams.clamp(1, u32::try_from(phones.len())?.max(1));
     let total = how.steps * phones.len() as u64;
     let totals = Arc::new(Totals::default());
-    let ingest = grpc::channel(how.ingest_url)?;
+    let ingest = grpc::BearerToken::new(how.token)
+        .context("the organizer's token is not visible ASCII")?
+        .sign(grpc::channel(how.ingest_url)?);
 
     // Phone i is served by stream i % streams.
     let mut shares: Vec<Vec<P>> = (0..streams).map(|_| Vec::new()).collect();
@@ -157,7 +165,7 @@ struct StreamPlan<P> {
 /// Sends every ping of `plan` in time order, a segment per call.
 async fn play<P: Phone>(
     plan: StreamPlan<P>,
-    client: IngestServiceClient<Channel>,
+    client: IngestServiceClient<SignedChannel>,
     totals: Arc<Totals>,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
@@ -215,7 +223,7 @@ async fn play<P: Phone>(
 /// unavailable. The totals follow the acknowledgements as they come; a
 /// failed attempt's share is taken back before the retry.
 async fn send_segment(
-    client: &IngestServiceClient<Channel>,
+    client: &IngestServiceClient<SignedChannel>,
     batched: bool,
     pings: Vec<v1::Ping>,
     pacer: &mut Pacer,
@@ -299,7 +307,7 @@ impl<'a> Credit<'a> {
 /// One segment as a `StreamPings` call, each ping fed as its time comes,
 /// the acks credited as they arrive.
 async fn stream_segment(
-    client: &IngestServiceClient<Channel>,
+    client: &IngestServiceClient<SignedChannel>,
     pings: &[v1::Ping],
     pacer: &mut Pacer,
     credit: &mut Credit<'_>,
@@ -340,7 +348,7 @@ async fn stream_segment(
 
 /// One segment as a `SendPings` call, sent once all its pings are due.
 async fn batch_segment(
-    client: &IngestServiceClient<Channel>,
+    client: &IngestServiceClient<SignedChannel>,
     pings: &[v1::Ping],
     pacer: &mut Pacer,
     credit: &mut Credit<'_>,

@@ -13,7 +13,7 @@ use udaconnect_proto::{
     v1::{self, Ping, PingBatch},
 };
 
-use crate::support::{Options, TestApp, assert_problem};
+use crate::support::{ORGANIZER_TOKEN, Options, TestApp, assert_problem};
 
 /// The hall's south-west corner; booths and the room lie north-east of it.
 const ORIGIN: (f64, f64) = (35.0580, -106.5720);
@@ -849,6 +849,7 @@ async fn a_simulated_event_is_attended_as_the_simulator_planned() {
             persons: PersonsPeerArgs {
                 persons_url: app.persons_url.clone(),
             },
+            organizer_token: ORGANIZER_TOKEN.to_owned(),
             attendees: 60,
             minutes: 120,
             ping_interval: Duration::from_secs(10),

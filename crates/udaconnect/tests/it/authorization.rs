@@ -3,13 +3,15 @@
 //! attendee other, device self, device other, organizer, expired token,
 //! forged signature, `alg: none`}. The expected rule of each operation is
 //! written here, apart from the code that enforces it; an operation without
-//! one fails the test.
+//! one fails the test. And the phones' gRPC ingest, by the same tokens.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use reqwest::{Method, StatusCode};
 use udaconnect_auth::{AUDIENCE, Claims, Role, TokenSigner};
+use udaconnect_proto::v1::{self, ingest_service_client::IngestServiceClient};
+use udaconnect_runtime::grpc::{self, BearerToken};
 use utoipa::OpenApi;
 use uuid::Uuid;
 
@@ -435,9 +437,148 @@ async fn a_revoked_device_is_refused_within_the_refresh_period() {
     let started = Instant::now();
     while token_status(&app, &device_token).await != StatusCode::UNAUTHORIZED {
         assert!(
-            started.elapsed() < udaconnect_api::REVOCATION_REFRESH + Duration::from_secs(5),
+            started.elapsed() < udaconnect_persons::REVOCATION_REFRESH + Duration::from_secs(5),
             "the revoked token still works"
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+}
+
+/// An ingest client whose calls carry `token` (none: no credential).
+fn ingest_as(
+    app: &TestApp,
+    token: Option<&str>,
+) -> IngestServiceClient<udaconnect_runtime::grpc::SignedChannel> {
+    // An empty Bearer value is what a client without a token amounts to.
+    let token = BearerToken::new(token.unwrap_or("")).unwrap();
+    IngestServiceClient::new(token.sign(grpc::channel(&app.ingest_url).unwrap()))
+}
+
+fn ping(person_id: i64) -> v1::Ping {
+    v1::Ping {
+        event_id: Uuid::now_v7().to_string(),
+        person_id,
+        latitude: 37.553441,
+        longitude: -122.290524,
+        creation_time: Some(udaconnect_proto::timestamp_from_datetime(chrono::Utc::now())),
+    }
+}
+
+/// Phones send their own person's pings; the organizer anyone's; nobody
+/// else any.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ingest_takes_a_phone_s_own_pings_and_the_organizer_s() {
+    let app = TestApp::seeded().await;
+    let phone = token(&redeem(&app, SELF, "device").await);
+    let web = token(&redeem(&app, SELF, "web").await);
+    let forger = TokenSigner::new("udaconnect", &TokenSigner::generate_key().unwrap()).unwrap();
+    let forged = forger
+        .issue(
+            &SELF.to_string(),
+            Role::Device,
+            Uuid::now_v7(),
+            Duration::from_secs(60),
+        )
+        .unwrap();
+
+    for (who, token) in [("nobody", None), ("a forged token", Some(forged.as_str()))] {
+        let status = ingest_as(&app, token)
+            .send_ping(ping(SELF))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            status.code(),
+            tonic::Code::Unauthenticated,
+            "{who}: {status:?}"
+        );
+        let status = ingest_as(&app, token)
+            .stream_pings(tokio_stream::iter(vec![ping(SELF)]))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            status.code(),
+            tonic::Code::Unauthenticated,
+            "{who}: {status:?}"
+        );
+    }
+    let status = ingest_as(&app, Some(&web))
+        .send_ping(ping(SELF))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::PermissionDenied, "{status:?}");
+
+    let mut phone_ingest = ingest_as(&app, Some(&phone));
+    phone_ingest.send_ping(ping(SELF)).await.unwrap();
+    let status = phone_ingest.send_ping(ping(OTHER)).await.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::PermissionDenied, "{status:?}");
+    let ack = phone_ingest
+        .send_pings(v1::PingBatch {
+            pings: vec![ping(SELF), ping(OTHER)],
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(ack.accepted_event_ids.len(), 1);
+    assert_eq!(ack.rejected.len(), 1);
+    assert_eq!(ack.rejected[0].index, 1);
+    assert_eq!(ack.rejected[0].code, tonic::Code::PermissionDenied as i32);
+
+    let ack = ingest_as(&app, Some(ORGANIZER_TOKEN))
+        .send_pings(v1::PingBatch {
+            pings: vec![ping(SELF), ping(OTHER)],
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(ack.accepted_event_ids.len(), 2, "{ack:?}");
+}
+
+/// A phone revoked while its stream is open is cut off within the refresh
+/// period, and its next call is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_phone_s_open_stream_ends() {
+    let app = TestApp::seeded().await;
+    let device = redeem(&app, SELF, "device").await;
+    let phone = token(&device);
+    let (pings, outgoing) = tokio::sync::mpsc::channel(16);
+    let mut acks = ingest_as(&app, Some(&phone))
+        .stream_pings(tokio_stream::wrappers::ReceiverStream::new(outgoing))
+        .await
+        .unwrap()
+        .into_inner();
+    pings.send(ping(SELF)).await.unwrap();
+    let first = acks.message().await.unwrap().unwrap();
+    assert_eq!(first.accepted, 1);
+
+    let revoked = app
+        .http
+        .delete(format!(
+            "{}/api/persons/{SELF}/devices/{}",
+            app.api_url,
+            device["device_id"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::OK);
+    let started = Instant::now();
+    let ended = loop {
+        assert!(
+            started.elapsed() < udaconnect_persons::REVOCATION_REFRESH + Duration::from_secs(10),
+            "the revoked phone's stream is still open"
+        );
+        // Keep the phone talking, as a live one does.
+        let _ = pings.send(ping(SELF)).await;
+        match tokio::time::timeout(Duration::from_millis(500), acks.message()).await {
+            Ok(Ok(Some(_))) | Err(_) => continue,
+            Ok(Ok(None)) => panic!("the stream ended without a status"),
+            Ok(Err(status)) => break status,
+        }
+    };
+    assert_eq!(ended.code(), tonic::Code::Unauthenticated, "{ended:?}");
+    let status = ingest_as(&app, Some(&phone))
+        .send_ping(ping(SELF))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::Unauthenticated);
 }

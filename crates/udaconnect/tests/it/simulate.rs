@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use udaconnect_devtools::simulate::{self, SimulateArgs};
 use udaconnect_runtime::config::{IngestPeerArgs, PersonsPeerArgs};
 
-use crate::support::TestApp;
+use crate::support::{ORGANIZER_TOKEN, TestApp};
 
 #[derive(Debug, Deserialize)]
 struct Visit {
@@ -46,6 +46,7 @@ async fn play(app: &TestApp, conference: Conference) -> (Vec<Visit>, DateTime<Ut
             persons: PersonsPeerArgs {
                 persons_url: app.persons_url.clone(),
             },
+            organizer_token: ORGANIZER_TOKEN.to_owned(),
             attendees: conference.attendees,
             minutes: conference.minutes,
             ping_interval: std::time::Duration::from_secs(10),

@@ -19,14 +19,16 @@ use udaconnect_proto::{
 use udaconnect_runtime::{
     Service,
     config::{KafkaArgs, local_url},
-    grpc,
 };
 use udaconnect_web::WebConfig;
 use uuid::Uuid;
 
 use crate::{
     broker::{Broker, Storage},
-    support::{any_port, api_config, empty_database, organizer_http, starter_data},
+    support::{
+        any_port, api_config, empty_database, organizer, organizer_channel, organizer_http,
+        starter_data,
+    },
     web::built_page,
 };
 
@@ -96,6 +98,7 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
             produce_timeout: Duration::from_secs(10),
             idempotent_producer: true,
         },
+        organizer: organizer(),
         seed_data_dir: Some(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/starter"),
         ),
@@ -158,7 +161,7 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
     // A ping sent to ingest goes through Kafka and the consumer to
     // locations: every hop found its peer at the port it really bound.
     let event_id = Uuid::new_v4();
-    IngestServiceClient::new(grpc::channel(&local_url(addresses["ingest"])).unwrap())
+    IngestServiceClient::new(organizer_channel(&local_url(addresses["ingest"])))
         .send_ping(Ping {
             event_id: event_id.to_string(),
             person_id: 1,

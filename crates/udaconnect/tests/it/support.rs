@@ -13,7 +13,7 @@ use sqlx::{Connection, PgConnection, PgPool, migrate::Migrator};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
-use udaconnect_api::{ApiConfig, ApiServer, AuthArgs};
+use udaconnect_api::{ApiConfig, ApiServer};
 use udaconnect_attendance::{AttendanceConsumer, AttendanceConsumerConfig, VisitGapArgs};
 use udaconnect_devtools::seed;
 use udaconnect_events::{
@@ -25,7 +25,8 @@ use udaconnect_locations::{
     LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs, LocationsServer,
 };
 use udaconnect_persons::{
-    IdentityArgs, PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs, PersonsServer,
+    IdentityArgs, OrganizerArgs, PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs,
+    PersonsServer,
 };
 use udaconnect_proto::v1::{
     event_service_client::EventServiceClient, ingest_service_client::IngestServiceClient,
@@ -34,7 +35,7 @@ use udaconnect_proto::v1::{
 use udaconnect_runtime::{
     Service,
     config::{KafkaArgs, local_url},
-    grpc,
+    grpc::{self, BearerToken, SignedChannel},
 };
 use udaconnect_storage::{
     EVENTS_MIGRATOR, LOCATIONS_MIGRATOR, LocationStore, PERSONS_MIGRATOR, PersonStore,
@@ -46,16 +47,27 @@ use crate::broker::{Broker, Storage};
 /// The organizer's token of every test stack.
 pub const ORGANIZER_TOKEN: &str = "organizer-token-of-the-tests-0123456789abcdef";
 
-/// The API's settings in tests: any port, the tests' organizer token.
+/// The API's settings in tests: any port.
 pub fn api_config(request_timeout: Duration) -> ApiConfig {
     ApiConfig {
         listen: any_port(),
         request_timeout,
         cors_allowed_origins: Vec::new(),
-        auth: AuthArgs {
-            organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
-        },
     }
+}
+
+/// The organizer's credential of every test stack.
+pub fn organizer() -> OrganizerArgs {
+    OrganizerArgs {
+        organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
+    }
+}
+
+/// A channel whose calls carry the organizer's token, as ingest expects.
+pub fn organizer_channel(url: &str) -> SignedChannel {
+    BearerToken::new(ORGANIZER_TOKEN)
+        .unwrap()
+        .sign(grpc::channel(url).unwrap())
 }
 
 /// An HTTP client that signs every request as the organizer.
@@ -335,7 +347,8 @@ pub struct TestApp {
     pub events_db: PgPool,
     pub persons_grpc: PersonServiceClient<Channel>,
     pub locations_grpc: LocationServiceClient<Channel>,
-    pub ingest_grpc: IngestServiceClient<Channel>,
+    /// Signed with the organizer's token.
+    pub ingest_grpc: IngestServiceClient<SignedChannel>,
     pub events_grpc: EventServiceClient<Channel>,
     pub locations_db: PgPool,
     pub persons_store: PersonStore,
@@ -426,6 +439,7 @@ impl TestApp {
             &persons_url,
             &locations_url,
             &events_url,
+            &organizer(),
         )
         .await
         .unwrap();
@@ -439,6 +453,7 @@ impl TestApp {
             },
             &kafka,
             &persons_url,
+            &organizer(),
             &shutdown,
         )
         .await
@@ -450,7 +465,7 @@ impl TestApp {
         let mut app = Self {
             persons_grpc: PersonServiceClient::new(persons_channel),
             locations_grpc: LocationServiceClient::new(grpc::channel(&locations_url).unwrap()),
-            ingest_grpc: IngestServiceClient::new(grpc::channel(&ingest_url).unwrap()),
+            ingest_grpc: IngestServiceClient::new(organizer_channel(&ingest_url)),
             events_grpc: EventServiceClient::new(grpc::channel(&events_url).unwrap()),
             events_db: PgPool::connect(&events_database.url).await.unwrap(),
             locations_db: PgPool::connect(&locations_database.url).await.unwrap(),

@@ -1,0 +1,239 @@
+//! Checking credentials where requests arrive (the REST API, ingest): the
+//! organizer's token from the environment, and the tokens the persons
+//! service signs, verified here against the keys it publishes, with no call
+//! per request.
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{Arc, Mutex, RwLock},
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+
+use clap::Args;
+use sha2::{Digest, Sha256};
+use tokio_util::sync::CancellationToken;
+use tonic::transport::Channel;
+use udaconnect_auth::{JwkSet, Principal, TokenError, TokenVerifier};
+use udaconnect_proto::v1::{self, person_service_client::PersonServiceClient};
+use uuid::Uuid;
+
+/// Shortest organizer token accepted: 32 characters, so it cannot be
+/// guessed.
+const MIN_ORGANIZER_TOKEN: usize = 32;
+
+/// How often the keys and the revoked devices are read again: a revoked
+/// device's token stops working within this (plus one call).
+pub const REVOCATION_REFRESH: Duration = Duration::from_secs(15);
+
+/// Shortest time between two key reads prompted by a token of an unknown
+/// key, so made-up key ids cannot make a service hammer persons.
+const UNKNOWN_KEY_REFRESH: Duration = Duration::from_secs(5);
+
+/// Most verified tokens remembered between two refreshes; past it the
+/// memory starts over.
+const MAX_REMEMBERED_TOKENS: usize = 100_000;
+
+/// The organizer's credential.
+#[derive(Clone, Args)]
+pub struct OrganizerArgs {
+    /// The organizer's bearer token: at least 32 characters (`openssl rand
+    /// -hex 32`). Required by the services that take requests;
+    /// `./scripts/run` makes one when it is unset.
+    #[arg(long, env = "ORGANIZER_TOKEN", hide_env_values = true)]
+    pub organizer_token: Option<String>,
+}
+
+impl std::fmt::Debug for OrganizerArgs {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the token.
+        formatter
+            .debug_struct("OrganizerArgs")
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a credential was not accepted.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CredentialError {
+    /// No bearer token.
+    #[error("a bearer token is required")]
+    Missing,
+    /// A token that proves nothing: malformed, forged, expired, foreign.
+    #[error("{0}")]
+    Invalid(String),
+    /// The token of a revoked device.
+    #[error("the device has been revoked")]
+    Revoked,
+    /// Tokens cannot be checked now: persons, whose keys verify them, is
+    /// unreachable.
+    #[error("credentials cannot be checked now; retry later")]
+    Unavailable,
+}
+
+/// A verified token's caller and when the token expires.
+type Remembered = (Principal, u64);
+
+/// Checks credentials. Cheap to clone: clones share the keys, the revoked
+/// devices and the tokens already verified.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    organizer_digest: [u8; 32],
+    verifier: TokenVerifier,
+    revoked: Arc<RwLock<HashSet<Uuid>>>,
+    /// Tokens verified since the last refresh, so a phone's every call does
+    /// not pay for a signature check.
+    verified: Arc<RwLock<HashMap<Box<str>, Remembered>>>,
+    persons: PersonServiceClient<Channel>,
+    last_prompted_refresh: Arc<Mutex<Option<Instant>>>,
+}
+
+impl Credentials {
+    /// Checks the organizer's token and the tokens of the persons service
+    /// reached through `persons`.
+    pub fn new(organizer: &OrganizerArgs, persons: Channel) -> anyhow::Result<Self> {
+        let token = organizer
+            .organizer_token
+            .as_deref()
+            .filter(|token| token.chars().count() >= MIN_ORGANIZER_TOKEN)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "ORGANIZER_TOKEN must be set, at least {MIN_ORGANIZER_TOKEN} characters"
+                )
+            })?;
+        Ok(Self {
+            organizer_digest: Sha256::digest(token.as_bytes()).into(),
+            verifier: TokenVerifier::default(),
+            revoked: Arc::default(),
+            verified: Arc::default(),
+            persons: PersonServiceClient::new(persons),
+            last_prompted_refresh: Arc::default(),
+        })
+    }
+
+    /// Reads the keys and revoked devices every [`REVOCATION_REFRESH`]
+    /// until `shutdown`.
+    pub async fn refresh_until(self, shutdown: CancellationToken) {
+        loop {
+            if let Err(status) = self.refresh().await {
+                tracing::warn!(%status, "cannot read the token keys and revocations");
+            }
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                () = tokio::time::sleep(REVOCATION_REFRESH) => {}
+            }
+        }
+    }
+
+    async fn refresh(&self) -> Result<(), tonic::Status> {
+        let (mut keys_client, mut revocations_client) =
+            (self.persons.clone(), self.persons.clone());
+        let (keys, revoked) = tokio::try_join!(
+            keys_client.get_key_set(v1::GetKeySetRequest {}),
+            revocations_client.list_revoked_devices(v1::ListRevokedDevicesRequest {}),
+        )?;
+        let keys = keys.into_inner();
+        let set: JwkSet = serde_json::from_str(&keys.jwks)
+            .map_err(|error| tonic::Status::internal(format!("unreadable key set: {error}")))?;
+        self.verifier.replace_keys(&keys.issuer, &set);
+        let revoked: HashSet<Uuid> = revoked
+            .into_inner()
+            .device_ids
+            .iter()
+            .filter_map(|id| id.parse().ok())
+            .collect();
+        *write(&self.revoked) = revoked;
+        // Verified again against what is trusted now.
+        write(&self.verified).clear();
+        Ok(())
+    }
+
+    /// The caller an `Authorization` value (`Bearer <token>`) proves.
+    pub async fn authenticate(
+        &self,
+        authorization: Option<&str>,
+    ) -> Result<Principal, CredentialError> {
+        let token = authorization
+            .and_then(|value| {
+                let (scheme, token) = value.split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+            })
+            .filter(|token| !token.is_empty())
+            .ok_or(CredentialError::Missing)?;
+        if <[u8; 32]>::from(Sha256::digest(token.as_bytes())) == self.organizer_digest {
+            return Ok(Principal::Organizer);
+        }
+        let principal = match self.remembered(token) {
+            Some(principal) => principal,
+            None => self.verify(token).await?,
+        };
+        if let Principal::Device { device_id, .. } = &principal
+            && self.is_revoked(device_id)
+        {
+            return Err(CredentialError::Revoked);
+        }
+        Ok(principal)
+    }
+
+    /// Whether the device has been revoked (as of the last refresh), for
+    /// callers that hold a connection open past the first check.
+    pub fn is_revoked(&self, device_id: &Uuid) -> bool {
+        read(&self.revoked).contains(device_id)
+    }
+
+    fn remembered(&self, token: &str) -> Option<Principal> {
+        let (principal, expires) = read(&self.verified).get(token).cloned()?;
+        (now() < expires).then_some(principal)
+    }
+
+    async fn verify(&self, token: &str) -> Result<Principal, CredentialError> {
+        let claims = match self.verifier.verify(token) {
+            Err(TokenError::UnknownKey) if self.may_refresh_now() => {
+                // Perhaps a key made since the last read.
+                self.refresh().await.map_err(|status| {
+                    tracing::warn!(%status, "cannot read the token keys");
+                    CredentialError::Unavailable
+                })?;
+                self.verifier.verify(token)
+            }
+            verified => verified,
+        }
+        .map_err(|error| CredentialError::Invalid(error.to_string()))?;
+        let principal = Principal::from_claims(&claims)
+            .ok_or_else(|| CredentialError::Invalid("the token names no person".into()))?;
+        let mut verified = write(&self.verified);
+        if verified.len() >= MAX_REMEMBERED_TOKENS {
+            verified.clear();
+        }
+        verified.insert(token.into(), (principal.clone(), claims.exp));
+        Ok(principal)
+    }
+
+    fn may_refresh_now(&self) -> bool {
+        let mut last = self
+            .last_prompted_refresh
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let now = Instant::now();
+        if last.is_some_and(|last| now.duration_since(last) < UNKNOWN_KEY_REFRESH) {
+            return false;
+        }
+        *last = Some(now);
+        true
+    }
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
