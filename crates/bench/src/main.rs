@@ -21,6 +21,7 @@ mod machine;
 mod pipeline;
 mod services;
 mod stats;
+mod token_checks;
 mod unary;
 mod write;
 
@@ -78,6 +79,9 @@ enum Command {
     AttendanceRebuild(attendance::rebuild::Args),
     /// `GET /api/persons/{id}/shared` latency on a large event.
     AttendanceShared(attendance::shared::Args),
+    /// What checking a caller's token costs per call, against one ping's
+    /// share of the machine in one-ping-per-call ingest.
+    TokenChecks(token_checks::Args),
     /// The machine, database and tools the figures were measured with, for
     /// the report's header.
     Machine(machine::Args),
@@ -103,6 +107,7 @@ async fn main() -> anyhow::Result<()> {
         Command::AttendanceShared(args) => {
             attendance::shared::run(admin_url, args).await?.to_string()
         }
+        Command::TokenChecks(args) => token_checks::run(admin_url, args).await?.to_string(),
         Command::Pipeline(args) => pipeline::run(admin_url, args, out).await?.to_string(),
         // A struct, not a JSON value, keeps the fields in their order.
         Command::Machine(args) => serde_json::to_string(&machine::run(admin_url, args).await?)?,

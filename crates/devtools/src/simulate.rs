@@ -37,9 +37,9 @@ pub struct SimulateArgs {
     #[allow(missing_docs)]
     pub persons: PersonsPeerArgs,
     /// The organizer's token, with which the simulator sends every
-    /// attendee's pings, as a venue's own location feed would.
+    /// attendee's pings, as a venue's own location feed would. Required.
     #[arg(long, env = "ORGANIZER_TOKEN", hide_env_values = true)]
-    pub organizer_token: String,
+    pub organizer_token: Option<String>,
     /// Attendees to create and simulate.
     #[arg(long, default_value_t = 200)]
     pub attendees: u32,
@@ -277,7 +277,11 @@ fn transmission(
     let interval = TimeDelta::from_std(args.ping_interval)?;
     Ok(Transmission {
         ingest_url: &args.ingest.ingest_url,
-        token: &args.organizer_token,
+        token: args.organizer_token.as_deref().ok_or_else(|| {
+            anyhow::anyhow!(
+                "set ORGANIZER_TOKEN: the simulator sends pings with the organizer's token"
+            )
+        })?,
         start,
         interval,
         steps: ((end - start).num_milliseconds() / interval.num_milliseconds()).max(1) as u64,

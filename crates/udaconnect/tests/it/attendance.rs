@@ -849,7 +849,7 @@ async fn a_simulated_event_is_attended_as_the_simulator_planned() {
             persons: PersonsPeerArgs {
                 persons_url: app.persons_url.clone(),
             },
-            organizer_token: ORGANIZER_TOKEN.to_owned(),
+            organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
             attendees: 60,
             minutes: 120,
             ping_interval: Duration::from_secs(10),

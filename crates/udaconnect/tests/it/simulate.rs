@@ -46,7 +46,7 @@ async fn play(app: &TestApp, conference: Conference) -> (Vec<Visit>, DateTime<Ut
             persons: PersonsPeerArgs {
                 persons_url: app.persons_url.clone(),
             },
-            organizer_token: ORGANIZER_TOKEN.to_owned(),
+            organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
             attendees: conference.attendees,
             minutes: conference.minutes,
             ping_interval: std::time::Duration::from_secs(10),
