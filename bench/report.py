@@ -431,6 +431,33 @@ def main():
             say(findings.read_text().rstrip("\n"))
             say("")
 
+    checks = load(results, "token-checks")
+    if checks:
+        say("## Credentials")
+        say("")
+        say("What checking a caller's token costs per call (`udaconnect-bench token-checks`, in "
+            "process, one core), against one ping's share of the machine when the ingest service "
+            "takes one ping per call on its own (the consumers paused, §1): the issue allows 5 %.")
+        say("")
+        ingest_alone = [r for r in load(results, "pipeline")
+                        if r.get("benchmark") == "unary" and r.get("label") == "consumers-paused"]
+        budget_ns = None
+        if ingest_alone:
+            rate = median(ingest_alone, "closed_loop_pings_per_second")
+            budget_ns = checks[0].get("cores", 2) * 1e9 / rate
+        rows = []
+        for path, label in [("organizer_ns", "the organizer's token (SHA-256, compared)"),
+                            ("device_remembered_ns", "a phone's token, remembered"),
+                            ("device_signature_ns", "a phone's token, first time (Ed25519 signature)")]:
+            share = f"{statistics.median(values(checks, path)) / budget_ns * 100:.2f} %" if budget_ns else "—"
+            rows.append([label, spread(checks, path) + " ns", share])
+        say(table(["token", "per check", "of one ping's share (ingest alone)"], rows))
+        say("")
+        say("A phone's token is verified once and remembered until the keys are read again "
+            "(every 15 s), so its calls pay the remembered figure; the first call of each phone "
+            "after a refresh pays the signature.")
+        say("")
+
     # Findings and before/after figures of the profiling, kept by hand.
     profile = Path(__file__).with_name("profile.md")
     if profile.exists():

@@ -143,6 +143,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     }
     Ok(serde_json::json!({
         "benchmark": "token-checks",
+        "cores": cores,
         "organizer_ns": organizer_ns.round(),
         "device_remembered_ns": remembered_ns.round(),
         "device_signature_ns": signature_ns.round(),
