@@ -3,14 +3,17 @@
 //! route's rule is in [`access`]; the rules a handler alone can apply
 //! (whose ping, whose location) go through [`Caller`].
 
+use std::net::SocketAddr;
+
 use axum::{
-    extract::{MatchedPath, RawPathParams, Request, State},
+    extract::{ConnectInfo, MatchedPath, RawPathParams, Request, State},
     http::{Method, header},
     middleware::Next,
     response::Response,
 };
 use udaconnect_auth::Principal;
 use udaconnect_persons::CredentialError;
+use udaconnect_runtime::rate_limit::Caller as RateCaller;
 
 use crate::{problem::ApiError, state::ApiState};
 
@@ -99,25 +102,43 @@ pub async fn authorize(
     mut request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(address)| *address);
     let route = path.as_ref().map(MatchedPath::as_str).unwrap_or_default();
+    // Anonymous calls, and calls with credentials that prove nothing, are
+    // limited by the address they come from (guessing codes or tokens
+    // costs time); the others by whom they prove.
+    let by_address = || match peer {
+        Some(address) => limit(&state, RateCaller::Address(address.ip())),
+        None => Ok(()),
+    };
     // A method the route does not serve (405) has no rule, nor would a
     // route added without one: both are the organizer's alone.
     let rule = access(request.method(), route).unwrap_or(Access::Organizer);
     if rule == Access::Public {
+        by_address()?;
         return Ok(next.run(request).await);
     }
     let authorization = request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok());
-    let principal = state
-        .credentials
-        .authenticate(authorization)
-        .await
-        .map_err(|error| match error {
-            CredentialError::Unavailable => ApiError::CredentialsUnavailable,
-            other => ApiError::Unauthenticated(other.to_string()),
-        })?;
+    let principal = match state.credentials.authenticate(authorization).await {
+        Ok(principal) => principal,
+        Err(CredentialError::Unavailable) => return Err(ApiError::CredentialsUnavailable),
+        Err(error) => {
+            by_address()?;
+            return Err(ApiError::Unauthenticated(error.to_string()));
+        }
+    };
+    match &principal {
+        Principal::Organizer => {}
+        Principal::Device { device_id, .. } => limit(&state, RateCaller::Device(*device_id))?,
+        Principal::Attendee { person_id } => limit(&state, RateCaller::Person(*person_id))?,
+        Principal::Service { .. } => by_address()?,
+    }
     match rule {
         Access::Public | Access::SignedIn => {}
         Access::Organizer => {
@@ -152,4 +173,12 @@ pub async fn authorize(
     }
     request.extensions_mut().insert(Caller(principal));
     Ok(next.run(request).await)
+}
+
+/// Takes one request from the caller's allowance, or answers 429.
+fn limit(state: &ApiState, caller: RateCaller) -> Result<(), ApiError> {
+    state
+        .limiter
+        .check(caller)
+        .map_err(ApiError::TooManyRequests)
 }

@@ -45,6 +45,7 @@ use udaconnect_runtime::{
     BoundAddresses, Service, admin,
     config::{KafkaArgs, parse_duration},
     grpc,
+    rate_limit::RateLimiter,
 };
 use udaconnect_telemetry::RequestMetricsLayer;
 use utoipa::OpenApi;
@@ -75,6 +76,13 @@ pub struct ApiConfig {
     /// that port). `all` adds the page it serves.
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<AllowedOrigin>,
+    /// Requests per second each phone, person or anonymous address may
+    /// make on average (the organizer is not limited); past it, 429.
+    #[arg(long, env = "API_RATE_LIMIT_PER_SECOND", default_value_t = 10.0)]
+    pub rate_limit_per_second: f64,
+    /// Requests each may make at once before the average applies.
+    #[arg(long, env = "API_RATE_LIMIT_BURST", default_value_t = 50.0)]
+    pub rate_limit_burst: f64,
 }
 
 /// The REST API, bound and ready to serve.
@@ -115,6 +123,7 @@ impl ApiServer {
                 grpc::channel(events_url)?,
                 publisher,
                 credentials,
+                RateLimiter::new(config.rate_limit_per_second, config.rate_limit_burst),
             ),
             request_timeout: config.request_timeout,
             allowed_origins: config.cors_allowed_origins.clone(),
@@ -161,7 +170,9 @@ impl Service for ApiServer {
                     tracing::warn!(%error, "cannot set TCP_NODELAY");
                 }
             });
-            let app = router(self.state, self.request_timeout, self.allowed_origins);
+            let app = router(self.state, self.request_timeout, self.allowed_origins)
+                // The caller's address, for the rate limits of anonymous calls.
+                .into_make_service_with_connect_info::<SocketAddr>();
             let served = axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown.cancelled_owned())
                 .await;

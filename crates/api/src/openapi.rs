@@ -100,7 +100,8 @@ use crate::{
 pub struct ApiDoc;
 
 /// Declares the bearer scheme, and on every operation that requires it the
-/// 401 and 403 it may answer, so clients and fuzzers know them.
+/// 401 and 403 it may answer (and on every operation the 429 of the rate
+/// limits), so clients and fuzzers know them.
 struct BearerTokens;
 
 impl Modify for BearerTokens {
@@ -132,6 +133,18 @@ impl Modify for BearerTokens {
             .into_iter()
             .flatten()
             {
+                operation.responses.responses.insert(
+                    "429".to_owned(),
+                    RefOr::T(
+                        Response::builder()
+                            .description(
+                                "Too many requests from this phone, person or address; \
+                                 `Retry-After` says when to try again",
+                            )
+                            .content("application/problem+json", problem())
+                            .build(),
+                    ),
+                );
                 let public = operation
                     .security
                     .as_ref()

@@ -53,6 +53,10 @@ pub enum ApiError {
     /// The caller is known but may not do this (403).
     #[error("{0}")]
     Forbidden(String),
+    /// The caller made too many requests; `Retry-After` says when to try
+    /// again (429).
+    #[error("too many requests; retry in {} s", .0.as_secs().max(1))]
+    TooManyRequests(std::time::Duration),
     /// Credentials cannot be checked now: the persons service, whose keys
     /// verify them, is unreachable (503).
     #[error("credentials cannot be checked now; retry later")]
@@ -112,6 +116,7 @@ impl ApiError {
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, None),
             Self::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, None),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, None),
+            Self::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, None),
             Self::CredentialsUnavailable => (StatusCode::SERVICE_UNAVAILABLE, None),
             Self::Conflict(_) => (StatusCode::CONFLICT, None),
             Self::Timeout | Self::NotAccepted(_) => (StatusCode::SERVICE_UNAVAILABLE, None),
@@ -158,6 +163,12 @@ impl IntoResponse for ApiError {
             Json(problem),
         )
             .into_response();
+        if let Self::TooManyRequests(wait) = &self
+            && let Ok(seconds) =
+                header::HeaderValue::from_str(&wait.as_secs_f64().ceil().max(1.0).to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, seconds);
+        }
         if status == StatusCode::UNAUTHORIZED {
             // RFC 6750: say which scheme would be accepted.
             response.headers_mut().insert(

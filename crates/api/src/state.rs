@@ -11,6 +11,7 @@ use udaconnect_proto::v1::{
     self, event_service_client::EventServiceClient, location_service_client::LocationServiceClient,
     person_service_client::PersonServiceClient,
 };
+use udaconnect_runtime::rate_limit::RateLimiter;
 
 use crate::{json::PersonJson, problem::ApiError};
 
@@ -28,6 +29,8 @@ pub(crate) struct ApiState {
     pub(crate) publisher: LocationPublisher,
     pub(crate) peers: Vec<(&'static str, Channel)>,
     pub(crate) credentials: Credentials,
+    /// Requests per caller; the organizer is not limited.
+    pub(crate) limiter: RateLimiter,
 }
 
 impl ApiState {
@@ -39,6 +42,7 @@ impl ApiState {
         events: Channel,
         publisher: LocationPublisher,
         credentials: Credentials,
+        limiter: RateLimiter,
     ) -> Self {
         Self {
             peers: vec![
@@ -55,6 +59,7 @@ impl ApiState {
                 .max_decoding_message_size(MAX_CONNECTION_ANSWER_BYTES),
             publisher,
             credentials,
+            limiter,
         }
     }
 

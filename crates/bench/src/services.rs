@@ -124,6 +124,9 @@ impl Services {
                 listen: SocketAddr::from(([127, 0, 0, 1], 0)),
                 request_timeout: API_REQUEST_TIMEOUT,
                 cors_allowed_origins: Vec::new(),
+                // The benchmarks call as the organizer, whom no limit holds.
+                rate_limit_per_second: 10.0,
+                rate_limit_burst: 50.0,
             },
             &kafka,
             &persons_url,

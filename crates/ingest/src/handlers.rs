@@ -12,7 +12,10 @@ use udaconnect_proto::{
     limits::MAX_PINGS_PER_BATCH,
     v1::{self, ingest_service_server::IngestService},
 };
-use udaconnect_runtime::grpc::ServiceError;
+use udaconnect_runtime::{
+    grpc::ServiceError,
+    rate_limit::{Caller, RateLimiter},
+};
 
 use crate::{
     admission::{Admission, Admitter, Sender, count_rejections, log_not_accepted, not_accepted},
@@ -26,16 +29,54 @@ const ACKS_BUFFERED: usize = 16;
 #[derive(Debug, Clone)]
 pub(crate) struct Ingest {
     admitter: Admitter,
+    limiter: RateLimiter,
     stream_idle_timeout: Duration,
 }
 
 impl Ingest {
-    /// Handlers admitting pings through `admitter`; a stream with no ping
-    /// for `stream_idle_timeout` is ended.
-    pub(crate) fn new(admitter: Admitter, stream_idle_timeout: Duration) -> Self {
+    /// Handlers admitting pings through `admitter`, each caller's calls
+    /// within `limiter`; a stream with no ping for `stream_idle_timeout` is
+    /// ended.
+    pub(crate) fn new(
+        admitter: Admitter,
+        limiter: RateLimiter,
+        stream_idle_timeout: Duration,
+    ) -> Self {
         Self {
             admitter,
+            limiter,
             stream_idle_timeout,
+        }
+    }
+
+    /// Who sends the request's pings (its `authorization` metadata,
+    /// checked), within their rate limit: a phone's by its device, calls
+    /// that prove no one by their address, the organizer's unlimited.
+    async fn sender_of<T>(&self, request: &Request<T>) -> Result<Sender, Status> {
+        let authorization = request
+            .metadata()
+            .get("authorization")
+            .and_then(|value| value.to_str().ok());
+        let by_address = || match request.remote_addr() {
+            Some(address) => limit(&self.limiter, Caller::Address(address.ip())),
+            None => Ok(()),
+        };
+        match self.admitter.sender(authorization).await {
+            Ok(Sender::Organizer) => Ok(Sender::Organizer),
+            Ok(Sender::Device {
+                person_id,
+                device_id,
+            }) => {
+                limit(&self.limiter, Caller::Device(device_id))?;
+                Ok(Sender::Device {
+                    person_id,
+                    device_id,
+                })
+            }
+            Err(error) => {
+                by_address()?;
+                Err(error.into())
+            }
         }
     }
 
@@ -114,13 +155,15 @@ impl Ingest {
     }
 }
 
-/// Who sends the request's pings: its `authorization` metadata, checked.
-async fn sender_of<T>(admitter: &Admitter, request: &Request<T>) -> Result<Sender, Status> {
-    let authorization = request
-        .metadata()
-        .get("authorization")
-        .and_then(|value| value.to_str().ok());
-    Ok(admitter.sender(authorization).await?)
+/// Takes one call from the caller's allowance, or answers
+/// RESOURCE_EXHAUSTED saying when to retry.
+fn limit(limiter: &RateLimiter, caller: Caller) -> Result<(), Status> {
+    limiter.check(caller).map_err(|wait| {
+        Status::resource_exhausted(format!(
+            "too many calls; retry in {} s",
+            wait.as_secs_f64().ceil().max(1.0)
+        ))
+    })
 }
 
 /// The trace context for the events a request produces.
@@ -136,7 +179,7 @@ fn request_traceparent<T>(request: &Request<T>) -> String {
 #[tonic::async_trait]
 impl IngestService for Ingest {
     async fn send_ping(&self, request: Request<v1::Ping>) -> Result<Response<v1::PingAck>, Status> {
-        let sender = sender_of(&self.admitter, &request).await?;
+        let sender = self.sender_of(&request).await?;
         let traceparent = request_traceparent(&request);
         Ok(Response::new(
             self.send_one(request.into_inner(), &traceparent, sender)
@@ -148,7 +191,7 @@ impl IngestService for Ingest {
         &self,
         request: Request<v1::PingBatch>,
     ) -> Result<Response<v1::PingBatchAck>, Status> {
-        let sender = sender_of(&self.admitter, &request).await?;
+        let sender = self.sender_of(&request).await?;
         let traceparent = request_traceparent(&request);
         Ok(Response::new(
             self.send_batch(request.into_inner().pings, &traceparent, sender)
@@ -162,7 +205,7 @@ impl IngestService for Ingest {
         &self,
         request: Request<Streaming<v1::Ping>>,
     ) -> Result<Response<Self::StreamPingsStream>, Status> {
-        let sender = sender_of(&self.admitter, &request).await?;
+        let sender = self.sender_of(&request).await?;
         let traceparent = request_traceparent(&request);
         let (acks, answers) = mpsc::channel(ACKS_BUFFERED);
         tokio::spawn(stream::serve(

@@ -25,6 +25,7 @@ use udaconnect_runtime::{
     admin::ReadinessCheck,
     config::{KafkaArgs, parse_duration},
     grpc::{self, GrpcListeners, GrpcService},
+    rate_limit::RateLimiter,
     topics,
 };
 
@@ -49,6 +50,14 @@ pub struct IngestConfig {
     /// ack); the phone opens a new one when it has more to send.
     #[arg(long, env = "INGEST_STREAM_IDLE_TIMEOUT", default_value = "5m", value_parser = parse_duration)]
     pub stream_idle_timeout: Duration,
+    /// Calls per second each phone (and each address whose calls prove no
+    /// one) may make on average; past it, RESOURCE_EXHAUSTED. A stream is
+    /// one call. The organizer is not limited.
+    #[arg(long, env = "INGEST_RATE_LIMIT_PER_SECOND", default_value_t = 10.0)]
+    pub rate_limit_per_second: f64,
+    /// Calls each may make at once before the average applies.
+    #[arg(long, env = "INGEST_RATE_LIMIT_BURST", default_value_t = 50.0)]
+    pub rate_limit_burst: f64,
 }
 
 /// The ingest service, bound and ready to serve.
@@ -58,6 +67,7 @@ pub struct IngestServer {
     publisher: LocationPublisher,
     persons: PersonDirectory,
     credentials: Credentials,
+    limiter: RateLimiter,
     stream_idle_timeout: Duration,
 }
 
@@ -90,6 +100,7 @@ impl IngestServer {
             ),
             persons: PersonDirectory::new(persons),
             credentials,
+            limiter: RateLimiter::new(config.rate_limit_per_second, config.rate_limit_burst),
             stream_idle_timeout: config.stream_idle_timeout,
         })
     }
@@ -126,6 +137,7 @@ impl Service for IngestServer {
             readiness: kafka_readiness(publisher.clone()),
             routes: Routes::new(IngestServiceServer::new(handlers::Ingest::new(
                 Admitter::new(publisher.clone(), self.persons, self.credentials),
+                self.limiter,
                 self.stream_idle_timeout,
             ))),
         };

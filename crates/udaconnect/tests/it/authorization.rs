@@ -15,7 +15,7 @@ use udaconnect_runtime::grpc::{self, BearerToken};
 use utoipa::OpenApi;
 use uuid::Uuid;
 
-use crate::support::{ORGANIZER_TOKEN, TestApp};
+use crate::support::{ORGANIZER_TOKEN, Options, TestApp};
 
 /// The person whose data the requests address, and another one.
 const SELF: i64 = 1;
@@ -581,4 +581,79 @@ async fn a_revoked_phone_s_open_stream_ends() {
         .await
         .unwrap_err();
     assert_eq!(status.code(), tonic::Code::Unauthenticated);
+}
+
+/// One caller past its allowance is told to wait (429 with Retry-After;
+/// RESOURCE_EXHAUSTED) while another caller, and the organizer, go on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_past_its_rate_limit_waits_and_no_one_else_does() {
+    let app = TestApp::spawn_with(Options {
+        rate_limit: (1.0, 3.0),
+        ..Options::default()
+    })
+    .await;
+    let person = app
+        .http
+        .post(format!("{}/api/persons", app.api_url))
+        .json(&serde_json::json!({"first_name": "Rate", "last_name": "Limit", "company_name": "U"}))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    // Redeeming a code is anonymous: this address's allowance, which the
+    // guesses below then use up.
+    let phone = token(&redeem(&app, person, "device").await);
+    let anonymous = reqwest::Client::new();
+    let guess = || {
+        anonymous
+            .post(format!("{}/api/enrollments", app.api_url))
+            .json(&serde_json::json!({"code": "0000-0000-0000", "enrollment": "web"}))
+            .send()
+    };
+    let mut refused = None;
+    for attempt in 0..6 {
+        let answer = guess().await.unwrap();
+        if answer.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(attempt >= 1, "the allowance is three calls at once");
+            refused = Some(answer);
+            break;
+        }
+        assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let refused = refused.expect("guessing codes fast is refused");
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&wait), "{wait}");
+    let problem: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(problem["status"], 429);
+
+    // A phone has an allowance of its own, and ingest counts its calls too.
+    let mut ingest = ingest_as(&app, Some(&phone));
+    let mut exhausted = None;
+    for _ in 0..5 {
+        if let Err(status) = ingest.send_ping(ping(person)).await {
+            exhausted = Some(status);
+            break;
+        }
+    }
+    let status = exhausted.expect("the phone's fourth call in a second is refused");
+    assert_eq!(status.code(), tonic::Code::ResourceExhausted, "{status:?}");
+
+    // The organizer is not limited.
+    for _ in 0..10 {
+        let answer = app
+            .http
+            .get(format!("{}/api/persons/{person}", app.api_url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::OK);
+    }
 }

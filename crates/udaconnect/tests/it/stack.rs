@@ -67,6 +67,8 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
         ingest: IngestConfig {
             listeners: IngestListenArgs::loopback(),
             stream_idle_timeout: Duration::from_secs(300),
+            rate_limit_per_second: 10.0,
+            rate_limit_burst: 50.0,
         },
         consumer: LocationConsumerConfig {
             consumer_group: "location-consumer".to_owned(),

@@ -47,12 +47,18 @@ use crate::broker::{Broker, Storage};
 /// The organizer's token of every test stack.
 pub const ORGANIZER_TOKEN: &str = "organizer-token-of-the-tests-0123456789abcdef";
 
-/// The API's settings in tests: any port.
+/// Rate limits (calls per second, burst) no test reaches unless it means
+/// to.
+pub const UNLIMITED: (f64, f64) = (1e9, 1e9);
+
+/// The API's settings in tests: any port, no rate limit in the way.
 pub fn api_config(request_timeout: Duration) -> ApiConfig {
     ApiConfig {
         listen: any_port(),
         request_timeout,
         cors_allowed_origins: Vec::new(),
+        rate_limit_per_second: UNLIMITED.0,
+        rate_limit_burst: UNLIMITED.1,
     }
 }
 
@@ -215,6 +221,8 @@ pub struct Options {
     pub idempotent_producer: bool,
     /// How long ingest keeps a stream with no ping open.
     pub stream_idle_timeout: Duration,
+    /// The API's and ingest's rate limits: calls per second, burst.
+    pub rate_limit: (f64, f64),
 }
 
 impl Default for Options {
@@ -226,6 +234,7 @@ impl Default for Options {
             produce_timeout: Duration::from_secs(10),
             idempotent_producer: true,
             stream_idle_timeout: Duration::from_secs(300),
+            rate_limit: UNLIMITED,
         }
     }
 }
@@ -434,7 +443,11 @@ impl TestApp {
         Task::spawn(events, shutdown.clone());
 
         let api = ApiServer::build(
-            &api_config(Duration::from_secs(30)),
+            &ApiConfig {
+                rate_limit_per_second: options.rate_limit.0,
+                rate_limit_burst: options.rate_limit.1,
+                ..api_config(Duration::from_secs(30))
+            },
             &kafka,
             &persons_url,
             &locations_url,
@@ -450,6 +463,8 @@ impl TestApp {
             &IngestConfig {
                 listeners: IngestListenArgs::loopback(),
                 stream_idle_timeout: options.stream_idle_timeout,
+                rate_limit_per_second: options.rate_limit.0,
+                rate_limit_burst: options.rate_limit.1,
             },
             &kafka,
             &persons_url,
