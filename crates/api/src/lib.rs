@@ -78,10 +78,20 @@ pub struct ApiConfig {
     pub cors_allowed_origins: Vec<AllowedOrigin>,
     /// Requests per second each phone, person or anonymous address may
     /// make on average (the organizer is not limited); past it, 429.
-    #[arg(long, env = "API_RATE_LIMIT_PER_SECOND", default_value_t = 10.0)]
+    #[arg(
+        id = "api-rate-limit-per-second",
+        long = "api-rate-limit-per-second",
+        env = "API_RATE_LIMIT_PER_SECOND",
+        default_value_t = 10.0
+    )]
     pub rate_limit_per_second: f64,
     /// Requests each may make at once before the average applies.
-    #[arg(long, env = "API_RATE_LIMIT_BURST", default_value_t = 50.0)]
+    #[arg(
+        id = "api-rate-limit-burst",
+        long = "api-rate-limit-burst",
+        env = "API_RATE_LIMIT_BURST",
+        default_value_t = 50.0
+    )]
     pub rate_limit_burst: f64,
 }
 

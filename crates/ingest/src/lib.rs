@@ -53,10 +53,20 @@ pub struct IngestConfig {
     /// Calls per second each phone (and each address whose calls prove no
     /// one) may make on average; past it, RESOURCE_EXHAUSTED. A stream is
     /// one call. The organizer is not limited.
-    #[arg(long, env = "INGEST_RATE_LIMIT_PER_SECOND", default_value_t = 10.0)]
+    #[arg(
+        id = "ingest-rate-limit-per-second",
+        long = "ingest-rate-limit-per-second",
+        env = "INGEST_RATE_LIMIT_PER_SECOND",
+        default_value_t = 10.0
+    )]
     pub rate_limit_per_second: f64,
     /// Calls each may make at once before the average applies.
-    #[arg(long, env = "INGEST_RATE_LIMIT_BURST", default_value_t = 50.0)]
+    #[arg(
+        id = "ingest-rate-limit-burst",
+        long = "ingest-rate-limit-burst",
+        env = "INGEST_RATE_LIMIT_BURST",
+        default_value_t = 50.0
+    )]
     pub rate_limit_burst: f64,
 }
 
