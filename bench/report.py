@@ -453,9 +453,9 @@ def main():
             rows.append([label, spread(checks, path) + " ns", share])
         say(table(["token", "per check", "of one ping's share (ingest alone)"], rows))
         say("")
-        say("A phone's token is verified once and remembered until the keys are read again "
-            "(every 15 s), so its calls pay the remembered figure; the first call of each phone "
-            "after a refresh pays the signature.")
+        say("A phone's token is verified once and remembered until it expires or its key is "
+            "retired, so its calls pay the remembered figure; only its first call pays the "
+            "signature.")
         say("")
 
     # Findings and before/after figures of the profiling, kept by hand.

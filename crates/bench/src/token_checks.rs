@@ -1,7 +1,7 @@
 //! What checking a caller's token costs each call, in process: the
 //! organizer's token (a hash), a phone's device token the first time (an
-//! Ed25519 signature check) and every time after (remembered until the next
-//! key refresh). Compared with one ping's share of the machine when the
+//! Ed25519 signature check) and every time after (remembered until it
+//! expires or its key is retired). Compared with one ping's share of the machine when the
 //! ingest service takes one ping per call, it says what credentials cost
 //! that path.
 

@@ -29,8 +29,7 @@ pub const REVOCATION_REFRESH: Duration = Duration::from_secs(15);
 /// key, so made-up key ids cannot make a service hammer persons.
 const UNKNOWN_KEY_REFRESH: Duration = Duration::from_secs(5);
 
-/// Most verified tokens remembered between two refreshes; past it the
-/// memory starts over.
+/// Most verified tokens remembered; past it the memory starts over.
 const MAX_REMEMBERED_TOKENS: usize = 100_000;
 
 /// The organizer's credential.
@@ -70,8 +69,9 @@ pub enum CredentialError {
     Unavailable,
 }
 
-/// A verified token's caller and when the token expires.
-type Remembered = (Principal, u64);
+/// A verified token's caller, when the token expires, and the key that
+/// signed it.
+type Remembered = (Principal, u64, String);
 
 /// Checks credentials. Cheap to clone: clones share the keys, the revoked
 /// devices and the tokens already verified.
@@ -80,8 +80,9 @@ pub struct Credentials {
     organizer_digest: [u8; 32],
     verifier: TokenVerifier,
     revoked: Arc<RwLock<HashSet<Uuid>>>,
-    /// Tokens verified since the last refresh, so a phone's every call does
-    /// not pay for a signature check.
+    /// Tokens verified, until they expire or their key is no longer
+    /// published, so a phone's every call does not pay for a signature
+    /// check (revocation is checked on every call regardless).
     verified: Arc<RwLock<HashMap<Box<str>, Remembered>>>,
     persons: PersonServiceClient<Channel>,
     last_prompted_refresh: Arc<Mutex<Option<Instant>>>,
@@ -142,8 +143,8 @@ impl Credentials {
             .filter_map(|id| id.parse().ok())
             .collect();
         *write(&self.revoked) = revoked;
-        // Verified again against what is trusted now.
-        write(&self.verified).clear();
+        // A retired key's tokens are verified again, and refused.
+        write(&self.verified).retain(|_, (_, _, key_id)| self.verifier.knows_key(key_id));
         Ok(())
     }
 
@@ -181,8 +182,9 @@ impl Credentials {
     }
 
     fn remembered(&self, token: &str) -> Option<Principal> {
-        let (principal, expires) = read(&self.verified).get(token).cloned()?;
-        (now() < expires).then_some(principal)
+        let verified = read(&self.verified);
+        let (principal, expires, _) = verified.get(token)?;
+        (now() < *expires).then(|| principal.clone())
     }
 
     async fn verify(&self, token: &str) -> Result<Principal, CredentialError> {
@@ -204,7 +206,8 @@ impl Credentials {
         if verified.len() >= MAX_REMEMBERED_TOKENS {
             verified.clear();
         }
-        verified.insert(token.into(), (principal.clone(), claims.exp));
+        let key_id = TokenVerifier::key_id_of(token).unwrap_or_default();
+        verified.insert(token.into(), (principal.clone(), claims.exp, key_id));
         Ok(principal)
     }
 
