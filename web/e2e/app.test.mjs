@@ -242,6 +242,18 @@ describe('the web page', () => {
     assert.equal(await page.getByRole('heading', { name: 'Add a person' }).count(), 0);
     assert.equal(new URL(page.url()).searchParams.get('person'), '5');
 
+    // Everything stored about them, as the API exports it.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download my data' }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), 'udaconnect-person-5.json');
+    const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
+    assert.equal(exported.person.id, 5);
+    const stored = await api('/api/persons/5/export');
+    assert.equal(exported.locations.length, stored.locations.length);
+    assert.ok(exported.locations.length > 0, 'the starter data has pings of person 5');
+
     // The code is used up; signing out brings the sign-in back, and the code no longer works.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Sign-in code or organizer token').fill(code);

@@ -1,6 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient, type Event, type Session } from './api';
 import { App } from './App';
 import { ATTENDANCE, EVENT, PLAN, SHARED, STATISTICS, TACO } from './test/event';
@@ -34,6 +34,8 @@ function serve(events: Event[]) {
         return json(ATTENDANCE);
       case '/api/persons/5/shared':
         return json(SHARED);
+      case '/api/persons/5/export':
+        return json({ person: TACO, devices: [], visits: [], locations: [] });
       case '/api/persons/5/enrollment-codes':
         return json({ code: '7KQ2-M9XD-4TZP', person_id: 5, expires: '2020-08-18T15:15:00Z' }, 201);
       case '/api/persons/5/contacts':
@@ -152,5 +154,21 @@ describe('App', () => {
     expect(new URL(String(input)).pathname).toBe('/api/persons/5/enrollment-codes');
     expect(init?.method).toBe('POST');
     expect((init?.headers as Record<string, string>).authorization).toBe('Bearer a-token');
+  });
+
+  it('lets an attendee download everything stored about them', async () => {
+    const fetch = serve([EVENT]);
+    const saved = vi.fn((_: Blob) => 'blob:export');
+    // jsdom has no object URLs: the page's download goes through these.
+    URL.createObjectURL = saved;
+    URL.revokeObjectURL = vi.fn();
+    render(<App api={api} session={TACO_SIGNED_IN} onSignOut={() => {}} />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Download my data' }));
+    await vi.waitFor(() => expect(saved).toHaveBeenCalled());
+    const file = saved.mock.calls[0][0];
+    expect(JSON.parse(await file.text()).person.id).toBe(5);
+    const exports = fetch.mock.calls.filter(([input]) => new URL(String(input)).pathname === '/api/persons/5/export');
+    expect(exports).toHaveLength(1);
+    expect((exports[0][1]?.headers as Record<string, string>).authorization).toBe('Bearer a-token');
   });
 });

@@ -6,6 +6,7 @@ import { OrganizerView } from './components/OrganizerView';
 import { PersonForm } from './components/PersonForm';
 import { PersonList } from './components/PersonList';
 import { PersonView, type UpdateView } from './components/PersonView';
+import { DownloadData } from './components/DownloadData';
 import { SignInCode } from './components/SignInCode';
 import { ErrorNotice } from './components/Status';
 import { fullName } from './format';
@@ -108,6 +109,7 @@ export function App({ api, session, onSignOut }: AppProps) {
           <span className="muted">
             {organizer ? 'Signed in as the organizer' : `Signed in as ${selected ? fullName(selected) : 'an attendee'}`}
           </span>{' '}
+          {self !== null && <DownloadData api={api} personId={self} label="Download my data" />}
           <button type="button" className="button button-quiet" onClick={onSignOut}>
             Sign out
           </button>
@@ -147,6 +149,9 @@ export function App({ api, session, onSignOut }: AppProps) {
             {organizer && <PersonForm api={api} onCreated={created} />}
             {organizer && selected && (
               <SignInCode key={selected.id} api={api} personId={selected.id} name={fullName(selected)} />
+            )}
+            {organizer && selected && (
+              <DownloadData api={api} personId={selected.id} label={`Download ${fullName(selected)}'s data`} />
             )}
           </div>
           <div className="pane pane-view">

@@ -400,6 +400,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/persons/{person_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything stored about the person, as one JSON document (an
+         *     attachment): their record, phones, visits and every ping. The person
+         *     themselves, or the organizer (logged).
+         */
+        get: operations["export_person"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/persons/{person_id}/shared": {
         parameters: {
             query?: never;
@@ -978,6 +999,25 @@ export interface components {
             /** @description Family name. */
             last_name: string;
         };
+        /** @description Everything stored about a person. */
+        PersonExportJson: {
+            /** @description Their phones, revoked ones included. */
+            devices: components["schemas"]["DeviceJson"][];
+            /**
+             * Format: date-time
+             * @description When the export was made.
+             */
+            exported_at: string;
+            /**
+             * @description Every ping of theirs, oldest first. Last, because it is written as
+             *     it is read.
+             */
+            locations: components["schemas"]["LocationJson"][];
+            /** @description Their record. */
+            person: components["schemas"]["PersonJson"];
+            /** @description Their visits to booths and rooms, at every event, by start. */
+            visits: components["schemas"]["VisitJson"][];
+        };
         /**
          * @description An attendee.
          * @example {
@@ -1171,6 +1211,33 @@ export interface components {
              * @description 3 per presentation and 2 per booth shared.
              */
             score: number;
+        };
+        /** @description A stay in a booth or room, as the attendance consumer recorded it. */
+        VisitJson: {
+            /**
+             * Format: int64
+             * @description The booth or room.
+             */
+            area_id: number;
+            /** @description `booth` or `room`. */
+            area_kind: string;
+            /** @description Its name on the floor plan. */
+            area_name: string;
+            /**
+             * Format: date-time
+             * @description The last ping in it.
+             */
+            end: string;
+            /**
+             * Format: int64
+             * @description The event of the area.
+             */
+            event_id: number;
+            /**
+             * Format: date-time
+             * @description The first ping in it.
+             */
+            start: string;
         };
         /** @description A booth a person visited. */
         VisitedBoothJson: {
@@ -2707,6 +2774,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnrollmentCodeJson"];
+                };
+            };
+            /** @description The id is not a positive integer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or one that is expired, forged or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this phone, person or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_person: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The person's id */
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person's data */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonExportJson"];
                 };
             };
             /** @description The id is not a positive integer */

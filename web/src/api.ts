@@ -180,7 +180,21 @@ export class ApiClient {
     return this.request(`${path}?${searchParams(query)}`, { signal });
   }
 
+  /** Everything stored about the person, as the JSON file the API hands out. */
+  async exportData(personId: number, signal?: AbortSignal): Promise<Blob> {
+    const path = route('/api/persons/{person_id}/export', { person_id: personId });
+    return (await this.send(path, { signal })).blob();
+  }
+
   private async request<T>(
+    path: string,
+    options: { method?: string; body?: unknown; signal?: AbortSignal; accept?: string },
+  ): Promise<T> {
+    return (await (await this.send(path, options)).json()) as T;
+  }
+
+  /** The API's answer, once it is a success; an ApiError or NetworkError otherwise. */
+  private async send(
     path: string,
     {
       method = 'GET',
@@ -188,7 +202,7 @@ export class ApiClient {
       signal,
       accept = 'application/json',
     }: { method?: string; body?: unknown; signal?: AbortSignal; accept?: string },
-  ): Promise<T> {
+  ): Promise<Response> {
     const headers: Record<string, string> = { accept };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token !== null) headers.authorization = `Bearer ${this.token}`;
@@ -206,7 +220,7 @@ export class ApiClient {
     }
     if (response.status === 401 && this.token !== null) this.onSignedOut();
     if (!response.ok) throw new ApiError(await readProblem(response));
-    return (await response.json()) as T;
+    return response;
   }
 }
 

@@ -43,6 +43,7 @@ pub fn access(method: &Method, route: &str) -> Option<Access> {
         ("/api/session", true) => SignedIn,
         ("/api/persons", _) => Organizer,
         ("/api/persons/{person_id}", true)
+        | ("/api/persons/{person_id}/export", true)
         | ("/api/persons/{person_id}/connection", true)
         | ("/api/persons/{person_id}/contacts", true)
         | ("/api/persons/{person_id}/attendance", true)

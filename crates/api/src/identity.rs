@@ -94,7 +94,7 @@ pub struct DeviceJson {
 }
 
 impl DeviceJson {
-    fn from_wire(device: v1::Device) -> Result<Self, ApiError> {
+    pub(crate) fn from_wire(device: v1::Device) -> Result<Self, ApiError> {
         Ok(Self {
             revoked: device
                 .revoked

@@ -10,6 +10,7 @@ mod browser;
 mod connections;
 mod contacts;
 mod events;
+mod export;
 mod extract;
 mod identity;
 mod json;
@@ -226,6 +227,10 @@ fn router(
             get(persons::list_persons).post(persons::create_person),
         )
         .route("/api/persons/{person_id}", get(persons::get_person))
+        .route(
+            "/api/persons/{person_id}/export",
+            get(export::export_person),
+        )
         .route(
             "/api/persons/{person_id}/connection",
             get(connections::find_connections),

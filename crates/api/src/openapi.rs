@@ -9,7 +9,7 @@ use utoipa::{
 };
 
 use crate::{
-    attendance, connections, contacts, events, identity, json, locations, persons, problem,
+    attendance, connections, contacts, events, export, identity, json, locations, persons, problem,
 };
 
 /// The REST API's OpenAPI description, served at `/openapi.json` and
@@ -33,6 +33,7 @@ use crate::{
         persons::list_persons,
         persons::create_person,
         persons::get_person,
+        export::export_person,
         connections::find_connections,
         contacts::find_contacts,
         locations::create_location,
@@ -59,6 +60,8 @@ use crate::{
         identity::SessionJson,
         json::PersonJson,
         json::NewPersonJson,
+        export::PersonExportJson,
+        export::VisitJson,
         json::LocationJson,
         json::ConnectionJson,
         contacts::ContactsPageJson,

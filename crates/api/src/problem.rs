@@ -87,6 +87,9 @@ pub enum ApiError {
     /// Kafka did not take the ping (503); the client may retry it.
     #[error("the ping was not accepted; retry with the same event_id")]
     NotAccepted(ProduceError),
+    /// Our own defect (500); the cause is logged, not shown.
+    #[error("internal error")]
+    Internal(String),
     /// A backing service answered with an error.
     #[error("{peer} service failed: {status}")]
     Peer {
@@ -120,6 +123,7 @@ impl ApiError {
             Self::CredentialsUnavailable => (StatusCode::SERVICE_UNAVAILABLE, None),
             Self::Conflict(_) => (StatusCode::CONFLICT, None),
             Self::Timeout | Self::NotAccepted(_) => (StatusCode::SERVICE_UNAVAILABLE, None),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, None),
             Self::Peer { status, .. } => match status.code() {
                 Code::NotFound => (StatusCode::NOT_FOUND, None),
                 Code::InvalidArgument => (StatusCode::BAD_REQUEST, None),
@@ -143,6 +147,10 @@ impl IntoResponse for ApiError {
                 } else {
                     grpc.message().to_owned()
                 }
+            }
+            Self::Internal(cause) => {
+                tracing::error!(%cause, "internal failure");
+                self.to_string()
             }
             Self::NotAccepted(error) => {
                 tracing::warn!(%error, "ping not accepted by Kafka");

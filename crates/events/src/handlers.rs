@@ -298,6 +298,29 @@ impl Events {
         })
     }
 
+    async fn person_visits(
+        &self,
+        person_id: i64,
+    ) -> Result<v1::ListPersonVisitsResponse, ServiceError> {
+        check_id("person_id", person_id)?;
+        Ok(v1::ListPersonVisitsResponse {
+            visits: self
+                .store
+                .person_visits(person_id)
+                .await?
+                .into_iter()
+                .map(|visit| v1::PersonVisit {
+                    event_id: visit.event_id,
+                    area_id: visit.area_id,
+                    area_name: visit.area_name,
+                    area_kind: visit.area_kind.as_str().to_owned(),
+                    start: Some(timestamp_from_datetime(visit.start)),
+                    end: Some(timestamp_from_datetime(visit.end)),
+                })
+                .collect(),
+        })
+    }
+
     async fn statistics(&self, id: i64) -> Result<v1::EventStatistics, ServiceError> {
         let event = self.event(id).await?;
         let statistics = self.store.event_statistics(event.id, &self.rules).await?;
@@ -496,6 +519,15 @@ impl EventService for Events {
     ) -> Result<Response<v1::ListAreaVisitorsResponse>, Status> {
         Ok(Response::new(
             self.area_visitors(request.get_ref().area_id).await?,
+        ))
+    }
+
+    async fn list_person_visits(
+        &self,
+        request: Request<v1::ListPersonVisitsRequest>,
+    ) -> Result<Response<v1::ListPersonVisitsResponse>, Status> {
+        Ok(Response::new(
+            self.person_visits(request.get_ref().person_id).await?,
         ))
     }
 

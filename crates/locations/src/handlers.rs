@@ -31,7 +31,7 @@ fn named_as_on_the_wire(mut error: FieldError) -> FieldError {
     error
 }
 
-/// Connections per streamed message: about 100 KB.
+/// Connections (or a person's pings) per streamed message: about 100 KB.
 const CONNECTIONS_PER_MESSAGE: usize = 1_000;
 
 /// Pings of an area, as the gRPC server streams them.
@@ -39,6 +39,9 @@ type AreaPingChunks = BoxStream<'static, Result<v1::AreaPings, Status>>;
 
 /// A streamed connection search, as the gRPC server sends it.
 type ConnectionChunks = BoxStream<'static, Result<v1::FindConnectionsResponse, Status>>;
+
+/// A person's pings, as the gRPC server streams them.
+type PersonLocationChunks = BoxStream<'static, Result<v1::PersonLocations, Status>>;
 
 /// Handlers of `udaconnect.v1.LocationService`.
 #[derive(Debug, Clone)]
@@ -124,6 +127,21 @@ impl Locations {
                 chunk
                     .map(|connections| v1::FindConnectionsResponse {
                         connections: connections.into_iter().map(Into::into).collect(),
+                    })
+                    .map_err(|error| Status::from(ServiceError::from(error)))
+            })
+            .boxed())
+    }
+
+    fn person_locations(&self, person_id: i64) -> Result<PersonLocationChunks, ServiceError> {
+        check_id("person_id", person_id)?;
+        Ok(self
+            .store
+            .stream_person_locations(person_id, CONNECTIONS_PER_MESSAGE)
+            .map(|chunk| {
+                chunk
+                    .map(|locations| v1::PersonLocations {
+                        locations: locations.into_iter().map(Into::into).collect(),
                     })
                     .map_err(|error| Status::from(ServiceError::from(error)))
             })
@@ -288,6 +306,17 @@ impl LocationService for Locations {
             self,
             request.into_inner(),
         )?))
+    }
+
+    type ListPersonLocationsStream = PersonLocationChunks;
+
+    async fn list_person_locations(
+        &self,
+        request: Request<v1::ListPersonLocationsRequest>,
+    ) -> Result<Response<PersonLocationChunks>, Status> {
+        Ok(Response::new(
+            self.person_locations(request.get_ref().person_id)?,
+        ))
     }
 
     type StreamAreaPingsStream = AreaPingChunks;

@@ -11,6 +11,7 @@ pub use attendance::{
     SharedAttendance, SharedPage, SharedPageRequest, VisitedBooth,
 };
 pub use floor_plan::{FloorPlanChange, FloorPlans};
+pub use visits::PersonVisit;
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};

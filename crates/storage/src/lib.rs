@@ -12,7 +12,7 @@ mod persons;
 pub use error::StorageError;
 pub use events::{
     AreaVisitor, AttendedPresentation, BoothHour, EventStatistics, EventStore, FloorPlanChange,
-    FloorPlans, PresentationAttendee, SharedAttendance, SharedPage, SharedPageRequest,
+    FloorPlans, PersonVisit, PresentationAttendee, SharedAttendance, SharedPage, SharedPageRequest,
     VisitedBooth,
 };
 pub use identity::{Device, IdentityStore, Redemption};

@@ -89,6 +89,24 @@ async fn send_connections(
     Ok(())
 }
 
+/// Runs `produce` on a task of its own and hands on what it sends, one item
+/// in hand at most, so memory stays bounded however much it reads. Once the
+/// stream is dropped its sends fail, which tells it to stop.
+fn produced<T, F>(
+    produce: impl FnOnce(tokio::sync::mpsc::Sender<Result<T, StorageError>>) -> F,
+) -> BoxStream<'static, Result<T, StorageError>>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (sender, receiver) = tokio::sync::mpsc::channel(1);
+    tokio::spawn(produce(sender));
+    futures::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    })
+    .boxed()
+}
+
 /// The own location's id, then a [`LocationRow`].
 type ConnectionRow = (i64, i64, Uuid, i64, f64, f64, DateTime<Utc>);
 
@@ -385,18 +403,12 @@ impl LocationStore {
         query: ConnectionQuery,
         chunk: usize,
     ) -> BoxStream<'static, Result<Vec<Connection>, StorageError>> {
-        // Two chunks in hand at most: one read, one being sent.
-        let (sender, receiver) = tokio::sync::mpsc::channel(1);
         let pool = self.pool.clone();
-        tokio::spawn(async move {
+        produced(move |sender| async move {
             if let Err(error) = send_connections(&pool, &query, chunk.max(1), &sender).await {
                 let _ = sender.send(Err(error)).await;
             }
-        });
-        futures::stream::unfold(receiver, |mut receiver| async move {
-            receiver.recv().await.map(|chunk| (chunk, receiver))
         })
-        .boxed()
     }
 
     /// Every ping observed in `[start, end)` inside the box `(south-west,
@@ -409,10 +421,9 @@ impl LocationStore {
         (south_west, north_east): (Coordinates, Coordinates),
         chunk: usize,
     ) -> BoxStream<'static, Result<AreaPings, StorageError>> {
-        let (sender, receiver) = tokio::sync::mpsc::channel(1);
         let pool = self.pool.clone();
         let chunk = chunk.max(1);
-        tokio::spawn(async move {
+        produced(move |sender| async move {
             let mut rows = sqlx::query_as::<_, SightingRow>(
                 "SELECT person_id, ST_Y(coordinate::geometry), ST_X(coordinate::geometry), creation_time
                  FROM location
@@ -450,11 +461,49 @@ impl LocationStore {
             if !pings.is_empty() {
                 let _ = sender.send(Ok(pings)).await;
             }
-        });
-        futures::stream::unfold(receiver, |mut receiver| async move {
-            receiver.recv().await.map(|chunk| (chunk, receiver))
         })
-        .boxed()
+    }
+
+    /// Every ping of the person, oldest first, in chunks of at most
+    /// `chunk`: what the person's export reads. Two chunks are in hand at
+    /// most, so memory stays bounded however many pings there are.
+    pub fn stream_person_locations(
+        &self,
+        person_id: PersonId,
+        chunk: usize,
+    ) -> BoxStream<'static, Result<Vec<Location>, StorageError>> {
+        let pool = self.pool.clone();
+        let chunk = chunk.max(1);
+        produced(move |sender| async move {
+            let statement = format!(
+                "SELECT {LOCATION_COLUMNS} FROM location l
+                 WHERE l.person_id = $1 ORDER BY l.creation_time, l.id"
+            );
+            let mut rows = sqlx::query_as::<_, LocationRow>(&statement)
+                .bind(person_id)
+                .fetch(&pool);
+            let mut locations = Vec::with_capacity(chunk);
+            while let Some(row) = rows.next().await {
+                match row.map_err(StorageError::from).and_then(location_from_row) {
+                    Ok(location) => locations.push(location),
+                    Err(error) => {
+                        let _ = sender.send(Err(error)).await;
+                        return;
+                    }
+                }
+                if locations.len() == chunk
+                    && sender
+                        .send(Ok(std::mem::take(&mut locations)))
+                        .await
+                        .is_err()
+                {
+                    return;
+                }
+            }
+            if !locations.is_empty() {
+                let _ = sender.send(Ok(locations)).await;
+            }
+        })
     }
 
     /// The pings a contact search compares (see [`ContactSightings`]): two

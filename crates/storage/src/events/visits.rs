@@ -5,18 +5,73 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sqlx::{Postgres, Transaction};
-use udaconnect_domain::{EventId, Visit, VisitGap, merge_visits};
+use udaconnect_domain::{AreaKind, EventId, PersonId, Visit, VisitGap, merge_visits};
 
 use super::EventStore;
 use crate::StorageError;
 
 type VisitRow = (i64, i64, DateTime<Utc>, DateTime<Utc>);
 
+/// (event, area, area name, area kind, start, end) of a [`PersonVisit`].
+type PersonVisitRow = (i64, i64, String, String, DateTime<Utc>, DateTime<Utc>);
+
+/// A stay of one person in a booth or room, with where it was: what the
+/// person's export lists.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonVisit {
+    /// The event of the area.
+    pub event_id: EventId,
+    /// The area's id, name and kind.
+    pub area_id: i64,
+    /// What the floor plan calls it.
+    pub area_name: String,
+    /// Booth or room.
+    pub area_kind: AreaKind,
+    /// The first ping's time.
+    pub start: DateTime<Utc>,
+    /// The last ping's time.
+    pub end: DateTime<Utc>,
+}
+
 /// Rows per INSERT: four arrays of this length stay well within a
 /// statement's limits.
 const INSERT_CHUNK: usize = 10_000;
 
 impl EventStore {
+    /// Every visit stored of the person, at every event, by start.
+    #[tracing::instrument(skip(self))]
+    pub async fn person_visits(
+        &self,
+        person_id: PersonId,
+    ) -> Result<Vec<PersonVisit>, StorageError> {
+        let rows: Vec<PersonVisitRow> = sqlx::query_as(
+            "SELECT a.event_id, v.area_id, a.name, a.kind, v.start_time, v.end_time
+             FROM visit v JOIN area a ON a.id = v.area_id
+             WHERE v.person_id = $1 ORDER BY v.start_time, v.area_id",
+        )
+        .bind(person_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(event_id, area_id, area_name, kind, start, end)| {
+                let area_kind =
+                    AreaKind::parse("kind", &kind).map_err(|error| StorageError::CorruptRow {
+                        table: "area",
+                        row: format!("id {area_id}"),
+                        reason: error.to_string(),
+                    })?;
+                Ok(PersonVisit {
+                    event_id,
+                    area_id,
+                    area_name,
+                    area_kind,
+                    start,
+                    end,
+                })
+            })
+            .collect()
+    }
+
     /// Merges stays into the stored visits: each joins the stored visits of
     /// its person and area within `gap` of it. Idempotent and independent of
     /// the order stays come in; stays in areas that no longer exist are

@@ -997,3 +997,147 @@ async fn killing_the_attendance_consumer_mid_run_loses_and_doubles_nothing() {
     );
     assert!(streamed.len() > at_kill.len(), "the successor went on");
 }
+
+/// An attendee downloads everything stored about them: their record, their
+/// phone, their visit to a booth, and every ping, oldest first; nobody
+/// else's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attendee_exports_everything_stored_about_them() {
+    let app = TestApp::spawn().await;
+    let talk = (Utc::now() - TimeDelta::hours(2))
+        .duration_trunc(TimeDelta::minutes(1))
+        .unwrap();
+    let event = create_event(&app, talk).await;
+    let person = |name: &str| {
+        let store = app.persons_store.clone();
+        let name = name.to_owned();
+        async move {
+            store
+                .create(&NewPerson::parse(&name, "Exporter", "Acme").unwrap())
+                .await
+                .unwrap()
+                .id
+        }
+    };
+    let (subject, other) = (person("Subject").await, person("Other").await);
+    let code = |person_id: i64| {
+        let http = app.http.clone();
+        let url = format!("{}/api/persons/{person_id}/enrollment-codes", app.api_url);
+        async move {
+            let code: Value = http.post(url).send().await.unwrap().json().await.unwrap();
+            code["code"].as_str().unwrap().to_owned()
+        }
+    };
+    let redeem = |code: String, enrollment: &'static str| {
+        let url = format!("{}/api/enrollments", app.api_url);
+        async move {
+            let credential: Value = reqwest::Client::new()
+                .post(url)
+                .json(&json!({"code": code, "enrollment": enrollment, "device_name": "My phone"}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            credential
+        }
+    };
+    let phone = redeem(code(subject).await, "device").await;
+    let web = redeem(code(subject).await, "web").await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Three pings of the subject, sent out of order, and one of another.
+    let times: Vec<DateTime<Utc>> = (0..3)
+        .map(|minute| talk + TimeDelta::minutes(minute))
+        .collect();
+    let ping = |person_id: i64, time: DateTime<Utc>| Ping {
+        event_id: uuid::Uuid::now_v7().to_string(),
+        person_id,
+        latitude: ORIGIN.0,
+        longitude: ORIGIN.1,
+        creation_time: Some(timestamp_from_datetime(time)),
+    };
+    app.ingest_grpc
+        .clone()
+        .send_pings(PingBatch {
+            pings: vec![
+                ping(subject, times[2]),
+                ping(subject, times[0]),
+                ping(other, times[1]),
+                ping(subject, times[1]),
+            ],
+        })
+        .await
+        .unwrap();
+    assert_eq!(app.settled_locations(4).await, 4);
+    let areas: Value = app
+        .get(&format!("/api/events/{event}/areas"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let booth = areas["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|area| area["properties"]["name"] == "B1")
+        .map(|area| area["id"].as_i64().unwrap())
+        .unwrap();
+    app.events_grpc
+        .clone()
+        .record_visits(v1::RecordVisitsRequest {
+            visits: vec![v1::Visit {
+                person_id: subject,
+                area_id: booth,
+                start: Some(timestamp_from_datetime(times[0])),
+                end: Some(timestamp_from_datetime(times[2])),
+            }],
+            max_gap: Some(udaconnect_proto::duration_from_timedelta(
+                TimeDelta::minutes(2),
+            )),
+        })
+        .await
+        .unwrap();
+
+    let export = |token: String, person_id: i64| {
+        reqwest::Client::new()
+            .get(format!("{}/api/persons/{person_id}/export", app.api_url))
+            .bearer_auth(token)
+            .send()
+    };
+    let answer = export(web.clone(), subject).await.unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(
+        answer.headers()["content-disposition"],
+        format!("attachment; filename=\"udaconnect-person-{subject}.json\"").as_str()
+    );
+    let document: Value = answer.json().await.unwrap();
+    assert_eq!(document["person"]["id"], subject);
+    assert_eq!(document["devices"].as_array().unwrap().len(), 1);
+    assert_eq!(document["devices"][0]["id"], phone["device_id"]);
+    let visits = document["visits"].as_array().unwrap();
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0]["area_name"], "B1");
+    assert_eq!(visits[0]["area_kind"], "booth");
+    assert_eq!(visits[0]["event_id"], event);
+    let locations = document["locations"].as_array().unwrap();
+    assert_eq!(locations.len(), 3, "{locations:?}");
+    assert!(
+        locations
+            .iter()
+            .all(|location| location["person_id"] == subject)
+    );
+    let written: Vec<&str> = locations
+        .iter()
+        .map(|location| location["creation_time"].as_str().unwrap())
+        .collect();
+    let mut sorted = written.clone();
+    sorted.sort_unstable();
+    assert_eq!(written, sorted, "oldest first");
+
+    // Another attendee's data is not theirs to take.
+    assert_eq!(export(web, other).await.unwrap().status(), 403);
+}

@@ -47,6 +47,7 @@ fn rule_of(operation: &str) -> Option<Rule> {
             SignedIn
         }
         "get_person"
+        | "export_person"
         | "find_connections"
         | "find_contacts"
         | "get_attendance"
