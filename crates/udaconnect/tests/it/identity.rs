@@ -32,6 +32,15 @@ async fn code_for(app: &mut PersonsApp, person_id: i64) -> String {
         .code
 }
 
+async fn devices_of(app: &mut PersonsApp, person_id: i64) -> Vec<v1::Device> {
+    app.grpc
+        .list_devices(v1::ListDevicesRequest { person_id })
+        .await
+        .unwrap()
+        .into_inner()
+        .devices
+}
+
 fn device(code: &str) -> v1::RedeemEnrollmentCodeRequest {
     v1::RedeemEnrollmentCodeRequest {
         code: code.to_owned(),
@@ -96,13 +105,7 @@ async fn a_phone_enrols_with_a_code_and_its_token_names_the_person_and_device() 
             device_id
         })
     );
-    let devices = app
-        .grpc
-        .list_devices(v1::ListDevicesRequest { person_id })
-        .await
-        .unwrap()
-        .into_inner()
-        .devices;
+    let devices = devices_of(&mut app, person_id).await;
     assert_eq!(devices.len(), 1);
     assert_eq!(devices[0].id, credential.device_id);
     assert_eq!(devices[0].name, "Ada's phone");
@@ -131,13 +134,7 @@ async fn the_web_page_signs_in_with_a_code_as_the_attendee() {
         Some(Principal::Attendee { person_id })
     );
     // A web sign-in binds no device.
-    let devices = app
-        .grpc
-        .list_devices(v1::ListDevicesRequest { person_id })
-        .await
-        .unwrap()
-        .into_inner()
-        .devices;
+    let devices = devices_of(&mut app, person_id).await;
     assert!(devices.is_empty());
 }
 
