@@ -53,12 +53,42 @@ ensure_postgres() {
     die "cannot connect as $PGUSER to $PGHOST:$PGPORT (the scripts expect trust or PGPASSWORD)"
 }
 
-# Creates database "$1" unless it exists.
-ensure_database() {
-  if [ "$(psql -qtAc "SELECT 1 FROM pg_database WHERE datname = '$1'" postgres)" != "1" ]; then
-    log "creating database $1"
-    createdb "$1"
+# ensure_service_database ROLE DATABASE [postgis]: DATABASE, owned by the
+# login role ROLE (no superuser, no other rights), which alone may connect to
+# it: each service reaches its own database, and only that, as its own role.
+# PostGIS, whose extension only a superuser may create, is created here when
+# asked, so the service's migrations (run as the role) find it. Tables left
+# owned by the superuser by an earlier version are handed to the role.
+ensure_service_database() {
+  local role="$1" database="$2"
+  if [ "$(psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname = '$role'" postgres)" != "1" ]; then
+    log "creating role $role"
+    psql -qc "CREATE ROLE $role LOGIN" postgres
   fi
+  if [ "$(psql -qtAc "SELECT 1 FROM pg_database WHERE datname = '$database'" postgres)" != "1" ]; then
+    log "creating database $database"
+    createdb --owner "$role" "$database"
+  fi
+  psql -qc "ALTER DATABASE $database OWNER TO $role" \
+    -c "REVOKE ALL ON DATABASE $database FROM PUBLIC" postgres
+  if [ "${3:-}" = postgis ]; then
+    psql -qc "CREATE EXTENSION IF NOT EXISTS postgis" "$database"
+  fi
+  psql -q "$database" <<SQL
+DO \$\$
+DECLARE owned record;
+BEGIN
+  FOR owned IN
+    SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm')
+      AND pg_get_userbyid(c.relowner) <> '$role'
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
+  LOOP
+    EXECUTE format('ALTER TABLE public.%I OWNER TO %I', owned.relname, '$role');
+  END LOOP;
+END
+\$\$;
+SQL
 }
 
 # The development Kafka broker: tansu, a Kafka-protocol broker from crates.io
@@ -171,15 +201,19 @@ start_test_stack() {
   command -v curl >/dev/null || apt_install curl
   cargo build --locked -q -p udaconnect
   STACK_DATABASES="udc_test_stack_persons_$$ udc_test_stack_locations_$$ udc_test_stack_events_$$"
-  for name in $STACK_DATABASES; do createdb "$name"; done
+  # As ./scripts/run does: each service as its own role, in its own database.
+  ensure_service_database udaconnect_persons "udc_test_stack_persons_$$"
+  ensure_service_database udaconnect_locations "udc_test_stack_locations_$$" postgis
+  ensure_service_database udaconnect_events "udc_test_stack_events_$$" postgis
   # tansu cannot be handed a listener, so its port is the one chosen here.
   start_broker "$(free_port)" "memory://tansu/"
   STACK_LOG="$(mktemp --suffix=.log)"
   STACK_ORGANIZER_TOKEN="$(random_token)"
   addresses="$(mktemp -u --suffix=.json)"
-  env ORGANIZER_TOKEN="$STACK_ORGANIZER_TOKEN" PERSONS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_persons_$$" \
-    LOCATIONS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_locations_$$" \
-    EVENTS_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/udc_test_stack_events_$$" \
+  env ORGANIZER_TOKEN="$STACK_ORGANIZER_TOKEN" \
+    PERSONS_DATABASE_URL="postgres://udaconnect_persons@$PGHOST:$PGPORT/udc_test_stack_persons_$$" \
+    LOCATIONS_DATABASE_URL="postgres://udaconnect_locations@$PGHOST:$PGPORT/udc_test_stack_locations_$$" \
+    EVENTS_DATABASE_URL="postgres://udaconnect_events@$PGHOST:$PGPORT/udc_test_stack_events_$$" \
     KAFKA_BOOTSTRAP_SERVERS="$BROKER_ADDRESS" ADDRESSES_FILE="$addresses" \
     API_LISTEN=127.0.0.1:0 WEB_LISTEN=127.0.0.1:0 \
     PERSONS_LISTEN=127.0.0.1:0 PERSONS_ADMIN_LISTEN=127.0.0.1:0 \
