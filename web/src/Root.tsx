@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiClient, type Session } from './api';
+import { ApiClient, ApiError, type Session } from './api';
 import { App } from './App';
 import { SignIn } from './components/SignIn';
 import { storedToken, storeToken } from './signin';
@@ -26,8 +26,10 @@ export function Root({ apiUrl }: { apiUrl: string }) {
     new ApiClient(apiUrl, token)
       .session(controller.signal)
       .then((session) => setSignedIn({ token, session }))
-      .catch(() => {
-        if (!controller.signal.aborted) storeToken(null);
+      .catch((error: unknown) => {
+        // Only a token the API refuses is forgotten; an API out of reach
+        // leaves it for the next load.
+        if (!controller.signal.aborted && error instanceof ApiError && error.status === 401) storeToken(null);
       })
       .finally(() => {
         if (!controller.signal.aborted) setRestoring(false);

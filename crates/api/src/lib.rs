@@ -20,7 +20,6 @@ mod persons;
 mod problem;
 mod state;
 
-pub use auth::{Access, access};
 pub use browser::AllowedOrigin;
 pub use openapi::{ApiDoc, openapi_yaml};
 
