@@ -156,12 +156,13 @@ free_port() {
 # document and manifest validators (kubernetes-validate, openapi-spec-validator).
 PYTHON_TOOLS="${PYTHON_TOOLS:-$HOME/.cache/udaconnect/python-tools}"
 ensure_python_tools() {
-  if [ ! -x "$PYTHON_TOOLS/bin/kubernetes-validate" ] || [ ! -x "$PYTHON_TOOLS/bin/openapi-spec-validator" ]; then
+  if [ ! -x "$PYTHON_TOOLS/bin/kubernetes-validate" ] || [ ! -x "$PYTHON_TOOLS/bin/openapi-spec-validator" ] ||
+    [ ! -x "$PYTHON_TOOLS/bin/st" ]; then
     python3 -m venv --help >/dev/null 2>&1 && python3 -c "import ensurepip" 2>/dev/null ||
       apt_install python3-venv
-    log "installing kubernetes-validate and openapi-spec-validator into $PYTHON_TOOLS"
+    log "installing kubernetes-validate, openapi-spec-validator and schemathesis into $PYTHON_TOOLS"
     python3 -m venv "$PYTHON_TOOLS"
-    "$PYTHON_TOOLS/bin/pip" install -q kubernetes-validate openapi-spec-validator
+    "$PYTHON_TOOLS/bin/pip" install -q kubernetes-validate openapi-spec-validator "schemathesis>=4,<5"
   fi
 }
 
