@@ -31,10 +31,16 @@ fn verifier_of(signers: &[&TokenSigner]) -> TokenVerifier {
     verifier
 }
 
-fn claims(signer: &TokenSigner, role: Role, subject: &str) -> Claims {
-    let token = signer
+/// A token valid for ten minutes, with a token id of its own.
+fn fresh_token(signer: &TokenSigner, role: Role, subject: &str) -> String {
+    signer
         .issue(subject, role, Uuid::now_v7(), Duration::from_secs(600))
-        .unwrap();
+        .unwrap()
+}
+
+/// The claims of a fresh token, to alter and sign again.
+fn claims(signer: &TokenSigner, role: Role, subject: &str) -> Claims {
+    let token = fresh_token(signer, role, subject);
     let (_, payload, _) = parts(&token);
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }
@@ -95,14 +101,7 @@ fn an_expired_token_is_refused() {
 #[test]
 fn a_token_signed_by_another_key_under_a_known_key_id_is_forged() {
     let (genuine, forger) = (signer(), signer());
-    let forged = forger
-        .issue(
-            "7",
-            Role::Organizer,
-            Uuid::now_v7(),
-            Duration::from_secs(600),
-        )
-        .unwrap();
+    let forged = fresh_token(&forger, Role::Organizer, "7");
     let (_, payload, signature) = parts(&forged);
     let header = encode_json(&serde_json::json!({
         "alg": "EdDSA", "typ": "JWT", "kid": genuine.key_id()
@@ -116,14 +115,7 @@ fn a_token_signed_by_another_key_under_a_known_key_id_is_forged() {
 #[test]
 fn changed_claims_break_the_signature() {
     let signer = signer();
-    let token = signer
-        .issue(
-            "7",
-            Role::Attendee,
-            Uuid::now_v7(),
-            Duration::from_secs(600),
-        )
-        .unwrap();
+    let token = fresh_token(&signer, Role::Attendee, "7");
     let (header, _, signature) = parts(&token);
     let mut claims = claims(&signer, Role::Attendee, "7");
     claims.sub = "8".into();
@@ -161,14 +153,7 @@ fn another_issuer_is_refused_though_its_key_is_known() {
         &TokenSigner::generate_key().unwrap(),
     )
     .unwrap();
-    let token = other
-        .issue(
-            "7",
-            Role::Attendee,
-            Uuid::now_v7(),
-            Duration::from_secs(600),
-        )
-        .unwrap();
+    let token = fresh_token(&other, Role::Attendee, "7");
     assert_eq!(
         verifier_of(&[&other]).verify(&token),
         Err(TokenError::WrongIssuer)
@@ -178,14 +163,7 @@ fn another_issuer_is_refused_though_its_key_is_known() {
 #[test]
 fn a_retired_key_no_longer_verifies() {
     let (old, new) = (signer(), signer());
-    let token = old
-        .issue(
-            "7",
-            Role::Attendee,
-            Uuid::now_v7(),
-            Duration::from_secs(600),
-        )
-        .unwrap();
+    let token = fresh_token(&old, Role::Attendee, "7");
     let verifier = verifier_of(&[&old, &new]);
     assert!(verifier.verify(&token).is_ok());
     verifier.replace_keys(
