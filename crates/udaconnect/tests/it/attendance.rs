@@ -13,7 +13,7 @@ use udaconnect_proto::{
     v1::{self, Ping, PingBatch},
 };
 
-use crate::support::{ORGANIZER_TOKEN, Options, TestApp, assert_problem};
+use crate::support::{ORGANIZER_TOKEN, Options, TestApp, assert_problem, redeem};
 
 /// The hall's south-west corner; booths and the room lie north-east of it.
 const ORIGIN: (f64, f64) = (35.0580, -106.5720);
@@ -1020,31 +1020,8 @@ async fn an_attendee_exports_everything_stored_about_them() {
         }
     };
     let (subject, other) = (person("Subject").await, person("Other").await);
-    let code = |person_id: i64| {
-        let http = app.http.clone();
-        let url = format!("{}/api/persons/{person_id}/enrollment-codes", app.api_url);
-        async move {
-            let code: Value = http.post(url).send().await.unwrap().json().await.unwrap();
-            code["code"].as_str().unwrap().to_owned()
-        }
-    };
-    let redeem = |code: String, enrollment: &'static str| {
-        let url = format!("{}/api/enrollments", app.api_url);
-        async move {
-            let credential: Value = reqwest::Client::new()
-                .post(url)
-                .json(&json!({"code": code, "enrollment": enrollment, "device_name": "My phone"}))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            credential
-        }
-    };
-    let phone = redeem(code(subject).await, "device").await;
-    let web = redeem(code(subject).await, "web").await["token"]
+    let phone = redeem(&app, subject, "device").await;
+    let web = redeem(&app, subject, "web").await["token"]
         .as_str()
         .unwrap()
         .to_owned();

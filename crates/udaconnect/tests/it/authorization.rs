@@ -15,7 +15,7 @@ use udaconnect_runtime::grpc::{self, BearerToken};
 use utoipa::OpenApi;
 use uuid::Uuid;
 
-use crate::support::{ORGANIZER_TOKEN, Options, TestApp};
+use crate::support::{ORGANIZER_TOKEN, Options, TestApp, redeem};
 
 /// The person whose data the requests address, and another one.
 const SELF: i64 = 1;
@@ -134,31 +134,6 @@ struct Tokens {
     alg_none: String,
     /// A device of SELF that the revocation route may revoke.
     spare_device: String,
-}
-
-async fn redeem(app: &TestApp, person: i64, enrollment: &str) -> serde_json::Value {
-    let code: serde_json::Value = app
-        .http
-        .post(format!(
-            "{}/api/persons/{person}/enrollment-codes",
-            app.api_url
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let response = reqwest::Client::new()
-        .post(format!("{}/api/enrollments", app.api_url))
-        .json(&serde_json::json!({
-            "code": code["code"], "enrollment": enrollment, "device_name": "test phone"
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.unwrap()
 }
 
 fn token(credential: &serde_json::Value) -> String {

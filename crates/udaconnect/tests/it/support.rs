@@ -757,3 +757,30 @@ pub async fn assert_problem(
     }
     body
 }
+
+/// A one-time code for the person, made by the organizer and redeemed (no
+/// token needed) for a `device` or `web` credential.
+pub async fn redeem(app: &TestApp, person: i64, enrollment: &str) -> serde_json::Value {
+    let code: serde_json::Value = app
+        .http
+        .post(format!(
+            "{}/api/persons/{person}/enrollment-codes",
+            app.api_url
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/enrollments", app.api_url))
+        .json(&serde_json::json!({
+            "code": code["code"], "enrollment": enrollment, "device_name": "test phone"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+    response.json().await.unwrap()
+}
