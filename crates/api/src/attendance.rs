@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use axum::{Json, extract::State};
+use axum::{Extension, Json, extract::State};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use udaconnect_domain::{FieldError, check_id};
@@ -12,12 +12,13 @@ use udaconnect_proto::{timedelta_from_duration, timestamp_from_datetime, v1};
 use utoipa::ToSchema;
 
 use crate::{
+    auth::Caller,
     contacts::MeetingJson,
     events::{EventJson, PresentationJson, event, events_error},
     extract::{PathId, QueryParams},
     json::{PersonJson, peer_time},
     problem::{ApiError, Problem},
-    state::ApiState,
+    state::{ApiState, Viewer},
 };
 
 /// How much each shared thing weighs in the ranking of `/shared` (the
@@ -289,11 +290,12 @@ impl SharedParams {
 )]
 pub async fn find_shared(
     State(state): State<ApiState>,
+    Extension(caller): Extension<Caller>,
     PathId(person_id): PathId,
     QueryParams(params): QueryParams<SharedParams>,
 ) -> Result<Json<SharedPageJson>, ApiError> {
     let (event_id, limit, skip) = params.parse()?;
-    let (_, event, page) =
+    let (subject, event, page) =
         tokio::try_join!(state.person(person_id), event(&state, event_id), async {
             state
                 .events
@@ -320,7 +322,11 @@ pub async fn find_shared(
         .collect();
     let others: Vec<i64> = page.others.iter().map(|other| other.person_id).collect();
     let (named, mut meetings) = tokio::try_join!(
-        state.with_persons(page.others, |other| other.person_id),
+        state.with_persons(
+            page.others,
+            |other| other.person_id,
+            Viewer::of(&caller, &subject)
+        ),
         meetings_during(&state, person_id, &event, others),
     )?;
     let mut shared = Vec::with_capacity(named.len());
@@ -442,7 +448,11 @@ pub async fn list_presentation_attendees(
         .map_err(events_error("presentation", presentation_id))?
         .into_inner();
     let attendees = state
-        .with_persons(answer.attendees, |attendee| attendee.person_id)
+        .with_persons(
+            answer.attendees,
+            |attendee| attendee.person_id,
+            Viewer::Organizer,
+        )
         .await?
         .into_iter()
         .map(|(person, attendee)| {
@@ -509,7 +519,11 @@ pub async fn list_area_visitors(
         .map_err(events_error("area", area_id))?
         .into_inner();
     let visitors = state
-        .with_persons(answer.visitors, |visitor| visitor.person_id)
+        .with_persons(
+            answer.visitors,
+            |visitor| visitor.person_id,
+            Viewer::Organizer,
+        )
         .await?
         .into_iter()
         .map(|(person, visitor)| {

@@ -27,6 +27,8 @@ pub enum Access {
     /// The person the path names (`{person_id}`), as attendee or device, or
     /// the organizer (logged as reading an individual's data).
     PathPerson,
+    /// The person the path names alone (their choices are theirs to make).
+    OwnPerson,
     /// The organizer, for what concerns the whole event; the individual
     /// lists among these are logged.
     Organizer,
@@ -42,7 +44,8 @@ pub fn access(method: &Method, route: &str) -> Option<Access> {
         ("/api/enrollments", false) | ("/.well-known/jwks.json", true) => Public,
         ("/api/session", true) => SignedIn,
         ("/api/persons", _) => Organizer,
-        ("/api/persons/{person_id}", true)
+        ("/api/persons/{person_id}", _)
+        | ("/api/persons/{person_id}/privacy", true)
         | ("/api/persons/{person_id}/export", true)
         | ("/api/persons/{person_id}/connection", true)
         | ("/api/persons/{person_id}/contacts", true)
@@ -51,6 +54,7 @@ pub fn access(method: &Method, route: &str) -> Option<Access> {
         | ("/api/persons/{person_id}/enrollment-codes", false)
         | ("/api/persons/{person_id}/devices", true)
         | ("/api/persons/{person_id}/devices/{device_id}", false) => PathPerson,
+        ("/api/persons/{person_id}/privacy", false) => OwnPerson,
         // Pings name their person in the body; so does a location.
         ("/api/locations", false) | ("/api/locations/{location_id}", true) => SignedIn,
         ("/api/events", true)
@@ -147,12 +151,17 @@ pub async fn authorize(
                 return Err(ApiError::Forbidden("only the organizer may".into()));
             }
         }
-        Access::PathPerson => {
+        Access::PathPerson | Access::OwnPerson => {
             let person_id = params
                 .iter()
                 .find(|(name, _)| *name == "person_id")
                 .and_then(|(_, value)| value.parse::<i64>().ok());
             match (&principal, person_id) {
+                (Principal::Organizer, _) if rule == Access::OwnPerson => {
+                    return Err(ApiError::Forbidden(
+                        "only the person makes these choices".into(),
+                    ));
+                }
                 (Principal::Organizer, _) => {
                     tracing::info!(
                         target: "audit",

@@ -1,10 +1,10 @@
 //! `/api/persons/{person_id}/connection`: the proof of concept's connection
 //! search, answered with its exact shape.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use axum::{
-    BoxError,
+    BoxError, Extension,
     body::{Body, Bytes},
     extract::State,
     http::header,
@@ -19,10 +19,11 @@ use udaconnect_domain::{
 use udaconnect_proto::{timestamp_from_datetime, v1};
 
 use crate::{
+    auth::Caller,
     extract::{PathId, QueryParams},
     json::{ConnectionJson, LocationJson, PersonJson},
     problem::{ApiError, Problem},
-    state::ApiState,
+    state::{ApiState, Viewer},
 };
 
 /// The query string, kept as text so that each error names its parameter.
@@ -74,13 +75,14 @@ fn required(field: &str, value: Option<String>) -> Result<String, FieldError> {
 )]
 pub async fn find_connections(
     State(state): State<ApiState>,
+    Extension(caller): Extension<Caller>,
     PathId(person_id): PathId,
     QueryParams(params): QueryParams<ConnectionParams>,
 ) -> Result<Response, ApiError> {
     let query = params
         .into_query(person_id)
         .map_err(ApiError::InvalidParameter)?;
-    state.person(person_id).await?;
+    let viewer = Viewer::of(&caller, &state.person(person_id).await?);
 
     let chunks = state
         .locations
@@ -97,7 +99,9 @@ pub async fn find_connections(
     let body = JsonArrayWriter {
         chunks,
         state,
+        viewer,
         persons: HashMap::new(),
+        asked: HashSet::new(),
         written: 0,
     };
     Ok((
@@ -115,8 +119,12 @@ pub async fn find_connections(
 struct JsonArrayWriter {
     chunks: Streaming<v1::FindConnectionsResponse>,
     state: ApiState,
-    /// The persons named so far, each asked for once per answer.
+    viewer: Viewer,
+    /// The persons named so far that the viewer may see, each asked for
+    /// once per answer.
     persons: HashMap<i64, PersonJson>,
+    /// The persons asked for so far, seen or not.
+    asked: HashSet<i64>,
     /// Rows written so far.
     written: u64,
 }
@@ -154,23 +162,21 @@ impl JsonArrayWriter {
 
     /// The rows of `chunk`, each preceded by a comma but the answer's first.
     async fn write(&mut self, chunk: v1::FindConnectionsResponse) -> Result<Bytes, BoxError> {
-        let unnamed: BTreeSet<i64> = chunk
+        let unasked: BTreeSet<i64> = chunk
             .connections
             .iter()
             .filter_map(|c| c.location.as_ref().map(|l| l.person_id))
-            .filter(|id| !self.persons.contains_key(id))
+            .filter(|id| !self.asked.contains(id))
             .collect();
-        if !unnamed.is_empty() {
-            let named = self.state.persons_named(unnamed).await?;
+        if !unasked.is_empty() {
+            self.asked.extend(&unasked);
+            let named = self.state.persons_named(unasked, self.viewer).await?;
             self.persons.extend(named);
         }
         let mut out = Vec::with_capacity(chunk.connections.len() * 200);
         for location in chunk.connections.into_iter().filter_map(|c| c.location) {
+            // Someone the viewer may not see, or erased since.
             let Some(person) = self.persons.get(&location.person_id) else {
-                tracing::warn!(
-                    person_id = location.person_id,
-                    "location of an unknown person"
-                );
                 continue;
             };
             if self.written > 0 {

@@ -1,7 +1,7 @@
 //! `/api/persons/{person_id}/contacts`: whom a person met, when and where,
 //! one entry per other person, ranked and paged.
 
-use axum::{Json, extract::State};
+use axum::{Extension, Json, extract::State};
 use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use udaconnect_domain::{ContactQuery, ContactQueryParts, FieldError, parse_date, parse_datetime};
@@ -11,10 +11,11 @@ use udaconnect_proto::{
 use utoipa::ToSchema;
 
 use crate::{
+    auth::Caller,
     extract::{PathId, QueryParams},
     json::{PersonJson, peer_time},
     problem::{ApiError, Problem},
-    state::ApiState,
+    state::{ApiState, Viewer},
 };
 
 /// The query string, kept as text so that each error names its parameter.
@@ -280,31 +281,38 @@ impl ContactJson {
 )]
 pub async fn find_contacts(
     State(state): State<ApiState>,
+    Extension(caller): Extension<Caller>,
     PathId(person_id): PathId,
     QueryParams(params): QueryParams<ContactParams>,
 ) -> Result<Json<ContactsPageJson>, ApiError> {
     let query = params
         .into_query(person_id)
         .map_err(ApiError::InvalidParameter)?;
-    let page = state
-        .locations
-        .clone()
-        .find_contacts(v1::FindContactsRequest {
-            person_id,
-            start_time: Some(timestamp_from_datetime(query.start())),
-            end_time: Some(timestamp_from_datetime(query.end())),
-            distance_meters: Some(query.distance_meters()),
-            window: Some(duration_from_timedelta(query.window())),
-            min_duration: Some(duration_from_timedelta(query.min_duration())),
-            limit: query.limit(),
-            cursor: query.after().map(ToString::to_string).unwrap_or_default(),
-            among_person_ids: Vec::new(),
-        })
-        .await
-        .map_err(ApiError::peer("locations"))?
-        .into_inner();
+    let (subject, page) = tokio::try_join!(state.person(person_id), async {
+        state
+            .locations
+            .clone()
+            .find_contacts(v1::FindContactsRequest {
+                person_id,
+                start_time: Some(timestamp_from_datetime(query.start())),
+                end_time: Some(timestamp_from_datetime(query.end())),
+                distance_meters: Some(query.distance_meters()),
+                window: Some(duration_from_timedelta(query.window())),
+                min_duration: Some(duration_from_timedelta(query.min_duration())),
+                limit: query.limit(),
+                cursor: query.after().map(ToString::to_string).unwrap_or_default(),
+                among_person_ids: Vec::new(),
+            })
+            .await
+            .map_err(ApiError::peer("locations"))
+    })?;
+    let page = page.into_inner();
     let contacts = state
-        .with_persons(page.contacts, |contact| contact.person_id)
+        .with_persons(
+            page.contacts,
+            |contact| contact.person_id,
+            Viewer::of(&caller, &subject),
+        )
         .await?
         .into_iter()
         .map(|(person, contact)| ContactJson::new(contact, person))

@@ -17,6 +17,7 @@ mod json;
 mod locations;
 mod openapi;
 mod persons;
+mod privacy;
 mod problem;
 mod state;
 
@@ -39,7 +40,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
 use tower_http::trace::TraceLayer;
-use udaconnect_messaging::{EventProducer, LocationPublisher};
+use udaconnect_messaging::{ErasurePublisher, EventProducer, LocationPublisher};
 use udaconnect_persons::{Credentials, OrganizerArgs};
 use udaconnect_runtime::{
     BoundAddresses, Service, admin,
@@ -119,10 +120,9 @@ impl ApiServer {
         events_url: &str,
         organizer: &OrganizerArgs,
     ) -> anyhow::Result<Self> {
-        let publisher = LocationPublisher::new(
-            EventProducer::new(&kafka.settings())?,
-            &kafka.locations_topic,
-        );
+        let producer = EventProducer::new(&kafka.settings())?;
+        let erasures = ErasurePublisher::new(producer.clone(), &kafka.erasures_topic);
+        let publisher = LocationPublisher::new(producer, &kafka.locations_topic);
         let persons = grpc::channel(persons_url)?;
         let credentials = Credentials::new(organizer, persons.clone())?;
         Ok(Self {
@@ -132,6 +132,7 @@ impl ApiServer {
                 grpc::channel(locations_url)?,
                 grpc::channel(events_url)?,
                 publisher,
+                erasures,
                 credentials,
                 RateLimiter::new(config.rate_limit_per_second, config.rate_limit_burst),
             ),
@@ -225,7 +226,14 @@ fn router(
             "/api/persons",
             get(persons::list_persons).post(persons::create_person),
         )
-        .route("/api/persons/{person_id}", get(persons::get_person))
+        .route(
+            "/api/persons/{person_id}",
+            get(persons::get_person).delete(privacy::erase_person),
+        )
+        .route(
+            "/api/persons/{person_id}/privacy",
+            get(privacy::get_privacy).put(privacy::set_privacy),
+        )
         .route(
             "/api/persons/{person_id}/export",
             get(export::export_person),

@@ -34,6 +34,7 @@ use udaconnect_persons::unknown_person;
         (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 64 KiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not declared as JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The person paused sharing their location: the ping is not kept; do not resend it", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is missing, unknown or invalid, or the person does not exist; `field` names it", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The ping was not accepted (the stream is unavailable); retry with the same `event_id`", body = Problem, content_type = "application/problem+json"),
     )
@@ -61,8 +62,13 @@ pub async fn create_location(
         .existing([location.person_id])
         .await
         .map_err(ApiError::peer("persons"))?;
-    if !existing.contains(&location.person_id) {
+    if !existing.contains(&location.person_id) || state.credentials.is_erased(location.person_id) {
         return Err(ApiError::InvalidBody(unknown_person(location.person_id)));
+    }
+    if state.credentials.is_paused(location.person_id) {
+        return Err(ApiError::Conflict(
+            "the person paused sharing their location; the ping is not kept".into(),
+        ));
     }
     let incoming = headers
         .get("traceparent")

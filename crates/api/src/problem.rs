@@ -87,6 +87,9 @@ pub enum ApiError {
     /// Kafka did not take the ping (503); the client may retry it.
     #[error("the ping was not accepted; retry with the same event_id")]
     NotAccepted(ProduceError),
+    /// Kafka did not take the erasure (503); the client may ask again.
+    #[error("the erasure was not accepted; retry later")]
+    ErasureNotAccepted(ProduceError),
     /// Our own defect (500); the cause is logged, not shown.
     #[error("internal error")]
     Internal(String),
@@ -122,7 +125,9 @@ impl ApiError {
             Self::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, None),
             Self::CredentialsUnavailable => (StatusCode::SERVICE_UNAVAILABLE, None),
             Self::Conflict(_) => (StatusCode::CONFLICT, None),
-            Self::Timeout | Self::NotAccepted(_) => (StatusCode::SERVICE_UNAVAILABLE, None),
+            Self::Timeout | Self::NotAccepted(_) | Self::ErasureNotAccepted(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, None)
+            }
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, None),
             Self::Peer { status, .. } => match status.code() {
                 Code::NotFound => (StatusCode::NOT_FOUND, None),
@@ -152,8 +157,8 @@ impl IntoResponse for ApiError {
                 tracing::error!(%cause, "internal failure");
                 self.to_string()
             }
-            Self::NotAccepted(error) => {
-                tracing::warn!(%error, "ping not accepted by Kafka");
+            Self::NotAccepted(error) | Self::ErasureNotAccepted(error) => {
+                tracing::warn!(%error, "not accepted by Kafka");
                 self.to_string()
             }
             other => other.to_string(),

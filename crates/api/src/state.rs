@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use tonic::transport::Channel;
-use udaconnect_messaging::LocationPublisher;
+use udaconnect_messaging::{ErasurePublisher, LocationPublisher};
 use udaconnect_persons::{Credentials, PersonDirectory};
 use udaconnect_proto::v1::{
     self, event_service_client::EventServiceClient, location_service_client::LocationServiceClient,
@@ -13,7 +13,10 @@ use udaconnect_proto::v1::{
 };
 use udaconnect_runtime::rate_limit::RateLimiter;
 
-use crate::{json::PersonJson, problem::ApiError};
+use udaconnect_auth::Principal;
+use udaconnect_domain::Privacy;
+
+use crate::{auth::Caller, json::PersonJson, problem::ApiError};
 
 /// Largest connection-search answer the API accepts from the locations
 /// service (gRPC's default of 4 MiB is about 20,000 rows).
@@ -27,6 +30,7 @@ pub(crate) struct ApiState {
     pub(crate) events: EventServiceClient<Channel>,
     pub(crate) person_directory: PersonDirectory,
     pub(crate) publisher: LocationPublisher,
+    pub(crate) erasures: ErasurePublisher,
     pub(crate) peers: Vec<(&'static str, Channel)>,
     pub(crate) credentials: Credentials,
     /// Requests per caller; the organizer is not limited.
@@ -41,6 +45,7 @@ impl ApiState {
         locations: Channel,
         events: Channel,
         publisher: LocationPublisher,
+        erasures: ErasurePublisher,
         credentials: Credentials,
         limiter: RateLimiter,
     ) -> Self {
@@ -58,6 +63,7 @@ impl ApiState {
             locations: LocationServiceClient::new(locations)
                 .max_decoding_message_size(MAX_CONNECTION_ANSWER_BYTES),
             publisher,
+            erasures,
             credentials,
             limiter,
         }
@@ -79,13 +85,14 @@ impl ApiState {
             })
     }
 
-    /// The records of the persons an answer names, by id. The locations
-    /// service answers with person ids only; this is where every answer of
-    /// the API gets the persons' names, so that what a caller may see of a
-    /// person is decided in one place.
+    /// The records of the persons an answer names that `viewer` may see,
+    /// by id. The locations and events services answer with person ids
+    /// only; this is where every answer of the API gets the persons'
+    /// names, so that whom a caller may see is decided in one place.
     pub(crate) async fn persons_named(
         &self,
         ids: impl IntoIterator<Item = i64>,
+        viewer: Viewer,
     ) -> Result<HashMap<i64, PersonJson>, ApiError> {
         let persons = self
             .person_directory
@@ -94,29 +101,62 @@ impl ApiState {
             .map_err(ApiError::peer("persons"))?;
         Ok(persons
             .into_iter()
+            .filter(|(_, person)| viewer.may_see(person))
             .map(|(id, person)| (id, PersonJson::from(person)))
             .collect())
     }
 
     /// Each item with the record of the person it names (`person_id`),
-    /// in order; items naming a person the persons service does not know
-    /// are left out (and logged: the pings were checked when accepted).
+    /// in order, for the items `viewer` may see; items naming a person the
+    /// persons service does not know (erased since) are left out too.
     pub(crate) async fn with_persons<T>(
         &self,
         items: Vec<T>,
         person_id: impl Fn(&T) -> i64,
+        viewer: Viewer,
     ) -> Result<Vec<(PersonJson, T)>, ApiError> {
-        let mut persons = self.persons_named(items.iter().map(&person_id)).await?;
+        let mut persons = self
+            .persons_named(items.iter().map(&person_id), viewer)
+            .await?;
         Ok(items
             .into_iter()
             .filter_map(|item| {
-                let id = person_id(&item);
-                let person = persons.remove(&id);
-                if person.is_none() {
-                    tracing::warn!(person_id = id, "an answer names an unknown person");
-                }
-                person.map(|person| (person, item))
+                persons
+                    .remove(&person_id(&item))
+                    .map(|person| (person, item))
             })
             .collect())
+    }
+}
+
+/// Who looks at an answer that names other persons.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Viewer {
+    /// Sees everyone: the organizer's routes that name individuals are
+    /// logged as such.
+    Organizer,
+    /// An attendee (or their phone), with their own choices: sees those
+    /// who chose to be visible, and only while visible themselves.
+    Person(Privacy),
+}
+
+impl Viewer {
+    /// `caller` looking at an answer about `subject`, the person the route
+    /// addresses: the caller themself, unless the organizer.
+    pub(crate) fn of(caller: &Caller, subject: &v1::Person) -> Self {
+        match caller.0 {
+            Principal::Organizer => Self::Organizer,
+            _ => Self::Person(subject.privacy.unwrap_or_default().into()),
+        }
+    }
+
+    fn may_see(self, person: &v1::Person) -> bool {
+        match self {
+            Self::Organizer => true,
+            Self::Person(own) => Privacy::mutually_visible(
+                own,
+                person.privacy.map(Privacy::from).unwrap_or_default(),
+            ),
+        }
     }
 }

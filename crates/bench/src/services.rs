@@ -7,7 +7,7 @@ use std::{net::SocketAddr, time::Duration};
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 use udaconnect_api::{ApiConfig, ApiServer};
-use udaconnect_domain::Person;
+use udaconnect_domain::{Person, Privacy};
 use udaconnect_events::{
     AttendanceRulesArgs, EventsConfig, EventsDatabaseArgs, EventsListenArgs, EventsServer,
 };
@@ -35,6 +35,7 @@ pub fn attendees(count: i64) -> Vec<Person> {
             first_name: format!("Attendee {id}"),
             last_name: "Bench".to_owned(),
             company_name: "UdaConnect".to_owned(),
+            privacy: Privacy::default(),
         })
         .collect()
 }
@@ -72,29 +73,36 @@ impl Services {
         events_database: Option<&str>,
     ) -> anyhow::Result<Self> {
         let mut started: Vec<Box<dyn Service>> = Vec::new();
+        let kafka = KafkaArgs::unreachable();
         let mut events_url = None;
         if let Some(database) = events_database {
-            let events = EventsServer::build(&EventsConfig {
-                listeners: EventsListenArgs::loopback(),
-                database: EventsDatabaseArgs {
-                    events_database_url: database.to_owned(),
+            let events = EventsServer::build(
+                &EventsConfig {
+                    listeners: EventsListenArgs::loopback(),
+                    database: EventsDatabaseArgs {
+                        events_database_url: database.to_owned(),
+                    },
+                    rules: AttendanceRulesArgs {
+                        booth_min_dwell: Duration::from_secs(120),
+                        presentation_min_presence: Duration::from_secs(600),
+                    },
                 },
-                rules: AttendanceRulesArgs {
-                    booth_min_dwell: Duration::from_secs(120),
-                    presentation_min_presence: Duration::from_secs(600),
-                },
-            })
+                &kafka,
+            )
             .await?;
             events_url = Some(local_url(events.grpc_address()));
             started.push(Box::new(events));
         }
-        let persons = PersonsServer::build(&PersonsConfig {
-            listeners: PersonsListenArgs::loopback(),
-            database: PersonsDatabaseArgs {
-                persons_database_url: persons_database.to_owned(),
+        let persons = PersonsServer::build(
+            &PersonsConfig {
+                listeners: PersonsListenArgs::loopback(),
+                database: PersonsDatabaseArgs {
+                    persons_database_url: persons_database.to_owned(),
+                },
+                identity: IdentityArgs::default(),
             },
-            identity: IdentityArgs::default(),
-        })
+            &kafka,
+        )
         .await?;
         let persons_url = local_url(persons.grpc_address());
         let locations = LocationsServer::build(
@@ -105,20 +113,10 @@ impl Services {
                 },
             },
             &persons_url,
+            &kafka,
         )
         .await?;
         let locations_url = local_url(locations.grpc_address());
-        // The benchmarks only read, and the API serves reads without Kafka,
-        // so its producer points at a closed port instead of a broker.
-        let kafka = KafkaArgs {
-            kafka_bootstrap_servers: "127.0.0.1:9".to_owned(),
-            locations_topic: "unused".to_owned(),
-            dlq_topic: "unused.dlq".to_owned(),
-            topic_partitions: 1,
-            replication_factor: 1,
-            produce_timeout: Duration::from_secs(1),
-            idempotent_producer: true,
-        };
         let api = ApiServer::build(
             &ApiConfig {
                 listen: SocketAddr::from(([127, 0, 0, 1], 0)),

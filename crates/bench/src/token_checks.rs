@@ -18,6 +18,8 @@ use udaconnect_proto::v1::{self, person_service_client::PersonServiceClient};
 use udaconnect_runtime::{Service, config::local_url, grpc};
 use udaconnect_storage::PersonStore;
 
+use udaconnect_runtime::config::KafkaArgs;
+
 use crate::{credentials::ORGANIZER_TOKEN, database};
 
 const PERSONS_DATABASE: &str = "udaconnect_bench_token_checks";
@@ -42,13 +44,16 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     let pool = database::recreate(admin_url, PERSONS_DATABASE).await?;
     PersonStore::new(pool.clone()).migrate().await?;
     pool.close().await;
-    let persons = PersonsServer::build(&PersonsConfig {
-        listeners: PersonsListenArgs::loopback(),
-        database: PersonsDatabaseArgs {
-            persons_database_url: database::url(admin_url, PERSONS_DATABASE),
+    let persons = PersonsServer::build(
+        &PersonsConfig {
+            listeners: PersonsListenArgs::loopback(),
+            database: PersonsDatabaseArgs {
+                persons_database_url: database::url(admin_url, PERSONS_DATABASE),
+            },
+            identity: IdentityArgs::default(),
         },
-        identity: IdentityArgs::default(),
-    })
+        &KafkaArgs::unreachable(),
+    )
     .await?;
     let persons_url = local_url(persons.grpc_address());
     let shutdown = CancellationToken::new();

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use chrono::NaiveDateTime;
 use serde::Deserialize;
-use udaconnect_domain::{Coordinates, Location, Person};
+use udaconnect_domain::{Coordinates, Location, Person, Privacy};
 use udaconnect_storage::{LocationStore, PersonStore};
 use uuid::Uuid;
 
@@ -54,6 +54,7 @@ pub fn read(dir: &Path) -> anyhow::Result<SeedData> {
             first_name: r.first_name,
             last_name: r.last_name,
             company_name: r.company_name,
+            privacy: Privacy::default(),
         })
         .collect();
     let locations = read_csv::<LocationRecord>(&dir.join("locations.csv"))?

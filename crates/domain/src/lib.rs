@@ -32,5 +32,5 @@ pub use location::{
     Coordinates, Location, LocationId, NewLocation, check_observation_time, parse_datetime,
     parse_event_id,
 };
-pub use person::{MAX_NAME_CHARS, NewPerson, Person, PersonId, check_id};
+pub use person::{MAX_NAME_CHARS, NewPerson, Person, PersonId, Privacy, check_id};
 pub use visit::{AttendanceRules, VISIT_GAP_RANGE, Visit, VisitGap, merge_visits};

@@ -17,6 +17,28 @@ pub struct Person {
     pub last_name: String,
     /// Employer or affiliation.
     pub company_name: String,
+    /// What the person shares.
+    pub privacy: Privacy,
+}
+
+/// An attendee's choices about their data. Both start off: being shown to
+/// other attendees is something an attendee agrees to, never something
+/// they must find out how to stop.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Privacy {
+    /// Other attendees may see the person in their contacts, shared
+    /// attendance and connections (and only while they are visible too).
+    pub visible_to_others: bool,
+    /// Pings for the person are refused, never stored.
+    pub location_paused: bool,
+}
+
+impl Privacy {
+    /// Whether `viewer` may see `seen` in what concerns them both: each
+    /// must have chosen to be visible, so no one watches unseen.
+    pub fn mutually_visible(viewer: Self, seen: Self) -> bool {
+        viewer.visible_to_others && seen.visible_to_others
+    }
 }
 
 /// A person about to be created, with every name already checked and trimmed.

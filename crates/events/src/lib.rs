@@ -20,10 +20,14 @@ use udaconnect_domain::AttendanceRules;
 use udaconnect_proto::v1::event_service_server::EventServiceServer;
 use udaconnect_runtime::{
     BoundAddresses, Service, admin,
-    config::parse_duration,
+    config::{KafkaArgs, parse_duration},
+    erasures::follow_erasures,
     grpc::{GrpcListeners, GrpcService},
 };
 use udaconnect_storage::EventStore;
+
+/// The events service's consumer group on the erasures topic.
+const ERASURES_GROUP: &str = "events-erasures";
 
 /// Database connections the events service keeps open at most.
 const POOL_SIZE: u32 = 10;
@@ -97,12 +101,14 @@ pub struct EventsServer {
     listeners: GrpcListeners,
     store: EventStore,
     rules: AttendanceRules,
+    kafka: KafkaArgs,
 }
 
 impl EventsServer {
     /// Binds the service's ports; the database is connected on first use,
-    /// so the service starts (not ready) while it is down.
-    pub async fn build(config: &EventsConfig) -> anyhow::Result<Self> {
+    /// so the service starts (not ready) while it is down, and so is Kafka,
+    /// where it follows the erasures.
+    pub async fn build(config: &EventsConfig, kafka: &KafkaArgs) -> anyhow::Result<Self> {
         Ok(Self {
             listeners: GrpcListeners::bind(
                 "events",
@@ -112,6 +118,7 @@ impl EventsServer {
             .await?,
             store: config.database.store(POOL_SIZE)?,
             rules: config.rules.rules()?,
+            kafka: kafka.clone(),
         })
     }
 
@@ -130,6 +137,16 @@ impl Service for EventsServer {
         self: Box<Self>,
         shutdown: CancellationToken,
     ) -> BoxFuture<'static, anyhow::Result<()>> {
+        let store = self.store.clone();
+        let erasures = follow_erasures(
+            self.kafka,
+            ERASURES_GROUP,
+            move |person_id, requested| {
+                let store = store.clone();
+                async move { store.erase_person(person_id, requested).await }
+            },
+            shutdown.clone(),
+        );
         let service = GrpcService {
             proto_name: "udaconnect.v1.EventService",
             readiness: admin::database_readiness(self.store.pool().clone()),
@@ -138,6 +155,7 @@ impl Service for EventsServer {
                     .max_decoding_message_size(handlers::MAX_MESSAGE_BYTES),
             ),
         };
-        self.listeners.serve(service, shutdown).boxed()
+        let serve = self.listeners.serve(service, shutdown);
+        async move { tokio::try_join!(serve, erasures).map(|_| ()) }.boxed()
     }
 }

@@ -7,7 +7,7 @@ use tonic::Code;
 use udaconnect_auth::Principal;
 use udaconnect_domain::{FieldError, NewLocation};
 use udaconnect_messaging::{LocationPublisher, PendingDelivery, ProduceError, Source};
-use udaconnect_persons::{CredentialError, Credentials, PersonDirectory};
+use udaconnect_persons::{CredentialError, Credentials, PersonDirectory, unknown_person};
 use udaconnect_proto::{new_location_from_ping, v1};
 use udaconnect_runtime::grpc::ServiceError;
 use uuid::Uuid;
@@ -92,8 +92,14 @@ impl Admitter {
         traceparent: &str,
         sender: Sender,
     ) -> Result<Admission, ServiceError> {
-        if let Sender::Device { device_id, .. } = sender
-            && self.credentials.is_revoked(&device_id)
+        if let Sender::Device {
+            person_id,
+            device_id,
+        } = sender
+            && self.credentials.is_revoked(&Principal::Device {
+                person_id,
+                device_id,
+            })
         {
             return Err(ServiceError::Unauthenticated(
                 "the device has been revoked".into(),
@@ -104,14 +110,28 @@ impl Admitter {
         let mut rejected = Vec::new();
         for (index, ping) in (first_index..).zip(pings) {
             match new_location_from_ping(ping, now) {
-                Ok(location) if sender.may_send_for(location.person_id) => {
-                    valid.push((index, location));
+                Ok(location) if !sender.may_send_for(location.person_id) => {
+                    rejected.push(rejection(
+                        index,
+                        Code::PermissionDenied,
+                        &FieldError::new("person_id", "a phone sends its own person's pings only"),
+                    ));
                 }
-                Ok(_) => rejected.push(rejection(
-                    index,
-                    Code::PermissionDenied,
-                    &FieldError::new("person_id", "a phone sends its own person's pings only"),
-                )),
+                Ok(location) if self.credentials.is_erased(location.person_id) => {
+                    rejected.push(rejection(
+                        index,
+                        Code::NotFound,
+                        &unknown_person(location.person_id),
+                    ));
+                }
+                Ok(location) if self.credentials.is_paused(location.person_id) => {
+                    rejected.push(rejection(
+                        index,
+                        Code::FailedPrecondition,
+                        &sharing_paused(),
+                    ));
+                }
+                Ok(location) => valid.push((index, location)),
                 Err(error) => rejected.push(rejection(index, Code::InvalidArgument, &error)),
             }
         }
@@ -148,6 +168,15 @@ impl Sender {
             Self::Device { person_id: own, .. } => own == person_id,
         }
     }
+}
+
+/// Why a paused person's ping is refused: it is not kept, and sending it
+/// again will not change that while the pause lasts.
+pub(crate) fn sharing_paused() -> FieldError {
+    FieldError::new(
+        "person_id",
+        "the person paused sharing their location; the ping is not kept",
+    )
 }
 
 pub(crate) fn rejection(index: u64, code: Code, error: &FieldError) -> v1::PingRejection {
@@ -189,6 +218,8 @@ pub(crate) fn count_rejections(rejections: &[v1::PingRejection]) {
         let code = match Code::from(rejection.code) {
             Code::InvalidArgument => "invalid_argument",
             Code::NotFound => "not_found",
+            Code::PermissionDenied => "permission_denied",
+            Code::FailedPrecondition => "failed_precondition",
             _ => "unavailable",
         };
         metrics::counter!("ingest_pings_rejected_total", "code" => code).increment(1);

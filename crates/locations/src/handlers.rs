@@ -87,6 +87,13 @@ impl Locations {
             }
         }
 
+        let erased = self
+            .store
+            .erased_among(valid.iter().map(|(_, location)| location.person_id))
+            .await?;
+        let before = valid.len();
+        valid.retain(|(_, location)| !erased.contains(&location.person_id));
+        let dropped = before - valid.len();
         let (accepted, unknown) = self
             .persons
             .split_known(valid)
@@ -106,6 +113,7 @@ impl Locations {
             written,
             duplicates: accepted.len() as u32 - written,
             rejected,
+            erased: dropped as u32,
         })
     }
 

@@ -15,9 +15,14 @@ use udaconnect_persons::PersonDirectory;
 use udaconnect_proto::v1::location_service_server::LocationServiceServer;
 use udaconnect_runtime::{
     BoundAddresses, Service, admin,
+    config::KafkaArgs,
+    erasures::follow_erasures,
     grpc::{self, GrpcListeners, GrpcService},
 };
 use udaconnect_storage::LocationStore;
+
+/// The locations service's consumer group on the erasures topic.
+const ERASURES_GROUP: &str = "locations-erasures";
 
 /// Database connections the locations service keeps open at most.
 const POOL_SIZE: u32 = 10;
@@ -56,13 +61,18 @@ pub struct LocationsServer {
     listeners: GrpcListeners,
     store: LocationStore,
     persons: PersonDirectory,
+    kafka: KafkaArgs,
 }
 
 impl LocationsServer {
     /// Binds the service's ports; it will check persons with the persons
-    /// service at `persons_url`. The database and the peer are connected on
-    /// first use.
-    pub async fn build(config: &LocationsConfig, persons_url: &str) -> anyhow::Result<Self> {
+    /// service at `persons_url`, and follow the erasures on Kafka. The
+    /// database, the peer and Kafka are connected on first use.
+    pub async fn build(
+        config: &LocationsConfig,
+        persons_url: &str,
+        kafka: &KafkaArgs,
+    ) -> anyhow::Result<Self> {
         let pool =
             udaconnect_storage::connect_lazy(&config.database.locations_database_url, POOL_SIZE)?;
         Ok(Self {
@@ -74,6 +84,7 @@ impl LocationsServer {
             .await?,
             store: LocationStore::new(pool),
             persons: PersonDirectory::new(grpc::channel(persons_url)?),
+            kafka: kafka.clone(),
         })
     }
 
@@ -92,6 +103,16 @@ impl Service for LocationsServer {
         self: Box<Self>,
         shutdown: CancellationToken,
     ) -> BoxFuture<'static, anyhow::Result<()>> {
+        let store = self.store.clone();
+        let erasures = follow_erasures(
+            self.kafka,
+            ERASURES_GROUP,
+            move |person_id, requested| {
+                let store = store.clone();
+                async move { store.erase_person(person_id, requested).await }
+            },
+            shutdown.clone(),
+        );
         let readiness = admin::database_readiness(self.store.pool().clone());
         let handlers = handlers::Locations::new(self.store, self.persons);
         let service = GrpcService {
@@ -99,6 +120,7 @@ impl Service for LocationsServer {
             readiness,
             routes: Routes::new(LocationServiceServer::new(handlers)),
         };
-        self.listeners.serve(service, shutdown).boxed()
+        let serve = self.listeners.serve(service, shutdown);
+        async move { tokio::try_join!(serve, erasures).map(|_| ()) }.boxed()
     }
 }

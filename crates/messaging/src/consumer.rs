@@ -13,9 +13,12 @@ use rdkafka::{
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use udaconnect_proto::v1::LocationEvent;
+use udaconnect_proto::v1::{LocationEvent, PersonErased};
 
-use crate::{DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER, DecodeError, KafkaSettings, Outgoing};
+use crate::{
+    DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER, DecodeError, KafkaSettings, Outgoing,
+    erasure::PERSON_ERASED_CONTENT_TYPE,
+};
 
 /// Longest the last offset commit may take at shutdown.
 const FINAL_COMMIT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -38,6 +41,11 @@ impl Record {
     /// The record read as a location event.
     pub fn location_event(&self) -> Result<LocationEvent, DecodeError> {
         crate::decode_location_event(&self.0)
+    }
+
+    /// The record read as a person's erasure.
+    pub fn person_erased(&self) -> Result<PersonErased, DecodeError> {
+        crate::event::decode(&self.0, PERSON_ERASED_CONTENT_TYPE)
     }
 
     /// Where the record was read: `topic/partition/offset`.

@@ -1,4 +1,3 @@
-use prost::Message as _;
 use rdkafka::message::{Headers, Message};
 use udaconnect_proto::v1::LocationEvent;
 
@@ -16,7 +15,7 @@ pub const DLQ_ORIGIN_HEADER: &str = "dlq-origin";
 
 /// The payload bytes of a location event.
 pub fn encode_location_event(event: &LocationEvent) -> Vec<u8> {
-    event.encode_to_vec()
+    prost::Message::encode_to_vec(event)
 }
 
 /// Why a record cannot be read as a location event. Such a record can never
@@ -36,13 +35,22 @@ pub enum DecodeError {
 
 /// Reads a record of the locations topic.
 pub fn decode_location_event(record: &impl Message) -> Result<LocationEvent, DecodeError> {
-    if let Some(content_type) = header(record, CONTENT_TYPE_HEADER)
-        && content_type != LOCATION_EVENT_CONTENT_TYPE
+    decode(record, LOCATION_EVENT_CONTENT_TYPE)
+}
+
+/// Reads a record whose payload is a `T`, declared (when the record says)
+/// as `content_type`.
+pub(crate) fn decode<T: prost::Message + Default>(
+    record: &impl Message,
+    content_type: &str,
+) -> Result<T, DecodeError> {
+    if let Some(declared) = header(record, CONTENT_TYPE_HEADER)
+        && declared != content_type
     {
-        return Err(DecodeError::UnsupportedContentType(content_type));
+        return Err(DecodeError::UnsupportedContentType(declared));
     }
     let payload = record.payload().ok_or(DecodeError::EmptyPayload)?;
-    Ok(LocationEvent::decode(payload)?)
+    Ok(T::decode(payload)?)
 }
 
 /// The value of header `key`, if present and text.

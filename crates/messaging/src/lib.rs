@@ -1,15 +1,17 @@
 //! Kafka plumbing for UdaConnect: topic creation, the location event format
-//! and its headers, the publisher of accepted pings, and a producer and a
+//! and its headers, the erasure records, the publisher of accepted pings, and a producer and a
 //! batching consumer chosen for "an acknowledged ping is never lost"
 //! (idempotent producer, `acks=all`, offsets committed after the write).
 
 mod consumer;
+mod erasure;
 mod event;
 mod producer;
 mod publisher;
 mod topics;
 
 pub use consumer::{EventConsumer, Offsets, Record};
+pub use erasure::{ErasurePublisher, PERSON_ERASED_CONTENT_TYPE};
 pub use event::{
     CONTENT_TYPE_HEADER, DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER, DecodeError,
     LOCATION_EVENT_CONTENT_TYPE, TRACEPARENT_HEADER, decode_location_event, encode_location_event,

@@ -1,7 +1,8 @@
 //! Checking credentials where requests arrive (the REST API, ingest): the
 //! organizer's token from the environment, and the tokens the persons
 //! service signs, verified here against the keys it publishes, with no call
-//! per request.
+//! per request; and what the persons service says to refuse (revoked
+//! devices, erased persons, paused locations), read every few seconds.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -21,8 +22,9 @@ use uuid::Uuid;
 /// guessed.
 const MIN_ORGANIZER_TOKEN: usize = 32;
 
-/// How often the keys and the revoked devices are read again: a revoked
-/// device's token stops working within this (plus one call).
+/// How often the keys and the restrictions are read again: a revoked
+/// device's or erased person's token stops working, and a paused person's
+/// pings stop being accepted, within this (plus one call).
 pub const REVOCATION_REFRESH: Duration = Duration::from_secs(15);
 
 /// Shortest time between two key reads prompted by a token of an unknown
@@ -60,13 +62,21 @@ pub enum CredentialError {
     /// A token that proves nothing: malformed, forged, expired, foreign.
     #[error("{0}")]
     Invalid(String),
-    /// The token of a revoked device.
-    #[error("the device has been revoked")]
+    /// The token of a revoked device or of an erased person.
+    #[error("the credential has been revoked")]
     Revoked,
     /// Tokens cannot be checked now: persons, whose keys verify them, is
     /// unreachable.
     #[error("credentials cannot be checked now; retry later")]
     Unavailable,
+}
+
+/// What the persons service last said to refuse.
+#[derive(Debug, Default)]
+struct Restrictions {
+    revoked_devices: HashSet<Uuid>,
+    erased_persons: HashSet<i64>,
+    paused_persons: HashSet<i64>,
 }
 
 /// A verified token's caller, when the token expires, and the key that
@@ -79,7 +89,7 @@ type Remembered = (Principal, u64, String);
 pub struct Credentials {
     organizer_digest: [u8; 32],
     verifier: TokenVerifier,
-    revoked: Arc<RwLock<HashSet<Uuid>>>,
+    restrictions: Arc<RwLock<Restrictions>>,
     /// Tokens verified, until they expire or their key is no longer
     /// published, so a phone's every call does not pay for a signature
     /// check (revocation is checked on every call regardless).
@@ -104,19 +114,19 @@ impl Credentials {
         Ok(Self {
             organizer_digest: Sha256::digest(token.as_bytes()).into(),
             verifier: TokenVerifier::default(),
-            revoked: Arc::default(),
+            restrictions: Arc::default(),
             verified: Arc::default(),
             persons: PersonServiceClient::new(persons),
             last_prompted_refresh: Arc::default(),
         })
     }
 
-    /// Reads the keys and revoked devices every [`REVOCATION_REFRESH`]
+    /// Reads the keys and the restrictions every [`REVOCATION_REFRESH`]
     /// until `shutdown`.
     pub async fn refresh_until(self, shutdown: CancellationToken) {
         loop {
             if let Err(status) = self.refresh().await {
-                tracing::warn!(%status, "cannot read the token keys and revocations");
+                tracing::warn!(%status, "cannot read the token keys and restrictions");
             }
             tokio::select! {
                 () = shutdown.cancelled() => return,
@@ -126,23 +136,26 @@ impl Credentials {
     }
 
     async fn refresh(&self) -> Result<(), tonic::Status> {
-        let (mut keys_client, mut revocations_client) =
+        let (mut keys_client, mut restrictions_client) =
             (self.persons.clone(), self.persons.clone());
-        let (keys, revoked) = tokio::try_join!(
+        let (keys, restrictions) = tokio::try_join!(
             keys_client.get_key_set(v1::GetKeySetRequest {}),
-            revocations_client.list_revoked_devices(v1::ListRevokedDevicesRequest {}),
+            restrictions_client.list_restrictions(v1::ListRestrictionsRequest {}),
         )?;
         let keys = keys.into_inner();
         let set: JwkSet = serde_json::from_str(&keys.jwks)
             .map_err(|error| tonic::Status::internal(format!("unreadable key set: {error}")))?;
         self.verifier.replace_keys(&keys.issuer, &set);
-        let revoked: HashSet<Uuid> = revoked
-            .into_inner()
-            .device_ids
-            .iter()
-            .filter_map(|id| id.parse().ok())
-            .collect();
-        *write(&self.revoked) = revoked;
+        let restrictions = restrictions.into_inner();
+        *write(&self.restrictions) = Restrictions {
+            revoked_devices: restrictions
+                .revoked_device_ids
+                .iter()
+                .filter_map(|id| id.parse().ok())
+                .collect(),
+            erased_persons: restrictions.erased_person_ids.into_iter().collect(),
+            paused_persons: restrictions.paused_person_ids.into_iter().collect(),
+        };
         // A retired key's tokens are verified again, and refused.
         write(&self.verified).retain(|_, (_, _, key_id)| self.verifier.knows_key(key_id));
         Ok(())
@@ -167,18 +180,37 @@ impl Credentials {
             Some(principal) => principal,
             None => self.verify(token).await?,
         };
-        if let Principal::Device { device_id, .. } = &principal
-            && self.is_revoked(device_id)
-        {
+        if self.is_revoked(&principal) {
             return Err(CredentialError::Revoked);
         }
         Ok(principal)
     }
 
-    /// Whether the device has been revoked (as of the last refresh), for
-    /// callers that hold a connection open past the first check.
-    pub fn is_revoked(&self, device_id: &Uuid) -> bool {
-        read(&self.revoked).contains(device_id)
+    /// Whether the caller's credential has been taken back (as of the last
+    /// refresh): a revoked device, or an erased person. For callers that
+    /// hold a connection open past the first check.
+    pub fn is_revoked(&self, principal: &Principal) -> bool {
+        let restrictions = read(&self.restrictions);
+        if let Principal::Device { device_id, .. } = principal
+            && restrictions.revoked_devices.contains(device_id)
+        {
+            return true;
+        }
+        principal
+            .person_id()
+            .is_some_and(|person_id| restrictions.erased_persons.contains(&person_id))
+    }
+
+    /// Whether the person paused sharing their location (as of the last
+    /// refresh): their pings are refused.
+    pub fn is_paused(&self, person_id: i64) -> bool {
+        read(&self.restrictions).paused_persons.contains(&person_id)
+    }
+
+    /// Whether the person was erased (as of the last refresh): they are
+    /// unknown from then on.
+    pub fn is_erased(&self, person_id: i64) -> bool {
+        read(&self.restrictions).erased_persons.contains(&person_id)
     }
 
     fn remembered(&self, token: &str) -> Option<Principal> {

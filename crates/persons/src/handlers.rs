@@ -71,6 +71,38 @@ impl Persons {
     }
 }
 
+impl Persons {
+    async fn set_privacy(&self, id: i64, privacy: v1::Privacy) -> Result<v1::Person, ServiceError> {
+        check_id("person_id", id)?;
+        let person = self
+            .store
+            .set_privacy(id, privacy.into())
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no person with id {id}")))?;
+        tracing::info!(
+            id,
+            visible_to_others = privacy.visible_to_others,
+            location_paused = privacy.location_paused,
+            "privacy chosen"
+        );
+        Ok(person.into())
+    }
+
+    async fn restrictions(&self) -> Result<v1::ListRestrictionsResponse, ServiceError> {
+        let tokens_issued_after = self.identity.oldest_unexpired_token();
+        let (revoked_device_ids, erased_person_ids, paused_person_ids) = tokio::try_join!(
+            self.identity.revoked_devices(),
+            async { Ok(self.store.erased_since(tokens_issued_after).await?) },
+            async { Ok(self.store.paused().await?) },
+        )?;
+        Ok(v1::ListRestrictionsResponse {
+            revoked_device_ids,
+            erased_person_ids,
+            paused_person_ids,
+        })
+    }
+}
+
 #[tonic::async_trait]
 impl PersonService for Persons {
     async fn create_person(
@@ -146,10 +178,21 @@ impl PersonService for Persons {
         ))
     }
 
-    async fn list_revoked_devices(
+    async fn list_restrictions(
         &self,
-        _request: Request<v1::ListRevokedDevicesRequest>,
-    ) -> Result<Response<v1::ListRevokedDevicesResponse>, Status> {
-        Ok(Response::new(self.identity.revoked_devices().await?))
+        _request: Request<v1::ListRestrictionsRequest>,
+    ) -> Result<Response<v1::ListRestrictionsResponse>, Status> {
+        Ok(Response::new(self.restrictions().await?))
+    }
+
+    async fn set_privacy(
+        &self,
+        request: Request<v1::SetPrivacyRequest>,
+    ) -> Result<Response<v1::Person>, Status> {
+        let request = request.into_inner();
+        Ok(Response::new(
+            self.set_privacy(request.person_id, request.privacy.unwrap_or_default())
+                .await?,
+        ))
     }
 }

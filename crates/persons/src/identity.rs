@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use clap::Args;
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
@@ -245,19 +245,26 @@ impl Identity {
             .ok_or_else(not_found)
     }
 
-    pub(crate) async fn revoked_devices(
-        &self,
-    ) -> Result<v1::ListRevokedDevicesResponse, ServiceError> {
+    /// Revoked devices whose tokens may still be unexpired.
+    pub(crate) async fn revoked_devices(&self) -> Result<Vec<String>, ServiceError> {
         let enrolled_after = Utc::now() - self.settings.device_token_lifetime;
-        Ok(v1::ListRevokedDevicesResponse {
-            device_ids: self
-                .store
-                .revoked_devices(enrolled_after)
-                .await?
-                .iter()
-                .map(Uuid::to_string)
-                .collect(),
-        })
+        Ok(self
+            .store
+            .revoked_devices(enrolled_after)
+            .await?
+            .iter()
+            .map(Uuid::to_string)
+            .collect())
+    }
+
+    /// When the oldest token that may still be unexpired was issued: a
+    /// token of an earlier time has expired, whoever holds it.
+    pub(crate) fn oldest_unexpired_token(&self) -> DateTime<Utc> {
+        Utc::now()
+            - self
+                .settings
+                .device_token_lifetime
+                .max(self.settings.web_token_lifetime)
     }
 }
 

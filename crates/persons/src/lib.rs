@@ -1,6 +1,7 @@
 //! The persons service: owns attendee records (its own database) and answers
-//! for them over gRPC as `udaconnect.v1.PersonService`. Other services reach
-//! it through [`PersonDirectory`].
+//! for them over gRPC as `udaconnect.v1.PersonService`; erases a person
+//! when the erasures topic says so. Other services reach it through
+//! [`PersonDirectory`].
 
 mod credentials;
 mod directory;
@@ -20,11 +21,16 @@ use tonic::service::Routes;
 use udaconnect_proto::v1::person_service_server::PersonServiceServer;
 use udaconnect_runtime::{
     BoundAddresses, Service, admin,
+    config::KafkaArgs,
+    erasures::follow_erasures,
     grpc::{GrpcListeners, GrpcService},
 };
 use udaconnect_storage::{IdentityStore, PersonStore};
 
 use identity::Identity;
+
+/// The persons service's consumer group on the erasures topic.
+const ERASURES_GROUP: &str = "persons-erasures";
 
 /// Database connections the persons service keeps open at most.
 const POOL_SIZE: u32 = 10;
@@ -66,12 +72,14 @@ pub struct PersonsServer {
     listeners: GrpcListeners,
     store: PersonStore,
     identity: Identity,
+    kafka: KafkaArgs,
 }
 
 impl PersonsServer {
     /// Binds the service's ports; the database is connected on first use,
-    /// so the service starts (not ready) while it is down.
-    pub async fn build(config: &PersonsConfig) -> anyhow::Result<Self> {
+    /// so the service starts (not ready) while it is down, and so is Kafka,
+    /// where it follows the erasures.
+    pub async fn build(config: &PersonsConfig, kafka: &KafkaArgs) -> anyhow::Result<Self> {
         let pool =
             udaconnect_storage::connect_lazy(&config.database.persons_database_url, POOL_SIZE)?;
         Ok(Self {
@@ -83,6 +91,7 @@ impl PersonsServer {
             .await?,
             store: PersonStore::new(pool.clone()),
             identity: Identity::new(IdentityStore::new(pool), config.identity.clone()),
+            kafka: kafka.clone(),
         })
     }
 
@@ -101,6 +110,16 @@ impl Service for PersonsServer {
         self: Box<Self>,
         shutdown: CancellationToken,
     ) -> BoxFuture<'static, anyhow::Result<()>> {
+        let store = self.store.clone();
+        let erasures = follow_erasures(
+            self.kafka,
+            ERASURES_GROUP,
+            move |person_id, requested| {
+                let store = store.clone();
+                async move { store.erase(person_id, requested).await }
+            },
+            shutdown.clone(),
+        );
         let service = GrpcService {
             proto_name: "udaconnect.v1.PersonService",
             readiness: admin::database_readiness(self.store.pool().clone()),
@@ -109,6 +128,7 @@ impl Service for PersonsServer {
                 self.identity,
             ))),
         };
-        self.listeners.serve(service, shutdown).boxed()
+        let serve = self.listeners.serve(service, shutdown);
+        async move { tokio::try_join!(serve, erasures).map(|_| ()) }.boxed()
     }
 }

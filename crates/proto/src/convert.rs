@@ -1,7 +1,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use prost_types::{Duration, Timestamp};
 use udaconnect_domain::{
-    Connection, Coordinates, FieldError, Location, Meeting, NewLocation, Person, check_id,
+    Connection, Coordinates, FieldError, Location, Meeting, NewLocation, Person, Privacy, check_id,
     check_observation_time, parse_event_id,
 };
 use uuid::Uuid;
@@ -147,6 +147,25 @@ impl From<Person> for v1::Person {
             first_name: person.first_name,
             last_name: person.last_name,
             company_name: person.company_name,
+            privacy: Some(person.privacy.into()),
+        }
+    }
+}
+
+impl From<Privacy> for v1::Privacy {
+    fn from(privacy: Privacy) -> Self {
+        Self {
+            visible_to_others: privacy.visible_to_others,
+            location_paused: privacy.location_paused,
+        }
+    }
+}
+
+impl From<v1::Privacy> for Privacy {
+    fn from(privacy: v1::Privacy) -> Self {
+        Self {
+            visible_to_others: privacy.visible_to_others,
+            location_paused: privacy.location_paused,
         }
     }
 }

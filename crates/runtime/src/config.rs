@@ -86,7 +86,8 @@ macro_rules! grpc_listen_args {
     };
 }
 
-/// How to reach Kafka and which topics carry the location stream.
+/// How to reach Kafka and which topics carry the location stream and the
+/// erasures.
 #[derive(Debug, Clone, Args)]
 pub struct KafkaArgs {
     /// Bootstrap brokers, `host:port[,host:port…]`.
@@ -102,6 +103,10 @@ pub struct KafkaArgs {
     /// Topic of records that can never be stored, with the reason in a header.
     #[arg(long, env = "KAFKA_DLQ_TOPIC", default_value = "locations.dlq")]
     pub dlq_topic: String,
+    /// Topic of persons to erase, which every service holding data about
+    /// persons follows.
+    #[arg(long, env = "KAFKA_ERASURES_TOPIC", default_value = "erasures")]
+    pub erasures_topic: String,
     /// Partitions of a topic created at startup (the most consumers that share the work).
     #[arg(long, env = "KAFKA_TOPIC_PARTITIONS", default_value_t = 4)]
     pub topic_partitions: i32,
@@ -127,9 +132,24 @@ impl KafkaArgs {
         }
     }
 
-    /// The topics the pipeline needs.
+    /// Settings that reach no broker, for tests and benchmarks of services
+    /// that serve without Kafka (they keep trying in the background).
+    pub fn unreachable() -> Self {
+        Self {
+            kafka_bootstrap_servers: "127.0.0.1:9".to_owned(),
+            locations_topic: "unused".to_owned(),
+            dlq_topic: "unused.dlq".to_owned(),
+            erasures_topic: "unused.erasures".to_owned(),
+            topic_partitions: 1,
+            replication_factor: 1,
+            produce_timeout: Duration::from_secs(1),
+            idempotent_producer: true,
+        }
+    }
+
+    /// The topics the services need.
     pub fn topics(&self) -> Vec<TopicSpec> {
-        [&self.locations_topic, &self.dlq_topic]
+        [&self.locations_topic, &self.dlq_topic, &self.erasures_topic]
             .into_iter()
             .map(|name| TopicSpec {
                 name: name.clone(),

@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod backoff;
 pub mod config;
+pub mod erasures;
 pub mod grpc;
 pub mod rate_limit;
 mod service;

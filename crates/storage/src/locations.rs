@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, stream::BoxStream};
 use sqlx::PgPool;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use udaconnect_domain::{
     Connection, ConnectionQuery, ContactQuery, Coordinates, Location, LocationId, NewLocation,
@@ -317,7 +317,8 @@ impl LocationStore {
 
     /// Stores a batch in one statement. Events already stored (same event id,
     /// from this batch or an earlier one) are skipped, so re-delivery is
-    /// harmless. Returns how many rows were written.
+    /// harmless, and so are the pings of erased persons. Returns how many
+    /// rows were written.
     #[tracing::instrument(skip_all, fields(batch = batch.len()))]
     pub async fn write(&self, batch: &[NewLocation]) -> Result<u64, StorageError> {
         if batch.is_empty() {
@@ -329,6 +330,7 @@ impl LocationStore {
              SELECT e, p, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, t
              FROM UNNEST($1::uuid[], $2::bigint[], $3::float8[], $4::float8[], $5::timestamptz[])
                   AS u(e, p, lat, lon, t)
+             WHERE NOT EXISTS (SELECT 1 FROM erased_person x WHERE x.person_id = u.p)
              ON CONFLICT (event_id) DO NOTHING",
         )
         .bind(&columns.event_ids)
@@ -342,8 +344,56 @@ impl LocationStore {
         Ok(written)
     }
 
+    /// The erased persons among `ids`.
+    pub async fn erased_among(
+        &self,
+        ids: impl IntoIterator<Item = PersonId>,
+    ) -> Result<HashSet<PersonId>, StorageError> {
+        let mut ids: Vec<PersonId> = ids.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let erased: Vec<PersonId> =
+            sqlx::query_scalar("SELECT person_id FROM erased_person WHERE person_id = ANY($1)")
+                .bind(&ids)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(erased.into_iter().collect())
+    }
+
+    /// Deletes every ping of the person and remembers the id, so that none
+    /// is stored later. Writers are held off meanwhile (briefly: one
+    /// person's pings, by index), so a batch being written as the erasure
+    /// starts is deleted with the rest, and one written after it sees the
+    /// id. Returns how many pings were deleted; erasing again deletes none.
+    #[tracing::instrument(skip(self))]
+    pub async fn erase_person(
+        &self,
+        person_id: PersonId,
+        erased_at: DateTime<Utc>,
+    ) -> Result<u64, StorageError> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query("LOCK TABLE location IN SHARE MODE")
+            .execute(&mut *transaction)
+            .await?;
+        sqlx::query(
+            "INSERT INTO erased_person (person_id, erased_at) VALUES ($1, $2)
+             ON CONFLICT (person_id) DO NOTHING",
+        )
+        .bind(person_id)
+        .bind(erased_at)
+        .execute(&mut *transaction)
+        .await?;
+        let deleted = sqlx::query("DELETE FROM location WHERE person_id = $1")
+            .bind(person_id)
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected();
+        transaction.commit().await?;
+        Ok(deleted)
+    }
+
     /// Loads locations with their own ids (seed data), skipping rows whose id
-    /// or event id exists, then advances the id sequence past them. Returns
+    /// or event id exists and those of erased persons, then advances the id sequence past them. Returns
     /// how many were new.
     pub async fn import(&self, locations: &[Location]) -> Result<u64, StorageError> {
         let ids: Vec<i64> = locations.iter().map(|l| l.id).collect();
@@ -362,6 +412,7 @@ impl LocationStore {
              SELECT i, e, p, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, t
              FROM UNNEST($1::bigint[], $2::uuid[], $3::bigint[], $4::float8[], $5::float8[],
                          $6::timestamptz[]) AS u(i, e, p, lat, lon, t)
+             WHERE NOT EXISTS (SELECT 1 FROM erased_person x WHERE x.person_id = u.p)
              ON CONFLICT DO NOTHING",
         )
         .bind(&ids)

@@ -1,16 +1,27 @@
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
-use udaconnect_domain::{NewPerson, Person, PersonId};
+use udaconnect_domain::{NewPerson, Person, PersonId, Privacy};
 
 use crate::{PERSONS_MIGRATOR, StorageError, advance_identity};
 
-type PersonRow = (i64, String, String, String);
+type PersonRow = (i64, String, String, String, bool, bool);
 
-fn person_from_row((id, first_name, last_name, company_name): PersonRow) -> Person {
+/// The columns of [`PersonRow`].
+const PERSON_COLUMNS: &str =
+    "id, first_name, last_name, company_name, visible_to_others, location_paused";
+
+fn person_from_row(
+    (id, first_name, last_name, company_name, visible_to_others, location_paused): PersonRow,
+) -> Person {
     Person {
         id,
         first_name,
         last_name,
         company_name,
+        privacy: Privacy {
+            visible_to_others,
+            location_paused,
+        },
     }
 }
 
@@ -40,10 +51,10 @@ impl PersonStore {
     /// Stores a new person and returns it with its id.
     #[tracing::instrument(skip_all)]
     pub async fn create(&self, person: &NewPerson) -> Result<Person, StorageError> {
-        let row: PersonRow = sqlx::query_as(
+        let row: PersonRow = sqlx::query_as(&format!(
             "INSERT INTO person (first_name, last_name, company_name) VALUES ($1, $2, $3)
-             RETURNING id, first_name, last_name, company_name",
-        )
+             RETURNING {PERSON_COLUMNS}"
+        ))
         .bind(person.first_name())
         .bind(person.last_name())
         .bind(person.company_name())
@@ -55,9 +66,9 @@ impl PersonStore {
     /// One person, if it exists.
     #[tracing::instrument(skip(self))]
     pub async fn get(&self, id: PersonId) -> Result<Option<Person>, StorageError> {
-        let row: Option<PersonRow> = sqlx::query_as(
-            "SELECT id, first_name, last_name, company_name FROM person WHERE id = $1",
-        )
+        let row: Option<PersonRow> = sqlx::query_as(&format!(
+            "SELECT {PERSON_COLUMNS} FROM person WHERE id = $1"
+        ))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
@@ -67,29 +78,28 @@ impl PersonStore {
     /// Every person, ordered by id.
     #[tracing::instrument(skip(self))]
     pub async fn list(&self) -> Result<Vec<Person>, StorageError> {
-        let rows: Vec<PersonRow> = sqlx::query_as(
-            "SELECT id, first_name, last_name, company_name FROM person ORDER BY id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<PersonRow> =
+            sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM person ORDER BY id"))
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows.into_iter().map(person_from_row).collect())
     }
 
     /// The existing persons among `ids`, ordered by id.
     #[tracing::instrument(skip_all, fields(ids = ids.len()))]
     pub async fn batch_get(&self, ids: &[PersonId]) -> Result<Vec<Person>, StorageError> {
-        let rows: Vec<PersonRow> = sqlx::query_as(
-            "SELECT id, first_name, last_name, company_name FROM person
-             WHERE id = ANY($1) ORDER BY id",
-        )
+        let rows: Vec<PersonRow> = sqlx::query_as(&format!(
+            "SELECT {PERSON_COLUMNS} FROM person WHERE id = ANY($1) ORDER BY id"
+        ))
         .bind(ids)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(person_from_row).collect())
     }
 
-    /// Loads persons with their own ids (seed data), skipping ids that exist,
-    /// then advances the id sequence past them. Returns how many were new.
+    /// Loads persons with their own ids (seed data), skipping ids that exist
+    /// or were erased, then advances the id sequence past them. Returns how
+    /// many were new.
     pub async fn import(&self, persons: &[Person]) -> Result<u64, StorageError> {
         let ids: Vec<i64> = persons.iter().map(|p| p.id).collect();
         let first: Vec<&str> = persons.iter().map(|p| p.first_name.as_str()).collect();
@@ -97,7 +107,8 @@ impl PersonStore {
         let company: Vec<&str> = persons.iter().map(|p| p.company_name.as_str()).collect();
         let inserted = sqlx::query(
             "INSERT INTO person (id, first_name, last_name, company_name)
-             SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[])
+             SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(id)
+             WHERE NOT EXISTS (SELECT 1 FROM erased_person e WHERE e.person_id = u.id)
              ON CONFLICT (id) DO NOTHING",
         )
         .bind(&ids)
@@ -109,5 +120,70 @@ impl PersonStore {
         .rows_affected();
         advance_identity(&self.pool, "person").await?;
         Ok(inserted)
+    }
+
+    /// Records the person's choices; `None` when there is no such person.
+    #[tracing::instrument(skip(self))]
+    pub async fn set_privacy(
+        &self,
+        id: PersonId,
+        privacy: Privacy,
+    ) -> Result<Option<Person>, StorageError> {
+        let row: Option<PersonRow> = sqlx::query_as(&format!(
+            "UPDATE person SET visible_to_others = $2, location_paused = $3 WHERE id = $1
+             RETURNING {PERSON_COLUMNS}"
+        ))
+        .bind(id)
+        .bind(privacy.visible_to_others)
+        .bind(privacy.location_paused)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(person_from_row))
+    }
+
+    /// Deletes the person with everything the persons service holds of them
+    /// (enrollment codes and devices go with the row) and remembers the id.
+    /// Returns how many persons were deleted: erasing again deletes none.
+    #[tracing::instrument(skip(self))]
+    pub async fn erase(
+        &self,
+        id: PersonId,
+        requested_at: DateTime<Utc>,
+    ) -> Result<u64, StorageError> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO erased_person (person_id, erased_at) VALUES ($1, $2)
+             ON CONFLICT (person_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(requested_at)
+        .execute(&mut *transaction)
+        .await?;
+        let deleted = sqlx::query("DELETE FROM person WHERE id = $1")
+            .bind(id)
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected();
+        transaction.commit().await?;
+        Ok(deleted)
+    }
+
+    /// Persons erased after `since`, whose tokens may still be unexpired.
+    pub async fn erased_since(&self, since: DateTime<Utc>) -> Result<Vec<PersonId>, StorageError> {
+        Ok(sqlx::query_scalar(
+            "SELECT person_id FROM erased_person WHERE erased_at > $1 ORDER BY person_id",
+        )
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Persons who paused sharing their location.
+    pub async fn paused(&self) -> Result<Vec<PersonId>, StorageError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM person WHERE location_paused ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 }

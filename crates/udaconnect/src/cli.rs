@@ -65,18 +65,33 @@ fn parse_log_format(value: &str) -> Result<LogFormat, String> {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the persons service (gRPC; owns attendee records).
-    Persons(PersonsConfig),
-    /// Run the locations service (gRPC; owns location pings and spatial queries).
+    /// Run the persons service (gRPC; owns attendee records and identity;
+    /// follows the erasures on Kafka).
+    Persons {
+        #[command(flatten)]
+        config: PersonsConfig,
+        #[command(flatten)]
+        kafka: KafkaArgs,
+    },
+    /// Run the locations service (gRPC; owns location pings and spatial
+    /// queries; follows the erasures on Kafka).
     Locations {
         #[command(flatten)]
         config: LocationsConfig,
         #[command(flatten)]
         persons: PersonsPeerArgs,
+        #[command(flatten)]
+        kafka: KafkaArgs,
     },
     /// Run the events service (gRPC; owns events, floor plans, programmes
-    /// and visits, and answers who attended what).
-    Events(EventsConfig),
+    /// and visits, and answers who attended what; follows the erasures on
+    /// Kafka).
+    Events {
+        #[command(flatten)]
+        config: EventsConfig,
+        #[command(flatten)]
+        kafka: KafkaArgs,
+    },
     /// Run the public REST API (calls persons, locations and events over
     /// gRPC; publishes new pings to Kafka).
     Api {
@@ -185,11 +200,15 @@ pub async fn run() -> anyhow::Result<()> {
     udaconnect_telemetry::init_logging(cli.common.log_format);
     let shutdown = shutdown::on_signal();
     let service: Box<dyn Service> = match cli.command {
-        Command::Persons(config) => Box::new(PersonsServer::build(&config).await?),
-        Command::Locations { config, persons } => {
-            Box::new(LocationsServer::build(&config, &persons.persons_url).await?)
+        Command::Persons { config, kafka } => {
+            Box::new(PersonsServer::build(&config, &kafka).await?)
         }
-        Command::Events(config) => Box::new(EventsServer::build(&config).await?),
+        Command::Locations {
+            config,
+            persons,
+            kafka,
+        } => Box::new(LocationsServer::build(&config, &persons.persons_url, &kafka).await?),
+        Command::Events { config, kafka } => Box::new(EventsServer::build(&config, &kafka).await?),
         Command::Api {
             config,
             persons,

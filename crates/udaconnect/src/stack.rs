@@ -93,11 +93,12 @@ impl Stack {
         }
         topics::ensure(&config.kafka.settings(), &config.kafka.topics(), shutdown).await?;
 
-        let persons = PersonsServer::build(&config.persons).await?;
+        let persons = PersonsServer::build(&config.persons, &config.kafka).await?;
         let persons_url = local_url(persons.grpc_address());
-        let locations = LocationsServer::build(&config.locations, &persons_url).await?;
+        let locations =
+            LocationsServer::build(&config.locations, &persons_url, &config.kafka).await?;
         let locations_url = local_url(locations.grpc_address());
-        let events = EventsServer::build(&config.events).await?;
+        let events = EventsServer::build(&config.events, &config.kafka).await?;
         let events_url = local_url(events.grpc_address());
         let mut api = ApiServer::build(
             &config.api,

@@ -135,6 +135,38 @@ impl EventStore {
         Ok(inserted)
     }
 
+    /// Deletes every visit of the person and remembers the id, so that no
+    /// visit of theirs is recorded later (a stay still open in a consumer,
+    /// a rebuild). Takes the person's lock, as recording their visits does.
+    /// Returns how many visits were deleted; erasing again deletes none.
+    #[tracing::instrument(skip(self))]
+    pub async fn erase_person(
+        &self,
+        person_id: i64,
+        erased_at: DateTime<Utc>,
+    ) -> Result<u64, StorageError> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(person_id)
+            .execute(&mut *transaction)
+            .await?;
+        sqlx::query(
+            "INSERT INTO erased_person (person_id, erased_at) VALUES ($1, $2)
+             ON CONFLICT (person_id) DO NOTHING",
+        )
+        .bind(person_id)
+        .bind(erased_at)
+        .execute(&mut *transaction)
+        .await?;
+        let deleted = sqlx::query("DELETE FROM visit WHERE person_id = $1")
+            .bind(person_id)
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected();
+        transaction.commit().await?;
+        Ok(deleted)
+    }
+
     /// Replaces every visit of the event's areas with `visits`, in one
     /// transaction that holds writers of visits off while it runs. Returns
     /// (removed, stored).
@@ -211,7 +243,8 @@ async fn delete_visits(
 }
 
 /// Inserts visits of areas that still exist (a floor plan may have dropped
-/// an area since the stays were seen); returns how many.
+/// an area since the stays were seen) and of persons not erased; returns
+/// how many.
 async fn insert_visits(
     transaction: &mut Transaction<'_, Postgres>,
     visits: &[Visit],
@@ -224,7 +257,8 @@ async fn insert_visits(
              SELECT n.person_id, n.area_id, n.start_time, n.end_time
              FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::timestamptz[])
                   AS n(person_id, area_id, start_time, end_time)
-             WHERE EXISTS (SELECT 1 FROM area WHERE id = n.area_id)",
+             WHERE EXISTS (SELECT 1 FROM area WHERE id = n.area_id)
+               AND NOT EXISTS (SELECT 1 FROM erased_person e WHERE e.person_id = n.person_id)",
         )
         .bind(&persons)
         .bind(&areas)

@@ -10,12 +10,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use reqwest::{Method, StatusCode};
 use udaconnect_auth::{AUDIENCE, Claims, Role, TokenSigner};
-use udaconnect_proto::v1::{self, ingest_service_client::IngestServiceClient};
-use udaconnect_runtime::grpc::{self, BearerToken};
+use udaconnect_proto::v1;
 use utoipa::OpenApi;
 use uuid::Uuid;
 
-use crate::support::{ORGANIZER_TOKEN, Options, TestApp, redeem};
+use crate::support::{ORGANIZER_TOKEN, Options, TestApp, ingest_as, ping, redeem, token};
 
 /// The person whose data the requests address, and another one.
 const SELF: i64 = 1;
@@ -30,6 +29,8 @@ enum Rule {
     SignedIn,
     /// The person in the path, or the organizer.
     PathPerson,
+    /// The person in the path alone.
+    OwnPerson,
     /// A device of the person the ping names, or the organizer.
     Pings,
     /// The location's person, or the organizer; others get 404 as for a
@@ -54,7 +55,10 @@ fn rule_of(operation: &str) -> Option<Rule> {
         | "find_shared"
         | "create_enrollment_code"
         | "list_devices"
-        | "revoke_device" => PathPerson,
+        | "revoke_device"
+        | "get_privacy"
+        | "erase_person" => PathPerson,
+        "set_privacy" => OwnPerson,
         "create_location" => Pings,
         "get_location" => OwnLocation,
         "list_persons"
@@ -109,6 +113,7 @@ fn expected(rule: Rule, caller: Caller) -> Option<StatusCode> {
     }
     match caller {
         Anonymous | Expired | Forged | AlgNone => unauthorized,
+        Organizer if rule == Rule::OwnPerson => forbidden,
         Organizer => None,
         AttendeeSelf | DeviceSelf => match rule {
             Rule::Organizer => forbidden,
@@ -134,10 +139,6 @@ struct Tokens {
     alg_none: String,
     /// A device of SELF that the revocation route may revoke.
     spare_device: String,
-}
-
-fn token(credential: &serde_json::Value) -> String {
-    credential["token"].as_str().unwrap().to_owned()
 }
 
 fn now() -> u64 {
@@ -262,6 +263,9 @@ fn body_of(operation: &str) -> Option<(&'static str, String)> {
         }
         "put_floor_plan" => json(serde_json::json!({"type": "FeatureCollection", "features": []})),
         "put_programme" => json(serde_json::json!({"presentations": []})),
+        "set_privacy" => {
+            json(serde_json::json!({"visible_to_others": false, "location_paused": false}))
+        }
         _ => None,
     }
 }
@@ -291,36 +295,56 @@ async fn every_operation_answers_each_caller_as_its_rule_says() {
     let client = reqwest::Client::new();
     let mut wrong = Vec::new();
     let mut checked = 0;
-    for (template, operations) in spec["paths"].as_object().unwrap() {
-        for (method, operation) in operations.as_object().unwrap() {
-            let id = operation["operationId"].as_str().unwrap();
-            let Some(rule) = rule_of(id) else {
-                wrong.push(format!("{id}: no rule in this test"));
-                continue;
+    let mut operations: Vec<(&String, &String, &str)> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(template, operations)| {
+            operations
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(move |(method, operation)| {
+                    (template, method, operation["operationId"].as_str().unwrap())
+                })
+        })
+        .collect();
+    // Erasing SELF comes last, since it ends SELF's tokens; once one
+    // erasure was let through, SELF's remaining tokens may already be
+    // refused.
+    operations.sort_by_key(|(_, _, id)| *id == "erase_person");
+    let mut erased = false;
+    for (template, method, id) in operations {
+        let Some(rule) = rule_of(id) else {
+            wrong.push(format!("{id}: no rule in this test"));
+            continue;
+        };
+        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let path = path_of(template, location_id, &tokens.spare_device);
+        for caller in CALLERS {
+            let mut request = client.request(method.clone(), format!("{}{path}", app.api_url));
+            if let Some(token) = tokens.of(caller) {
+                request = request.bearer_auth(token);
+            }
+            if let Some((content_type, body)) = body_of(id) {
+                request = request.header("content-type", content_type).body(body);
+            }
+            let status = request.send().await.unwrap().status();
+            checked += 1;
+            let right = match expected(rule, caller) {
+                Some(expected) => status == expected,
+                None if erased && status == StatusCode::UNAUTHORIZED => {
+                    matches!(caller, Caller::AttendeeSelf | Caller::DeviceSelf)
+                }
+                None => status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
             };
-            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-            let path = path_of(template, location_id, &tokens.spare_device);
-            for caller in CALLERS {
-                let mut request = client.request(method.clone(), format!("{}{path}", app.api_url));
-                if let Some(token) = tokens.of(caller) {
-                    request = request.bearer_auth(token);
-                }
-                if let Some((content_type, body)) = body_of(id) {
-                    request = request.header("content-type", content_type).body(body);
-                }
-                let status = request.send().await.unwrap().status();
-                checked += 1;
-                let right = match expected(rule, caller) {
-                    Some(expected) => status == expected,
-                    None => status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
-                };
-                // And never a server error, whoever asks.
-                if !right || status.is_server_error() {
-                    wrong.push(format!(
-                        "{method} {path} ({id}, {rule:?}) as {caller:?}: {status}, expected {}",
-                        expected(rule, caller).map_or("not 401/403".to_owned(), |s| s.to_string())
-                    ));
-                }
+            erased |= id == "erase_person" && status == StatusCode::ACCEPTED;
+            // And never a server error, whoever asks.
+            if !right || status.is_server_error() {
+                wrong.push(format!(
+                    "{method} {path} ({id}, {rule:?}) as {caller:?}: {status}, expected {}",
+                    expected(rule, caller).map_or("not 401/403".to_owned(), |s| s.to_string())
+                ));
             }
         }
     }
@@ -417,26 +441,6 @@ async fn a_revoked_device_is_refused_within_the_refresh_period() {
             "the revoked token still works"
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
-
-/// An ingest client whose calls carry `token` (none: no credential).
-fn ingest_as(
-    app: &TestApp,
-    token: Option<&str>,
-) -> IngestServiceClient<udaconnect_runtime::grpc::SignedChannel> {
-    // An empty Bearer value is what a client without a token amounts to.
-    let token = BearerToken::new(token.unwrap_or("")).unwrap();
-    IngestServiceClient::new(token.sign(grpc::channel(&app.ingest_url).unwrap()))
-}
-
-fn ping(person_id: i64) -> v1::Ping {
-    v1::Ping {
-        event_id: Uuid::now_v7().to_string(),
-        person_id,
-        latitude: 37.553441,
-        longitude: -122.290524,
-        creation_time: Some(udaconnect_proto::timestamp_from_datetime(chrono::Utc::now())),
     }
 }
 

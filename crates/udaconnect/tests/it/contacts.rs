@@ -17,9 +17,9 @@ use uuid::Uuid;
 use crate::support::{TestApp, assert_problem};
 
 /// A booth at the Moscone Center.
-const BOOTH: (f64, f64) = (37.784, -122.401);
+pub const BOOTH: (f64, f64) = (37.784, -122.401);
 
-fn base() -> DateTime<Utc> {
+pub fn base() -> DateTime<Utc> {
     "2026-11-02T09:00:00Z".parse().unwrap()
 }
 
@@ -29,7 +29,7 @@ fn north_of_booth(meters: f64) -> (f64, f64) {
     (latitude, longitude)
 }
 
-async fn person(app: &TestApp, name: &str) -> i64 {
+pub async fn person(app: &TestApp, name: &str) -> i64 {
     app.persons_grpc
         .clone()
         .create_person(CreatePersonRequest {
@@ -45,7 +45,7 @@ async fn person(app: &TestApp, name: &str) -> i64 {
 
 /// Stores pings of `person_id` at `position`, one at each minute offset from
 /// [`base`], straight through the locations service.
-async fn pings(app: &TestApp, person_id: i64, position: (f64, f64), minutes: &[i64]) {
+pub async fn pings(app: &TestApp, person_id: i64, position: (f64, f64), minutes: &[i64]) {
     let locations = minutes
         .iter()
         .map(|&minute| v1::NewLocation {

@@ -279,11 +279,11 @@ async fn a_revoked_device_is_listed_until_its_token_would_have_expired() {
     let reader = app.grpc.clone();
     let revoked = || async {
         let mut grpc = reader.clone();
-        grpc.list_revoked_devices(v1::ListRevokedDevicesRequest {})
+        grpc.list_restrictions(v1::ListRestrictionsRequest {})
             .await
             .unwrap()
             .into_inner()
-            .device_ids
+            .revoked_device_ids
     };
     assert!(revoked().await.is_empty());
 

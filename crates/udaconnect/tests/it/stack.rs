@@ -95,6 +95,7 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
             kafka_bootstrap_servers: broker.bootstrap(),
             locations_topic: "locations".to_owned(),
             dlq_topic: "locations.dlq".to_owned(),
+            erasures_topic: "erasures".to_owned(),
             topic_partitions: 2,
             replication_factor: 1,
             produce_timeout: Duration::from_secs(10),

@@ -29,7 +29,7 @@ use udaconnect_persons::{
     PersonsServer,
 };
 use udaconnect_proto::v1::{
-    event_service_client::EventServiceClient, ingest_service_client::IngestServiceClient,
+    self, event_service_client::EventServiceClient, ingest_service_client::IngestServiceClient,
     location_service_client::LocationServiceClient, person_service_client::PersonServiceClient,
 };
 use udaconnect_runtime::{
@@ -315,13 +315,16 @@ impl PersonsApp {
 
     /// Starts the service (again), as a new process would.
     pub async fn start(&mut self) {
-        let persons = PersonsServer::build(&PersonsConfig {
-            listeners: PersonsListenArgs::loopback(),
-            database: PersonsDatabaseArgs {
-                persons_database_url: self.database.url.clone(),
+        let persons = PersonsServer::build(
+            &PersonsConfig {
+                listeners: PersonsListenArgs::loopback(),
+                database: PersonsDatabaseArgs {
+                    persons_database_url: self.database.url.clone(),
+                },
+                identity: IdentityArgs::default(),
             },
-            identity: IdentityArgs::default(),
-        })
+            &KafkaArgs::unreachable(),
+        )
         .await
         .unwrap();
         self.grpc =
@@ -394,6 +397,7 @@ impl TestApp {
             kafka_bootstrap_servers: broker.bootstrap(),
             locations_topic: format!("locations-{suffix}"),
             dlq_topic: format!("dlq-{suffix}"),
+            erasures_topic: format!("erasures-{suffix}"),
             topic_partitions: 4,
             replication_factor: 1,
             produce_timeout: options.produce_timeout,
@@ -401,13 +405,16 @@ impl TestApp {
         };
         let shutdown = CancellationToken::new();
 
-        let persons = PersonsServer::build(&PersonsConfig {
-            listeners: PersonsListenArgs::loopback(),
-            database: PersonsDatabaseArgs {
-                persons_database_url: persons_database.url.clone(),
+        let persons = PersonsServer::build(
+            &PersonsConfig {
+                listeners: PersonsListenArgs::loopback(),
+                database: PersonsDatabaseArgs {
+                    persons_database_url: persons_database.url.clone(),
+                },
+                identity: IdentityArgs::default(),
             },
-            identity: IdentityArgs::default(),
-        })
+            &kafka,
+        )
         .await
         .unwrap();
         let persons_url = local_url(persons.grpc_address());
@@ -419,7 +426,7 @@ impl TestApp {
                 locations_database_url: locations_database.url.clone(),
             },
         };
-        let locations = LocationsServer::build(&locations_config, &persons_url)
+        let locations = LocationsServer::build(&locations_config, &persons_url, &kafka)
             .await
             .unwrap();
         // A restarted locations service comes back on the same port.
@@ -427,16 +434,19 @@ impl TestApp {
         let locations_url = local_url(locations.grpc_address());
         let locations = Task::spawn(locations, shutdown.child_token());
 
-        let events = EventsServer::build(&EventsConfig {
-            listeners: EventsListenArgs::loopback(),
-            database: EventsDatabaseArgs {
-                events_database_url: events_database.url.clone(),
+        let events = EventsServer::build(
+            &EventsConfig {
+                listeners: EventsListenArgs::loopback(),
+                database: EventsDatabaseArgs {
+                    events_database_url: events_database.url.clone(),
+                },
+                rules: AttendanceRulesArgs {
+                    booth_min_dwell: Duration::from_secs(120),
+                    presentation_min_presence: Duration::from_secs(600),
+                },
             },
-            rules: AttendanceRulesArgs {
-                booth_min_dwell: Duration::from_secs(120),
-                presentation_min_presence: Duration::from_secs(600),
-            },
-        })
+            &kafka,
+        )
         .await
         .unwrap();
         let events_url = local_url(events.grpc_address());
@@ -518,9 +528,10 @@ impl TestApp {
 
     /// Starts the locations service again on its old port.
     pub async fn start_locations(&mut self) {
-        let locations = LocationsServer::build(&self.locations_config, &self.persons_url)
-            .await
-            .unwrap();
+        let locations =
+            LocationsServer::build(&self.locations_config, &self.persons_url, &self.kafka)
+                .await
+                .unwrap();
         self.locations = Some(Task::spawn(locations, self.shutdown.child_token()));
     }
 
@@ -783,4 +794,27 @@ pub async fn redeem(app: &TestApp, person: i64, enrollment: &str) -> serde_json:
         .unwrap();
     assert_eq!(response.status(), reqwest::StatusCode::CREATED);
     response.json().await.unwrap()
+}
+
+/// An ingest client whose calls carry `token` (none: no credential).
+pub fn ingest_as(app: &TestApp, token: Option<&str>) -> IngestServiceClient<SignedChannel> {
+    // An empty Bearer value is what a client without a token amounts to.
+    let token = BearerToken::new(token.unwrap_or("")).unwrap();
+    IngestServiceClient::new(token.sign(grpc::channel(&app.ingest_url).unwrap()))
+}
+
+/// A ping of the person, taken now.
+pub fn ping(person_id: i64) -> v1::Ping {
+    v1::Ping {
+        event_id: Uuid::now_v7().to_string(),
+        person_id,
+        latitude: 37.553441,
+        longitude: -122.290524,
+        creation_time: Some(udaconnect_proto::timestamp_from_datetime(chrono::Utc::now())),
+    }
+}
+
+/// The token of a credential that [`redeem`] returned.
+pub fn token(credential: &serde_json::Value) -> String {
+    credential["token"].as_str().unwrap().to_owned()
 }
