@@ -270,7 +270,14 @@ export interface paths {
         get: operations["get_person"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Erases the person from every service: profile, enrollment codes,
+         *     devices and tokens, pings, visits. Answered once the erasure is durably
+         *     queued; each service carries it out within seconds, and a ping still in
+         *     flight for the person is never stored. Signed-in tokens of the person
+         *     stop working within 15 seconds. Cannot be undone.
+         */
+        delete: operations["erase_person"];
         options?: never;
         head?: never;
         patch?: never;
@@ -414,6 +421,27 @@ export interface paths {
          */
         get: operations["export_person"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/persons/{person_id}/privacy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The person's privacy choices. */
+        get: operations["get_privacy"];
+        /**
+         * Records the person's choices. Only the person decides: the organizer
+         *     may read them, not make them.
+         */
+        put: operations["set_privacy"];
         post?: never;
         delete?: never;
         options?: never;
@@ -785,6 +813,19 @@ export interface components {
          * @enum {string}
          */
         EnrollmentKind: "device" | "web";
+        /** @description An erasure under way. */
+        ErasureJson: {
+            /**
+             * Format: int64
+             * @description Whose data is being erased.
+             */
+            person_id: number;
+            /**
+             * Format: date-time
+             * @description When it was asked for.
+             */
+            requested: string;
+        };
         /**
          * @description A conference.
          * @example {
@@ -1134,6 +1175,28 @@ export interface components {
             title: string;
             /** @description The programme's own id of the entry (iCalendar UID), if it had one. */
             uid?: string | null;
+        };
+        /**
+         * @description An attendee's choices. Both start `false`: nobody is shown to others,
+         *     and every location is shared, until the attendee decides otherwise.
+         * @example {
+         *       "location_paused": false,
+         *       "visible_to_others": true
+         *     }
+         */
+        PrivacyJson: {
+            /**
+             * @description While `true`, pings for the person are refused (409 here,
+             *     FAILED_PRECONDITION on gRPC) and never stored; pings accepted
+             *     before are kept. Takes effect within 15 seconds.
+             */
+            location_paused: boolean;
+            /**
+             * @description Whether other attendees may see this person in their contacts,
+             *     shared attendance and connections. Mutual: an attendee sees only
+             *     those who are visible, and only while visible themselves.
+             */
+            visible_to_others: boolean;
         };
         /** @description An RFC 9457 problem document (`application/problem+json`). */
         Problem: {
@@ -2042,6 +2105,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The person paused sharing their location: the ping is not kept; do not resend it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is larger than 64 KiB */
             413: {
                 headers: {
@@ -2361,6 +2433,83 @@ export interface operations {
             };
             /** @description Too many requests from this phone, person or address; `Retry-After` says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    erase_person: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The person's id */
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The erasure is queued and will be carried out by every service */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureJson"];
+                };
+            };
+            /** @description The id is not a positive integer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or one that is expired, forged or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person (or already erased) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this phone, person or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The erasure could not be queued; nothing was erased; retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2873,6 +3022,173 @@ export interface operations {
             };
             /** @description No such person */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this phone, person or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_privacy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The person's id */
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person's choices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyJson"];
+                };
+            };
+            /** @description The id is not a positive integer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or one that is expired, forged or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this phone, person or address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_privacy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The person's id */
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrivacyJson"];
+            };
+        };
+        responses: {
+            /** @description The choices as now recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyJson"];
+                };
+            };
+            /** @description The id is not a positive integer, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or one that is expired, forged or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not declared as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is missing, unknown or not a boolean; `field` names it */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

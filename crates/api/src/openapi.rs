@@ -9,7 +9,8 @@ use utoipa::{
 };
 
 use crate::{
-    attendance, connections, contacts, events, export, identity, json, locations, persons, problem,
+    attendance, connections, contacts, events, export, identity, json, locations, persons, privacy,
+    problem,
 };
 
 /// The REST API's OpenAPI description, served at `/openapi.json` and
@@ -33,6 +34,9 @@ use crate::{
         persons::list_persons,
         persons::create_person,
         persons::get_person,
+        privacy::erase_person,
+        privacy::get_privacy,
+        privacy::set_privacy,
         export::export_person,
         connections::find_connections,
         contacts::find_contacts,
@@ -60,6 +64,8 @@ use crate::{
         identity::SessionJson,
         json::PersonJson,
         json::NewPersonJson,
+        privacy::PrivacyJson,
+        privacy::ErasureJson,
         export::PersonExportJson,
         export::VisitJson,
         json::LocationJson,
@@ -97,6 +103,7 @@ use crate::{
         (name = "persons", description = "Attendees, whom they met (contacts), and the proof of concept's connections"),
         (name = "events", description = "Conferences: their floor plans (booths and rooms, GeoJSON), programmes (iCalendar or JSON) and the organizer's figures"),
         (name = "attendance", description = "Who attended which presentations and visited which booths, and whom each attendee shares the most with"),
+        (name = "privacy", description = "What an attendee decides about their data: whether other attendees see them (mutually; nobody is shown until they choose to be), pausing their location, and erasing everything."),
         (name = "locations", description = "Location pings. New pings are accepted into a durable stream and stored asynchronously (202 Accepted)."),
     )
 )]
