@@ -254,6 +254,16 @@ describe('the web page', () => {
     assert.equal(exported.locations.length, stored.locations.length);
     assert.ok(exported.locations.length > 0, 'the starter data has pings of person 5');
 
+    // Their choices, saved as they are made: nobody is shown to others until they choose to be.
+    const visible = page.getByRole('checkbox', { name: 'Let other attendees see me' });
+    await page.waitForFunction(() => !document.querySelector('.privacy input[type="checkbox"]')?.disabled);
+    assert.equal(await visible.isChecked(), false);
+    for (const choice of [true, false]) {
+      await visible.click();
+      await page.waitForFunction((want) => document.querySelector('.privacy input[type="checkbox"]')?.checked === want, choice);
+      assert.equal((await api('/api/persons/5/privacy')).visible_to_others, choice, 'the API holds the choice');
+    }
+
     // The code is used up; signing out brings the sign-in back, and the code no longer works.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Sign-in code or organizer token').fill(code);

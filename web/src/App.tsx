@@ -7,6 +7,7 @@ import { PersonForm } from './components/PersonForm';
 import { PersonList } from './components/PersonList';
 import { PersonView, type UpdateView } from './components/PersonView';
 import { DownloadData } from './components/DownloadData';
+import { PrivacyPanel } from './components/PrivacyPanel';
 import { SignInCode } from './components/SignInCode';
 import { ErrorNotice } from './components/Status';
 import { fullName } from './format';
@@ -146,6 +147,7 @@ export function App({ api, session, onSignOut }: AppProps) {
               hrefFor={(id) => `?${serializeViewState({ ...shown, person: id })}`}
               onSelect={select}
             />
+            {self !== null && <PrivacyPanel api={api} personId={self} onErased={onSignOut} />}
             {organizer && <PersonForm api={api} onCreated={created} />}
             {organizer && selected && (
               <SignInCode key={selected.id} api={api} personId={selected.id} name={fullName(selected)} />

@@ -29,6 +29,7 @@ export type AreaVisitors = Schemas['AreaVisitorsJson'];
 export type Session = Schemas['SessionJson'];
 export type Credential = Schemas['CredentialJson'];
 export type EnrollmentCode = Schemas['EnrollmentCodeJson'];
+export type Privacy = Schemas['PrivacyJson'];
 type Problem = Schemas['Problem'];
 
 /** The query parameters of an operation, named as the API names them. */
@@ -80,6 +81,11 @@ export class NetworkError extends Error {
     this.name = 'NetworkError';
     this.apiUrl = apiUrl;
   }
+}
+
+/** What to tell the user about a failed request. */
+export function failureMessage(failure: unknown): string {
+  return failure instanceof ApiError || failure instanceof NetworkError ? failure.message : String(failure);
 }
 
 export function isAbortError(error: unknown): boolean {
@@ -178,6 +184,22 @@ export class ApiClient {
   shared(personId: number, query: SharedQuery, signal?: AbortSignal): Promise<Answer<'find_shared', 200>> {
     const path = route('/api/persons/{person_id}/shared', { person_id: personId });
     return this.request(`${path}?${searchParams(query)}`, { signal });
+  }
+
+  /** The person's choices: whether others see them, whether their location is paused. */
+  privacy(personId: number, signal?: AbortSignal): Promise<Answer<'get_privacy', 200>> {
+    return this.request(route('/api/persons/{person_id}/privacy', { person_id: personId }), { signal });
+  }
+
+  /** Records the person's choices (theirs alone to make). */
+  setPrivacy(personId: number, privacy: Privacy, signal?: AbortSignal): Promise<Answer<'set_privacy', 200>> {
+    const path = route('/api/persons/{person_id}/privacy', { person_id: personId });
+    return this.request(path, { method: 'PUT', body: privacy, signal });
+  }
+
+  /** Erases the person from every service; answered once the erasure is queued. */
+  erasePerson(personId: number, signal?: AbortSignal): Promise<Answer<'erase_person', 202>> {
+    return this.request(route('/api/persons/{person_id}', { person_id: personId }), { method: 'DELETE', signal });
   }
 
   /** Everything stored about the person, as the JSON file the API hands out. */

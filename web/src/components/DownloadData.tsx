@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiError, NetworkError, type ApiClient } from '../api';
+import { failureMessage, type ApiClient } from '../api';
 
 interface DownloadDataProps {
   api: ApiClient;
@@ -24,7 +24,7 @@ export function DownloadData({ api, personId, label }: DownloadDataProps) {
       link.click();
       URL.revokeObjectURL(link.href);
     } catch (failure) {
-      setError(failure instanceof ApiError || failure instanceof NetworkError ? failure.message : String(failure));
+      setError(failureMessage(failure));
     } finally {
       setBusy(false);
     }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiError, NetworkError, type ApiClient, type EnrollmentCode } from '../api';
+import { failureMessage, type ApiClient, type EnrollmentCode } from '../api';
 import { formatClock } from '../format';
 
 interface SignInCodeProps {
@@ -23,7 +23,7 @@ export function SignInCode({ api, personId, name }: SignInCodeProps) {
     try {
       setCode(await api.createEnrollmentCode(personId));
     } catch (failure) {
-      setError(failure instanceof ApiError || failure instanceof NetworkError ? failure.message : String(failure));
+      setError(failureMessage(failure));
     } finally {
       setMaking(false);
     }
