@@ -211,7 +211,7 @@ start_test_stack() {
   STACK_LOG="$(mktemp --suffix=.log)"
   STACK_ORGANIZER_TOKEN="$(random_token)"
   addresses="$(mktemp -u --suffix=.json)"
-  env ORGANIZER_TOKEN="$STACK_ORGANIZER_TOKEN" \
+  env ORGANIZER_TOKEN="$STACK_ORGANIZER_TOKEN" SERVICE_TOKEN="$(random_token)" \
     PERSONS_DATABASE_URL="postgres://udaconnect_persons@$PGHOST:$PGPORT/udc_test_stack_persons_$$" \
     LOCATIONS_DATABASE_URL="postgres://udaconnect_locations@$PGHOST:$PGPORT/udc_test_stack_locations_$$" \
     EVENTS_DATABASE_URL="postgres://udaconnect_events@$PGHOST:$PGPORT/udc_test_stack_events_$$" \

@@ -43,7 +43,7 @@ use tower_http::trace::TraceLayer;
 use udaconnect_messaging::{ErasurePublisher, EventProducer, LocationPublisher};
 use udaconnect_persons::{Credentials, OrganizerArgs};
 use udaconnect_runtime::{
-    BoundAddresses, Service, admin,
+    BoundAddresses, Service, ServiceCredential, admin,
     config::{KafkaArgs, parse_duration},
     grpc,
     rate_limit::RateLimiter,
@@ -119,18 +119,22 @@ impl ApiServer {
         locations_url: &str,
         events_url: &str,
         organizer: &OrganizerArgs,
+        service: &ServiceCredential,
     ) -> anyhow::Result<Self> {
         let producer = EventProducer::new(&kafka.settings())?;
         let erasures = ErasurePublisher::new(producer.clone(), &kafka.erasures_topic);
         let publisher = LocationPublisher::new(producer, &kafka.locations_topic);
         let persons = grpc::channel(persons_url)?;
-        let credentials = Credentials::new(organizer, persons.clone())?;
+        let credentials = Credentials::new(organizer, service.sign(persons.clone()))?;
         Ok(Self {
             listener: TcpListener::bind(config.listen).await?,
             state: ApiState::new(
-                persons,
-                grpc::channel(locations_url)?,
-                grpc::channel(events_url)?,
+                [
+                    persons,
+                    grpc::channel(locations_url)?,
+                    grpc::channel(events_url)?,
+                ],
+                service,
                 publisher,
                 erasures,
                 credentials,

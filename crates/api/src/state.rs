@@ -11,7 +11,7 @@ use udaconnect_proto::v1::{
     self, event_service_client::EventServiceClient, location_service_client::LocationServiceClient,
     person_service_client::PersonServiceClient,
 };
-use udaconnect_runtime::rate_limit::RateLimiter;
+use udaconnect_runtime::{ServiceCredential, grpc::SignedChannel, rate_limit::RateLimiter};
 
 use udaconnect_auth::Principal;
 use udaconnect_domain::Privacy;
@@ -25,9 +25,9 @@ const MAX_CONNECTION_ANSWER_BYTES: usize = 256 * 1024 * 1024;
 /// Clients of the services behind the API, shared by every request.
 #[derive(Debug, Clone)]
 pub(crate) struct ApiState {
-    pub(crate) persons: PersonServiceClient<Channel>,
-    pub(crate) locations: LocationServiceClient<Channel>,
-    pub(crate) events: EventServiceClient<Channel>,
+    pub(crate) persons: PersonServiceClient<SignedChannel>,
+    pub(crate) locations: LocationServiceClient<SignedChannel>,
+    pub(crate) events: EventServiceClient<SignedChannel>,
     pub(crate) person_directory: PersonDirectory,
     pub(crate) publisher: LocationPublisher,
     pub(crate) erasures: ErasurePublisher,
@@ -38,12 +38,12 @@ pub(crate) struct ApiState {
 }
 
 impl ApiState {
-    /// State over channels to the persons, locations and events services,
+    /// State over channels to the persons, locations and events services
+    /// (called with `service`'s token; their health asked without),
     /// publishing new pings through `publisher`.
     pub(crate) fn new(
-        persons: Channel,
-        locations: Channel,
-        events: Channel,
+        [persons, locations, events]: [Channel; 3],
+        service: &ServiceCredential,
         publisher: LocationPublisher,
         erasures: ErasurePublisher,
         credentials: Credentials,
@@ -55,12 +55,12 @@ impl ApiState {
                 ("locations", locations.clone()),
                 ("events", events.clone()),
             ],
-            events: EventServiceClient::new(events),
-            person_directory: PersonDirectory::new(persons.clone()),
-            persons: PersonServiceClient::new(persons),
+            events: EventServiceClient::new(service.sign(events)),
+            person_directory: PersonDirectory::new(service.sign(persons.clone())),
+            persons: PersonServiceClient::new(service.sign(persons)),
             // The compatible connection search is unpaginated, and a busy
             // person's answer is large.
-            locations: LocationServiceClient::new(locations)
+            locations: LocationServiceClient::new(service.sign(locations))
                 .max_decoding_message_size(MAX_CONNECTION_ANSWER_BYTES),
             publisher,
             erasures,

@@ -4,12 +4,11 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use tonic::transport::Channel;
 use udaconnect_proto::{
     area_from_wire, event_from_wire,
     v1::{self, event_service_client::EventServiceClient},
 };
-use udaconnect_runtime::backoff::Backoff;
+use udaconnect_runtime::{backoff::Backoff, grpc::SignedChannel};
 
 use crate::FloorIndex;
 
@@ -20,7 +19,7 @@ pub(crate) const MAX_FLOOR_PLANS_BYTES: usize = 256 * 1024 * 1024;
 /// revision moves.
 #[derive(Debug)]
 pub(crate) struct FloorPlans {
-    events: EventServiceClient<Channel>,
+    events: EventServiceClient<SignedChannel>,
     every: Duration,
     checked: Option<Instant>,
     revision: i64,
@@ -29,7 +28,7 @@ pub(crate) struct FloorPlans {
 
 impl FloorPlans {
     /// Nothing loaded yet; the first [`FloorPlans::refresh`] loads.
-    pub(crate) fn new(events: EventServiceClient<Channel>, every: Duration) -> Self {
+    pub(crate) fn new(events: EventServiceClient<SignedChannel>, every: Duration) -> Self {
         Self {
             events,
             every,

@@ -31,8 +31,12 @@ use udaconnect_proto::{
     v1::{self, event_service_client::EventServiceClient},
 };
 use udaconnect_runtime::{
-    BoundAddresses, Service, admin, backoff::Backoff, config::KafkaArgs, config::parse_duration,
-    grpc, topics,
+    BoundAddresses, Service, ServiceCredential, admin,
+    backoff::Backoff,
+    config::KafkaArgs,
+    config::parse_duration,
+    grpc::{self, SignedChannel},
+    topics,
 };
 
 use floor_plans::FloorPlans;
@@ -107,18 +111,20 @@ pub struct AttendanceConsumer {
 impl AttendanceConsumer {
     /// Creates the topics when missing (retrying until the brokers answer
     /// or `shutdown` fires), joins the group and binds the admin port.
-    /// Visits are recorded through the events service at `events_url`.
+    /// Visits are recorded through the events service at `events_url`,
+    /// called with `service`'s token.
     pub async fn build(
         config: &AttendanceConsumerConfig,
         kafka: &KafkaArgs,
         events_url: &str,
+        service: &ServiceCredential,
         shutdown: &CancellationToken,
     ) -> anyhow::Result<Self> {
         anyhow::ensure!(config.batch_size >= 1, "the batch size must be at least 1");
         let settings = kafka.settings();
         topics::ensure(&settings, &kafka.topics(), shutdown).await?;
         let events_channel = grpc::channel(events_url)?;
-        let events = EventServiceClient::new(events_channel.clone())
+        let events = EventServiceClient::new(service.sign(events_channel.clone()))
             .max_decoding_message_size(floor_plans::MAX_FLOOR_PLANS_BYTES);
         Ok(Self {
             admin: TcpListener::bind(config.admin_listen).await?,
@@ -171,7 +177,7 @@ impl Service for AttendanceConsumer {
 struct StayRecorder {
     consumer: EventConsumer,
     floor_plans: FloorPlans,
-    events: EventServiceClient<Channel>,
+    events: EventServiceClient<SignedChannel>,
     gap: VisitGap,
     batch_size: usize,
     batch_linger: Duration,

@@ -17,7 +17,7 @@ use udaconnect_proto::{
         location_service_client::LocationServiceClient,
     },
 };
-use udaconnect_runtime::grpc;
+use udaconnect_runtime::ServiceCredential;
 
 use crate::FloorIndex;
 
@@ -43,14 +43,16 @@ pub struct RebuildReport {
 /// reads them from the locations service at `locations_url`, maps and
 /// merges them as the attendance consumer does, and hands the result to the
 /// events service at `events_url`, which swaps it in in one transaction.
+/// Both are called with `service`'s token.
 pub async fn rebuild_event(
     events_url: &str,
     locations_url: &str,
+    service: &ServiceCredential,
     event_id: i64,
     gap: VisitGap,
 ) -> anyhow::Result<RebuildReport> {
     let began = Instant::now();
-    let mut events = EventServiceClient::new(grpc::channel(events_url)?)
+    let mut events = EventServiceClient::new(service.channel(events_url)?)
         .max_decoding_message_size(crate::floor_plans::MAX_FLOOR_PLANS_BYTES);
     let event = events
         .get_event(v1::GetEventRequest { id: event_id })
@@ -70,7 +72,7 @@ pub async fn rebuild_event(
     let mut stays: Vec<Visit> = Vec::new();
     let mut pings = 0u64;
     if let Some(((south, west), (north, east))) = index.bounds() {
-        let mut locations = LocationServiceClient::new(grpc::channel(locations_url)?)
+        let mut locations = LocationServiceClient::new(service.channel(locations_url)?)
             .max_decoding_message_size(64 * 1024 * 1024);
         let mut chunks = locations
             .stream_area_pings(v1::StreamAreaPingsRequest {

@@ -39,7 +39,10 @@ use self::{
     procfs::{CpuClock, Memory, memory_kib},
     stack::{BrokerStorage, Stack, StackConfig},
 };
-use crate::{credentials::ORGANIZER_TOKEN, database, unary};
+use crate::{
+    credentials::{ORGANIZER_TOKEN, SERVICE_TOKEN},
+    database, unary,
+};
 
 /// The pipeline's knobs, `./scripts/bench-ingest`'s environment as flags.
 #[derive(Debug, clap::Args)]
@@ -194,6 +197,7 @@ pub async fn run(
         ),
         ("KAFKA_TOPIC_PARTITIONS", args.partitions.to_string()),
         ("ORGANIZER_TOKEN", ORGANIZER_TOKEN.to_owned()),
+        ("SERVICE_TOKEN", SERVICE_TOKEN.to_owned()),
         ("KAFKA_LOCATIONS_TOPIC", format!("bench-locations-{id}")),
         ("KAFKA_DLQ_TOPIC", format!("bench-dlq-{id}")),
         (
@@ -364,6 +368,8 @@ impl Pipeline {
             stack.url("persons")?,
             "--organizer-token".to_owned(),
             ORGANIZER_TOKEN.to_owned(),
+            "--service-token".to_owned(),
+            SERVICE_TOKEN.to_owned(),
             "--seconds".to_owned(),
             self.args.unary_seconds.to_string(),
             "--label".to_owned(),

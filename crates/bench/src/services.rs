@@ -5,7 +5,6 @@
 use std::{net::SocketAddr, time::Duration};
 
 use tokio_util::sync::CancellationToken;
-use tonic::transport::Channel;
 use udaconnect_api::{ApiConfig, ApiServer};
 use udaconnect_domain::{Person, Privacy};
 use udaconnect_events::{
@@ -22,10 +21,10 @@ use udaconnect_proto::v1::location_service_client::LocationServiceClient;
 use udaconnect_runtime::{
     Service,
     config::{KafkaArgs, local_url},
-    grpc,
+    grpc::SignedChannel,
 };
 
-use crate::credentials::{ORGANIZER_TOKEN, signed_client};
+use crate::credentials::{ORGANIZER_TOKEN, service, signed_client};
 
 /// Persons `1..=count`, for benchmark data to refer to.
 pub fn attendees(count: i64) -> Vec<Person> {
@@ -47,7 +46,7 @@ const API_REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
 /// Running services; dropping this stops them.
 pub struct Services {
     /// A client of the locations service, with room for large messages.
-    pub locations: LocationServiceClient<Channel>,
+    pub locations: LocationServiceClient<SignedChannel>,
     /// Base URL of the REST API, in front of both services.
     pub api_url: String,
     /// A client of the REST API, signed in as the organizer.
@@ -74,6 +73,7 @@ impl Services {
     ) -> anyhow::Result<Self> {
         let mut started: Vec<Box<dyn Service>> = Vec::new();
         let kafka = KafkaArgs::unreachable();
+        let service = service();
         let mut events_url = None;
         if let Some(database) = events_database {
             let events = EventsServer::build(
@@ -88,6 +88,7 @@ impl Services {
                     },
                 },
                 &kafka,
+                &service,
             )
             .await?;
             events_url = Some(local_url(events.grpc_address()));
@@ -102,6 +103,7 @@ impl Services {
                 identity: IdentityArgs::default(),
             },
             &kafka,
+            &service,
         )
         .await?;
         let persons_url = local_url(persons.grpc_address());
@@ -114,6 +116,7 @@ impl Services {
             },
             &persons_url,
             &kafka,
+            &service,
         )
         .await?;
         let locations_url = local_url(locations.grpc_address());
@@ -134,6 +137,7 @@ impl Services {
             &OrganizerArgs {
                 organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
             },
+            &service,
         )
         .await?;
         let api_url = local_url(api.address());
@@ -148,7 +152,7 @@ impl Services {
             tokio::spawn(service.run_until_stopped(shutdown.clone()));
         }
         Ok(Self {
-            locations: LocationServiceClient::new(grpc::channel(&locations_url)?)
+            locations: LocationServiceClient::new(service.channel(&locations_url)?)
                 .max_decoding_message_size(64 << 20)
                 .max_encoding_message_size(64 << 20),
             api_url,

@@ -15,12 +15,16 @@ use udaconnect_persons::{
     PersonsListenArgs, PersonsServer,
 };
 use udaconnect_proto::v1::{self, person_service_client::PersonServiceClient};
-use udaconnect_runtime::{Service, config::local_url, grpc};
+use udaconnect_runtime::{
+    Service,
+    config::{KafkaArgs, local_url},
+};
 use udaconnect_storage::PersonStore;
 
-use udaconnect_runtime::config::KafkaArgs;
-
-use crate::{credentials::ORGANIZER_TOKEN, database};
+use crate::{
+    credentials::{ORGANIZER_TOKEN, service},
+    database,
+};
 
 const PERSONS_DATABASE: &str = "udaconnect_bench_token_checks";
 
@@ -53,13 +57,14 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
             identity: IdentityArgs::default(),
         },
         &KafkaArgs::unreachable(),
+        &service(),
     )
     .await?;
     let persons_url = local_url(persons.grpc_address());
     let shutdown = CancellationToken::new();
     let running = tokio::spawn(Box::new(persons).run_until_stopped(shutdown.clone()));
 
-    let channel = grpc::channel(&persons_url)?;
+    let channel = service().channel(&persons_url)?;
     let mut client = PersonServiceClient::new(channel.clone());
     let person = client
         .create_person(v1::CreatePersonRequest {

@@ -21,7 +21,10 @@ use udaconnect_proto::{
     datetime_from_timestamp, timestamp_from_datetime,
     v1::{Ping, ingest_service_client::IngestServiceClient},
 };
-use udaconnect_runtime::grpc::{self, SignedChannel};
+use udaconnect_runtime::{
+    ServiceTokenArgs,
+    grpc::{self, SignedChannel},
+};
 use uuid::Uuid;
 
 use crate::{
@@ -52,6 +55,10 @@ pub struct Args {
     /// sends for many attendees).
     #[arg(long, env = "ORGANIZER_TOKEN", hide_env_values = true)]
     organizer_token: String,
+    /// The services' token, with which the phones' owners are created in
+    /// the persons service.
+    #[command(flatten)]
+    service: ServiceTokenArgs,
     /// gRPC URL of the persons service (to create the phones' owners).
     #[arg(long, default_value = "http://127.0.0.1:50051")]
     persons_url: String,
@@ -145,7 +152,12 @@ impl Sender {
 
 pub async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
     let sender = Sender::new(&args)?;
-    let persons = simulate::create_attendees(&args.persons_url, args.attendees).await?;
+    let persons = simulate::create_attendees(
+        &args.persons_url,
+        &args.service.credential()?,
+        args.attendees,
+    )
+    .await?;
     let stored = match &args.locations_database_url {
         Some(url) => Some(PgPool::connect(url).await?),
         None => None,

@@ -18,6 +18,7 @@ use tonic::{
 };
 
 use udaconnect_runtime::{
+    ServiceTokenArgs,
     config::{EventsPeerArgs, IngestPeerArgs, LocationsPeerArgs, PersonsPeerArgs},
     grpc,
 };
@@ -43,6 +44,10 @@ pub struct CallArgs {
     /// takes a phone's device token or the organizer's token.
     #[arg(long, env = "UDACONNECT_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    /// The token sent to the internal services (persons, locations,
+    /// events), which answer UdaConnect's services only.
+    #[command(flatten)]
+    pub service: ServiceTokenArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub persons: PersonsPeerArgs,
@@ -79,9 +84,11 @@ pub async fn run(args: CallArgs) -> anyhow::Result<()> {
         .address
         .clone()
         .unwrap_or_else(|| default_address(&args, &method));
-    let token = args
-        .token
-        .as_deref()
+    let token = match method.parent_service().name() {
+        "IngestService" => args.token.as_deref(),
+        _ => args.service.service_token.as_deref(),
+    };
+    let token = token
         .map(grpc::BearerToken::new)
         .transpose()
         .context("the token is not visible ASCII")?;

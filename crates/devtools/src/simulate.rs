@@ -18,8 +18,8 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 use udaconnect_proto::v1::{self, person_service_client::PersonServiceClient};
 use udaconnect_runtime::{
+    ServiceCredential, ServiceTokenArgs,
     config::{IngestPeerArgs, PersonsPeerArgs, parse_duration},
-    grpc,
 };
 use uuid::Uuid;
 
@@ -40,6 +40,10 @@ pub struct SimulateArgs {
     /// attendee's pings, as a venue's own location feed would. Required.
     #[arg(long, env = "ORGANIZER_TOKEN", hide_env_values = true)]
     pub organizer_token: Option<String>,
+    /// The services' token, with which the simulator creates its attendees
+    /// (and its event) straight in the internal services. Required.
+    #[command(flatten)]
+    pub service: ServiceTokenArgs,
     /// Attendees to create and simulate.
     #[arg(long, default_value_t = 200)]
     pub attendees: u32,
@@ -221,7 +225,12 @@ pub async fn play_conference(
     let venue = Arc::new(Venue::new(args.booths, args.talks));
 
     eprintln!("creating {} attendees…", args.attendees);
-    let person_ids = create_attendees(&args.persons.persons_url, args.attendees).await?;
+    let person_ids = create_attendees(
+        &args.persons.persons_url,
+        &args.service.credential()?,
+        args.attendees,
+    )
+    .await?;
     let mut rng = fastrand::Rng::with_seed(args.seed);
     let itineraries: Vec<Itinerary> = person_ids
         .iter()
@@ -309,11 +318,16 @@ impl Phone for ConferencePhone {
     }
 }
 
-/// Creates `count` attendees through the persons service and returns their
-/// ids in creation order (shared with the benchmarks).
-pub async fn create_attendees(persons_url: &str, count: u32) -> anyhow::Result<Vec<i64>> {
+/// Creates `count` attendees through the persons service (called with
+/// `service`'s token) and returns their ids in creation order (shared with
+/// the benchmarks).
+pub async fn create_attendees(
+    persons_url: &str,
+    service: &ServiceCredential,
+    count: u32,
+) -> anyhow::Result<Vec<i64>> {
     const COMPANIES: [&str; 6] = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark"];
-    let client = PersonServiceClient::new(grpc::channel(persons_url)?);
+    let client = PersonServiceClient::new(service.channel(persons_url)?);
     let suffix = &Uuid::new_v4().simple().to_string()[..6];
     futures::stream::iter(0..count)
         .map(|i| {

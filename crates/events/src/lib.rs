@@ -15,11 +15,11 @@ use chrono::TimeDelta;
 use clap::Args;
 use futures::{FutureExt, future::BoxFuture};
 use tokio_util::sync::CancellationToken;
-use tonic::service::Routes;
+use tonic::service::{Routes, interceptor::InterceptedService};
 use udaconnect_domain::AttendanceRules;
 use udaconnect_proto::v1::event_service_server::EventServiceServer;
 use udaconnect_runtime::{
-    BoundAddresses, Service, admin,
+    BoundAddresses, Service, ServiceCredential, ServiceGate, admin,
     config::{KafkaArgs, parse_duration},
     erasures::follow_erasures,
     grpc::{GrpcListeners, GrpcService},
@@ -102,13 +102,19 @@ pub struct EventsServer {
     store: EventStore,
     rules: AttendanceRules,
     kafka: KafkaArgs,
+    gate: ServiceGate,
 }
 
 impl EventsServer {
     /// Binds the service's ports; the database is connected on first use,
     /// so the service starts (not ready) while it is down, and so is Kafka,
-    /// where it follows the erasures.
-    pub async fn build(config: &EventsConfig, kafka: &KafkaArgs) -> anyhow::Result<Self> {
+    /// where it follows the erasures. It answers only callers that present
+    /// `service`'s token.
+    pub async fn build(
+        config: &EventsConfig,
+        kafka: &KafkaArgs,
+        service: &ServiceCredential,
+    ) -> anyhow::Result<Self> {
         Ok(Self {
             listeners: GrpcListeners::bind(
                 "events",
@@ -119,6 +125,7 @@ impl EventsServer {
             store: config.database.store(POOL_SIZE)?,
             rules: config.rules.rules()?,
             kafka: kafka.clone(),
+            gate: service.gate(),
         })
     }
 
@@ -150,10 +157,11 @@ impl Service for EventsServer {
         let service = GrpcService {
             proto_name: "udaconnect.v1.EventService",
             readiness: admin::database_readiness(self.store.pool().clone()),
-            routes: Routes::new(
+            routes: Routes::new(InterceptedService::new(
                 EventServiceServer::new(handlers::Events::new(self.store, self.rules))
                     .max_decoding_message_size(handlers::MAX_MESSAGE_BYTES),
-            ),
+                self.gate,
+            )),
         };
         let serve = self.listeners.serve(service, shutdown);
         async move { tokio::try_join!(serve, erasures).map(|_| ()) }.boxed()

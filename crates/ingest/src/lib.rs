@@ -21,10 +21,10 @@ use udaconnect_messaging::{EventProducer, LocationPublisher};
 use udaconnect_persons::{Credentials, OrganizerArgs, PersonDirectory};
 use udaconnect_proto::v1::ingest_service_server::IngestServiceServer;
 use udaconnect_runtime::{
-    BoundAddresses, Service,
+    BoundAddresses, Service, ServiceCredential,
     admin::ReadinessCheck,
     config::{KafkaArgs, parse_duration},
-    grpc::{self, GrpcListeners, GrpcService},
+    grpc::{GrpcListeners, GrpcService},
     rate_limit::RateLimiter,
     topics,
 };
@@ -85,15 +85,17 @@ impl IngestServer {
     /// Creates the topics when missing (retrying until the brokers answer
     /// or `shutdown` fires), then binds the service's ports. Persons, and
     /// the phones' tokens, are checked with the persons service at
-    /// `persons_url`; the organizer's token is `organizer`'s.
+    /// `persons_url`, called with `service`'s token; the organizer's token
+    /// is `organizer`'s.
     pub async fn build(
         config: &IngestConfig,
         kafka: &KafkaArgs,
         persons_url: &str,
         organizer: &OrganizerArgs,
+        service: &ServiceCredential,
         shutdown: &CancellationToken,
     ) -> anyhow::Result<Self> {
-        let persons = grpc::channel(persons_url)?;
+        let persons = service.channel(persons_url)?;
         let credentials = Credentials::new(organizer, persons.clone())?;
         let settings = kafka.settings();
         topics::ensure(&settings, &kafka.topics(), shutdown).await?;

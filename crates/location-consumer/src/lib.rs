@@ -19,8 +19,12 @@ use udaconnect_proto::{
     v1::{self, location_service_client::LocationServiceClient},
 };
 use udaconnect_runtime::{
-    BoundAddresses, Service, admin, backoff::Backoff, config::KafkaArgs, config::parse_duration,
-    grpc, topics,
+    BoundAddresses, Service, ServiceCredential, admin,
+    backoff::Backoff,
+    config::KafkaArgs,
+    config::parse_duration,
+    grpc::{self, SignedChannel},
+    topics,
 };
 
 /// How the location consumer reads the topic and batches its writes.
@@ -60,11 +64,13 @@ pub struct LocationConsumer {
 impl LocationConsumer {
     /// Creates the topics when missing (retrying until the brokers answer
     /// or `shutdown` fires), joins the group and binds the admin port. Pings
-    /// are written to the locations service at `locations_url`.
+    /// are written to the locations service at `locations_url`, called
+    /// with `service`'s token.
     pub async fn build(
         config: &LocationConsumerConfig,
         kafka: &KafkaArgs,
         locations_url: &str,
+        service: &ServiceCredential,
         shutdown: &CancellationToken,
     ) -> anyhow::Result<Self> {
         anyhow::ensure!(
@@ -82,7 +88,7 @@ impl LocationConsumer {
                     &config.consumer_group,
                     &kafka.locations_topic,
                 )?,
-                locations: LocationServiceClient::new(locations_channel.clone()),
+                locations: LocationServiceClient::new(service.sign(locations_channel.clone())),
                 dead_letters: EventProducer::new(&settings)?,
                 dlq_topic: kafka.dlq_topic.clone(),
                 batch_size: config.batch_size,
@@ -133,7 +139,7 @@ enum Outcome {
 #[derive(Debug)]
 struct BatchWriter {
     consumer: EventConsumer,
-    locations: LocationServiceClient<Channel>,
+    locations: LocationServiceClient<SignedChannel>,
     dead_letters: EventProducer,
     dlq_topic: String,
     batch_size: usize,

@@ -14,10 +14,10 @@ use tonic::service::Routes;
 use udaconnect_persons::PersonDirectory;
 use udaconnect_proto::v1::location_service_server::LocationServiceServer;
 use udaconnect_runtime::{
-    BoundAddresses, Service, admin,
+    BoundAddresses, Service, ServiceCredential, ServiceGate, admin,
     config::KafkaArgs,
     erasures::follow_erasures,
-    grpc::{self, GrpcListeners, GrpcService},
+    grpc::{GrpcListeners, GrpcService},
 };
 use udaconnect_storage::LocationStore;
 
@@ -62,16 +62,20 @@ pub struct LocationsServer {
     store: LocationStore,
     persons: PersonDirectory,
     kafka: KafkaArgs,
+    gate: ServiceGate,
 }
 
 impl LocationsServer {
     /// Binds the service's ports; it will check persons with the persons
     /// service at `persons_url`, and follow the erasures on Kafka. The
-    /// database, the peer and Kafka are connected on first use.
+    /// database, the peer and Kafka are connected on first use. It calls
+    /// persons with, and answers only callers that present, `service`'s
+    /// token.
     pub async fn build(
         config: &LocationsConfig,
         persons_url: &str,
         kafka: &KafkaArgs,
+        service: &ServiceCredential,
     ) -> anyhow::Result<Self> {
         let pool =
             udaconnect_storage::connect_lazy(&config.database.locations_database_url, POOL_SIZE)?;
@@ -83,8 +87,9 @@ impl LocationsServer {
             )
             .await?,
             store: LocationStore::new(pool),
-            persons: PersonDirectory::new(grpc::channel(persons_url)?),
+            persons: PersonDirectory::new(service.channel(persons_url)?),
             kafka: kafka.clone(),
+            gate: service.gate(),
         })
     }
 
@@ -118,7 +123,7 @@ impl Service for LocationsServer {
         let service = GrpcService {
             proto_name: "udaconnect.v1.LocationService",
             readiness,
-            routes: Routes::new(LocationServiceServer::new(handlers)),
+            routes: Routes::new(LocationServiceServer::with_interceptor(handlers, self.gate)),
         };
         let serve = self.listeners.serve(service, shutdown);
         async move { tokio::try_join!(serve, erasures).map(|_| ()) }.boxed()

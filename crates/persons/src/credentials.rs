@@ -13,9 +13,9 @@ use std::{
 use clap::Args;
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
-use tonic::transport::Channel;
 use udaconnect_auth::{JwkSet, Principal, TokenError, TokenVerifier};
 use udaconnect_proto::v1::{self, person_service_client::PersonServiceClient};
+use udaconnect_runtime::grpc::SignedChannel;
 use uuid::Uuid;
 
 /// Shortest organizer token accepted: 32 characters, so it cannot be
@@ -94,14 +94,14 @@ pub struct Credentials {
     /// published, so a phone's every call does not pay for a signature
     /// check (revocation is checked on every call regardless).
     verified: Arc<RwLock<HashMap<Box<str>, Remembered>>>,
-    persons: PersonServiceClient<Channel>,
+    persons: PersonServiceClient<SignedChannel>,
     last_prompted_refresh: Arc<Mutex<Option<Instant>>>,
 }
 
 impl Credentials {
     /// Checks the organizer's token and the tokens of the persons service
     /// reached through `persons`.
-    pub fn new(organizer: &OrganizerArgs, persons: Channel) -> anyhow::Result<Self> {
+    pub fn new(organizer: &OrganizerArgs, persons: SignedChannel) -> anyhow::Result<Self> {
         let token = organizer
             .organizer_token
             .as_deref()

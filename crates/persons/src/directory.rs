@@ -7,12 +7,13 @@ use std::{
     sync::{Arc, RwLock},
 };
 
-use tonic::{Status, transport::Channel};
+use tonic::Status;
 use udaconnect_domain::{FieldError, NewLocation, PersonId};
 use udaconnect_proto::{
     limits::MAX_BATCH_GET_PERSONS,
     v1::{self, BatchGetPersonsRequest, person_service_client::PersonServiceClient},
 };
+use udaconnect_runtime::grpc::SignedChannel;
 
 /// How many known person ids are remembered before the memory is reset.
 const MAX_REMEMBERED: usize = 1_000_000;
@@ -22,13 +23,13 @@ const MAX_REMEMBERED: usize = 1_000_000;
 /// since the person may be created a moment later.
 #[derive(Debug, Clone)]
 pub struct PersonDirectory {
-    client: PersonServiceClient<Channel>,
+    client: PersonServiceClient<SignedChannel>,
     known: Arc<RwLock<HashSet<PersonId>>>,
 }
 
 impl PersonDirectory {
     /// A directory asking the persons service behind `channel`.
-    pub fn new(channel: Channel) -> Self {
+    pub fn new(channel: SignedChannel) -> Self {
         Self {
             client: PersonServiceClient::new(channel),
             known: Arc::default(),

@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
 use udaconnect_proto::v1::person_service_server::PersonServiceServer;
 use udaconnect_runtime::{
-    BoundAddresses, Service, admin,
+    BoundAddresses, Service, ServiceCredential, ServiceGate, admin,
     config::KafkaArgs,
     erasures::follow_erasures,
     grpc::{GrpcListeners, GrpcService},
@@ -73,13 +73,19 @@ pub struct PersonsServer {
     store: PersonStore,
     identity: Identity,
     kafka: KafkaArgs,
+    gate: ServiceGate,
 }
 
 impl PersonsServer {
     /// Binds the service's ports; the database is connected on first use,
     /// so the service starts (not ready) while it is down, and so is Kafka,
-    /// where it follows the erasures.
-    pub async fn build(config: &PersonsConfig, kafka: &KafkaArgs) -> anyhow::Result<Self> {
+    /// where it follows the erasures. It answers only callers that present
+    /// `service`'s token.
+    pub async fn build(
+        config: &PersonsConfig,
+        kafka: &KafkaArgs,
+        service: &ServiceCredential,
+    ) -> anyhow::Result<Self> {
         let pool =
             udaconnect_storage::connect_lazy(&config.database.persons_database_url, POOL_SIZE)?;
         Ok(Self {
@@ -92,6 +98,7 @@ impl PersonsServer {
             store: PersonStore::new(pool.clone()),
             identity: Identity::new(IdentityStore::new(pool), config.identity.clone()),
             kafka: kafka.clone(),
+            gate: service.gate(),
         })
     }
 
@@ -123,10 +130,10 @@ impl Service for PersonsServer {
         let service = GrpcService {
             proto_name: "udaconnect.v1.PersonService",
             readiness: admin::database_readiness(self.store.pool().clone()),
-            routes: Routes::new(PersonServiceServer::new(handlers::Persons::new(
-                self.store,
-                self.identity,
-            ))),
+            routes: Routes::new(PersonServiceServer::with_interceptor(
+                handlers::Persons::new(self.store, self.identity),
+                self.gate,
+            )),
         };
         let serve = self.listeners.serve(service, shutdown);
         async move { tokio::try_join!(serve, erasures).map(|_| ()) }.boxed()

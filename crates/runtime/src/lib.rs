@@ -12,7 +12,9 @@ pub mod erasures;
 pub mod grpc;
 pub mod rate_limit;
 mod service;
+mod service_token;
 pub mod shutdown;
 pub mod topics;
 
 pub use service::{BoundAddresses, Service, write_addresses};
+pub use service_token::{ServiceCredential, ServiceGate, ServiceTokenArgs};

@@ -17,7 +17,7 @@ use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
 use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsServer};
 use udaconnect_persons::{OrganizerArgs, PersonsConfig, PersonsDatabaseArgs, PersonsServer};
 use udaconnect_runtime::{
-    Service,
+    Service, ServiceTokenArgs,
     config::{EventsPeerArgs, KafkaArgs, LocationsPeerArgs, PersonsPeerArgs},
     shutdown, topics, write_addresses,
 };
@@ -72,6 +72,8 @@ enum Command {
         config: PersonsConfig,
         #[command(flatten)]
         kafka: KafkaArgs,
+        #[command(flatten)]
+        service: ServiceTokenArgs,
     },
     /// Run the locations service (gRPC; owns location pings and spatial
     /// queries; follows the erasures on Kafka).
@@ -82,6 +84,8 @@ enum Command {
         persons: PersonsPeerArgs,
         #[command(flatten)]
         kafka: KafkaArgs,
+        #[command(flatten)]
+        service: ServiceTokenArgs,
     },
     /// Run the events service (gRPC; owns events, floor plans, programmes
     /// and visits, and answers who attended what; follows the erasures on
@@ -91,6 +95,8 @@ enum Command {
         config: EventsConfig,
         #[command(flatten)]
         kafka: KafkaArgs,
+        #[command(flatten)]
+        service: ServiceTokenArgs,
     },
     /// Run the public REST API (calls persons, locations and events over
     /// gRPC; publishes new pings to Kafka).
@@ -107,6 +113,8 @@ enum Command {
         kafka: KafkaArgs,
         #[command(flatten)]
         organizer: OrganizerArgs,
+        #[command(flatten)]
+        service: ServiceTokenArgs,
     },
     /// Run the ingest service (gRPC for phones; publishes pings to Kafka).
     Ingest {
@@ -118,6 +126,8 @@ enum Command {
         kafka: KafkaArgs,
         #[command(flatten)]
         organizer: OrganizerArgs,
+        #[command(flatten)]
+        service: ServiceTokenArgs,
     },
     /// Run the location consumer (Kafka → locations service, in batches).
     LocationConsumer {
@@ -127,6 +137,8 @@ enum Command {
         locations: LocationsPeerArgs,
         #[command(flatten)]
         kafka: KafkaArgs,
+        #[command(flatten)]
+        service: ServiceTokenArgs,
     },
     /// Run the attendance consumer (Kafka → visits of booths and rooms,
     /// recorded through the events service).
@@ -137,6 +149,8 @@ enum Command {
         events: EventsPeerArgs,
         #[command(flatten)]
         kafka: KafkaArgs,
+        #[command(flatten)]
+        service: ServiceTokenArgs,
     },
     /// Recompute every visit of an event from the stored pings (after its
     /// floor plan was corrected, or uploaded late), print what was done as
@@ -151,6 +165,8 @@ enum Command {
         events: EventsPeerArgs,
         #[command(flatten)]
         locations: LocationsPeerArgs,
+        #[command(flatten)]
+        service: ServiceTokenArgs,
     },
     /// Serve the web page (the built `web/` app) and its run-time configuration.
     Web(WebConfig),
@@ -200,15 +216,30 @@ pub async fn run() -> anyhow::Result<()> {
     udaconnect_telemetry::init_logging(cli.common.log_format);
     let shutdown = shutdown::on_signal();
     let service: Box<dyn Service> = match cli.command {
-        Command::Persons { config, kafka } => {
-            Box::new(PersonsServer::build(&config, &kafka).await?)
-        }
+        Command::Persons {
+            config,
+            kafka,
+            service,
+        } => Box::new(PersonsServer::build(&config, &kafka, &service.credential()?).await?),
         Command::Locations {
             config,
             persons,
             kafka,
-        } => Box::new(LocationsServer::build(&config, &persons.persons_url, &kafka).await?),
-        Command::Events { config, kafka } => Box::new(EventsServer::build(&config, &kafka).await?),
+            service,
+        } => Box::new(
+            LocationsServer::build(
+                &config,
+                &persons.persons_url,
+                &kafka,
+                &service.credential()?,
+            )
+            .await?,
+        ),
+        Command::Events {
+            config,
+            kafka,
+            service,
+        } => Box::new(EventsServer::build(&config, &kafka, &service.credential()?).await?),
         Command::Api {
             config,
             persons,
@@ -216,6 +247,7 @@ pub async fn run() -> anyhow::Result<()> {
             events,
             kafka,
             organizer,
+            service,
         } => Box::new(
             ApiServer::build(
                 &config,
@@ -224,6 +256,7 @@ pub async fn run() -> anyhow::Result<()> {
                 &locations.locations_url,
                 &events.events_url,
                 &organizer,
+                &service.credential()?,
             )
             .await?,
         ),
@@ -232,33 +265,59 @@ pub async fn run() -> anyhow::Result<()> {
             persons,
             kafka,
             organizer,
+            service,
         } => Box::new(
-            IngestServer::build(&config, &kafka, &persons.persons_url, &organizer, &shutdown)
-                .await?,
+            IngestServer::build(
+                &config,
+                &kafka,
+                &persons.persons_url,
+                &organizer,
+                &service.credential()?,
+                &shutdown,
+            )
+            .await?,
         ),
         Command::LocationConsumer {
             config,
             locations,
             kafka,
+            service,
         } => Box::new(
-            LocationConsumer::build(&config, &kafka, &locations.locations_url, &shutdown).await?,
+            LocationConsumer::build(
+                &config,
+                &kafka,
+                &locations.locations_url,
+                &service.credential()?,
+                &shutdown,
+            )
+            .await?,
         ),
         Command::AttendanceConsumer {
             config,
             events,
             kafka,
+            service,
         } => Box::new(
-            AttendanceConsumer::build(&config, &kafka, &events.events_url, &shutdown).await?,
+            AttendanceConsumer::build(
+                &config,
+                &kafka,
+                &events.events_url,
+                &service.credential()?,
+                &shutdown,
+            )
+            .await?,
         ),
         Command::RebuildAttendance {
             event,
             gap,
             events,
             locations,
+            service,
         } => {
             let report = rebuild_event(
                 &events.events_url,
                 &locations.locations_url,
+                &service.credential()?,
                 event,
                 gap.gap()?,
             )

@@ -18,7 +18,9 @@ use udaconnect_ingest::{IngestConfig, IngestServer};
 use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
 use udaconnect_locations::{LocationsConfig, LocationsServer};
 use udaconnect_persons::{OrganizerArgs, PersonsConfig, PersonsServer};
-use udaconnect_runtime::{BoundAddresses, Service, config::KafkaArgs, config::local_url, topics};
+use udaconnect_runtime::{
+    BoundAddresses, Service, ServiceTokenArgs, config::KafkaArgs, config::local_url, topics,
+};
 use udaconnect_web::{WebConfig, WebServer};
 
 use crate::migrate::{MigrateTarget, migrate, stores};
@@ -57,6 +59,9 @@ pub struct StackConfig {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub organizer: OrganizerArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub service: ServiceTokenArgs,
     /// Load the data set in this folder (persons.csv, locations.csv) after
     /// migrating; rows already there are kept.
     #[arg(long = "seed", value_name = "DIR")]
@@ -92,13 +97,15 @@ impl Stack {
             );
         }
         topics::ensure(&config.kafka.settings(), &config.kafka.topics(), shutdown).await?;
+        let service = config.service.credential()?;
 
-        let persons = PersonsServer::build(&config.persons, &config.kafka).await?;
+        let persons = PersonsServer::build(&config.persons, &config.kafka, &service).await?;
         let persons_url = local_url(persons.grpc_address());
         let locations =
-            LocationsServer::build(&config.locations, &persons_url, &config.kafka).await?;
+            LocationsServer::build(&config.locations, &persons_url, &config.kafka, &service)
+                .await?;
         let locations_url = local_url(locations.grpc_address());
-        let events = EventsServer::build(&config.events, &config.kafka).await?;
+        let events = EventsServer::build(&config.events, &config.kafka, &service).await?;
         let events_url = local_url(events.grpc_address());
         let mut api = ApiServer::build(
             &config.api,
@@ -107,6 +114,7 @@ impl Stack {
             &locations_url,
             &events_url,
             &config.organizer,
+            &service,
         )
         .await?;
         let ingest = IngestServer::build(
@@ -114,15 +122,26 @@ impl Stack {
             &config.kafka,
             &persons_url,
             &config.organizer,
+            &service,
             shutdown,
         )
         .await?;
-        let consumer =
-            LocationConsumer::build(&config.consumer, &config.kafka, &locations_url, shutdown)
-                .await?;
-        let attendance =
-            AttendanceConsumer::build(&config.attendance, &config.kafka, &events_url, shutdown)
-                .await?;
+        let consumer = LocationConsumer::build(
+            &config.consumer,
+            &config.kafka,
+            &locations_url,
+            &service,
+            shutdown,
+        )
+        .await?;
+        let attendance = AttendanceConsumer::build(
+            &config.attendance,
+            &config.kafka,
+            &events_url,
+            &service,
+            shutdown,
+        )
+        .await?;
         let api_address = api.address();
         // Without a build of the page the rest still runs.
         let web = match udaconnect_web::check_assets(&config.web.assets_dir) {

@@ -34,6 +34,7 @@ use uuid::Uuid;
 
 use super::venue::{self, Venue};
 use crate::{
+    credentials::service,
     database,
     pipeline::{
         procfs::CpuClock,
@@ -178,6 +179,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
             },
         },
         &kafka,
+        &service(),
     )
     .await?;
     let events_url = local_url(events.grpc_address());
@@ -204,7 +206,8 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     let began = Instant::now();
     let mut running = Vec::with_capacity(args.consumers);
     for _ in 0..args.consumers {
-        let consumer = AttendanceConsumer::build(&config, &kafka, &events_url, &shutdown).await?;
+        let consumer =
+            AttendanceConsumer::build(&config, &kafka, &events_url, &service(), &shutdown).await?;
         running.push(tokio::spawn(
             Box::new(consumer).run_until_stopped(shutdown.clone()),
         ));

@@ -23,6 +23,7 @@ use uuid::Uuid;
 
 use super::venue::{self, Venue};
 use crate::{
+    credentials::service,
     database,
     services::{self, Services},
 };
@@ -177,7 +178,14 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     mapping += mapped.elapsed();
     let read_and_map = began.elapsed();
 
-    let report = rebuild_event(&events_url, &services.locations_url, event.id, gap).await?;
+    let report = rebuild_event(
+        &events_url,
+        &services.locations_url,
+        &service(),
+        event.id,
+        gap,
+    )
+    .await?;
     let seconds = report.elapsed.as_secs_f64();
     let reading = (read_and_map - mapping).as_secs_f64();
     let swap = (seconds - read_and_map.as_secs_f64()).max(0.0);

@@ -25,12 +25,12 @@ use udaconnect_proto::{
     timestamp_from_datetime,
     v1::{self, event_service_client::EventServiceClient},
 };
-use udaconnect_runtime::grpc;
 use udaconnect_storage::{EventStore, FloorPlanChange, LocationStore, PersonStore};
 use uuid::Uuid;
 
 use super::venue::{self, Venue};
 use crate::{
+    credentials::service,
     database,
     services::{self, Services},
     stats::{Summary, ms},
@@ -209,9 +209,9 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         Some(&database::url(admin_url, &events_db)),
     )
     .await?;
-    let events_client = EventServiceClient::new(grpc::channel(
-        services.events_url.as_deref().expect("events"),
-    )?);
+    let events_client = EventServiceClient::new(
+        service().channel(services.events_url.as_deref().expect("events"))?,
+    );
     let http = &services.http;
     let shared = |person: i64| {
         let request = http

@@ -15,14 +15,14 @@ use clap::Args;
 use futures::{StreamExt, TryStreamExt};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
-use tonic::{Code, transport::Channel};
+use tonic::Code;
 use udaconnect_proto::{
     datetime_from_timestamp, timestamp_from_datetime,
     v1::{self, event_service_client::EventServiceClient, put_programme_request::Document},
 };
 use udaconnect_runtime::{
     config::{EventsPeerArgs, parse_duration},
-    grpc,
+    grpc::SignedChannel,
 };
 
 use super::{Report, SimulateArgs, check, create_attendees, send, span, transmission};
@@ -154,7 +154,8 @@ pub async fn play_event(
     check(args)?;
     let (start, end) = span(args)?;
     eprintln!("creating {} attendees…", args.attendees);
-    let person_ids = create_attendees(&args.persons.persons_url, args.attendees).await?;
+    let service = args.service.credential()?;
+    let person_ids = create_attendees(&args.persons.persons_url, &service, args.attendees).await?;
     let plan = Arc::new(EventPlan::generate(
         EventSpec {
             name: format!("Simulated event {}", args.seed),
@@ -170,7 +171,7 @@ pub async fn play_event(
     if let Some(path) = &args.ground_truth {
         write_truth(path, plan.truth())?;
     }
-    let mut events = EventServiceClient::new(grpc::channel(&args.event.events.events_url)?);
+    let mut events = EventServiceClient::new(service.channel(&args.event.events.events_url)?);
     let keys = register(&mut events, &plan).await?;
     eprintln!(
         "event {}: {} areas, {} presentations",
@@ -262,7 +263,7 @@ impl EventKeys {
 
 /// Creates the event and uploads its floor plan and programme.
 async fn register(
-    client: &mut EventServiceClient<Channel>,
+    client: &mut EventServiceClient<SignedChannel>,
     plan: &EventPlan,
 ) -> anyhow::Result<EventKeys> {
     let event = client
@@ -328,7 +329,7 @@ fn presentation_key(plan: &EventPlan, stored: &v1::Presentation) -> anyhow::Resu
 /// and hold as many facts as the truth (or `timeout` passes), then asks for
 /// everyone's shared attendance, and scores both against `truth`.
 async fn score(
-    client: &EventServiceClient<Channel>,
+    client: &EventServiceClient<SignedChannel>,
     keys: &EventKeys,
     truth: &Truth,
     persons: &[i64],
@@ -361,7 +362,7 @@ async fn score(
 /// Every (person, item) the events service says was attended. A person it
 /// does not know (NOT_FOUND) attended nothing.
 async fn attendance(
-    client: &EventServiceClient<Channel>,
+    client: &EventServiceClient<SignedChannel>,
     keys: &EventKeys,
     persons: &[i64],
 ) -> anyhow::Result<BTreeSet<(i64, Item)>> {
@@ -407,7 +408,7 @@ async fn attendance(
 /// Every (person, other person, item) the events service says both
 /// attended, asking each person in turn.
 async fn shared_attendance(
-    client: &EventServiceClient<Channel>,
+    client: &EventServiceClient<SignedChannel>,
     keys: &EventKeys,
     persons: &[i64],
 ) -> anyhow::Result<BTreeSet<(i64, i64, Item)>> {
@@ -444,7 +445,7 @@ async fn shared_attendance(
 
 /// Every page of one person's shared attendance.
 async fn every_sharer(
-    mut client: EventServiceClient<Channel>,
+    mut client: EventServiceClient<SignedChannel>,
     person_id: i64,
     event_id: i64,
 ) -> Result<Vec<v1::SharedAttendance>, tonic::Status> {

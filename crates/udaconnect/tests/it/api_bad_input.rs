@@ -135,13 +135,13 @@ async fn bad_person_bodies_are_rejected_and_nothing_is_stored() {
 async fn unknown_routes_and_methods_answer_problems() {
     let app = TestApp::seeded().await;
     assert_problem(app.get("/api/nothing-here").await, 404, None).await;
-    let delete = app
+    let patch = app
         .http
-        .delete(format!("{}/api/persons/1", app.api_url))
+        .patch(format!("{}/api/persons/1", app.api_url))
         .send()
         .await
         .unwrap();
-    assert_problem(delete, 405, None).await;
+    assert_problem(patch, 405, None).await;
 }
 
 /// Whatever text arrives as a date or a distance, the answer is 200 or a 400

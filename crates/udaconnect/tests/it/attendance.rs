@@ -13,7 +13,9 @@ use udaconnect_proto::{
     v1::{self, Ping, PingBatch},
 };
 
-use crate::support::{ORGANIZER_TOKEN, Options, TestApp, assert_problem, redeem};
+use crate::support::{
+    ORGANIZER_TOKEN, Options, SERVICE_TOKEN, TestApp, assert_problem, redeem, service,
+};
 
 /// The hall's south-west corner; booths and the room lie north-east of it.
 const ORIGIN: (f64, f64) = (35.0580, -106.5720);
@@ -356,6 +358,7 @@ async fn attendance_is_found_from_the_stream_and_rebuilt_exactly() {
         let report = udaconnect_attendance::rebuild_event(
             &app.events_url,
             &app.locations_url,
+            &service(),
             event,
             VisitGap::new(TimeDelta::minutes(2)).unwrap(),
         )
@@ -834,7 +837,10 @@ async fn bad_uploads_are_refused_naming_the_field_and_store_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_simulated_event_is_attended_as_the_simulator_planned() {
     use udaconnect_devtools::simulate::{self, EventModeArgs, SimulateArgs};
-    use udaconnect_runtime::config::{EventsPeerArgs, IngestPeerArgs, PersonsPeerArgs};
+    use udaconnect_runtime::{
+        ServiceTokenArgs,
+        config::{EventsPeerArgs, IngestPeerArgs, PersonsPeerArgs},
+    };
 
     let app = TestApp::spawn_with(Options {
         attendance: true,
@@ -850,6 +856,9 @@ async fn a_simulated_event_is_attended_as_the_simulator_planned() {
                 persons_url: app.persons_url.clone(),
             },
             organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
+            service: ServiceTokenArgs {
+                service_token: Some(SERVICE_TOKEN.to_owned()),
+            },
             attendees: 60,
             minutes: 120,
             ping_interval: Duration::from_secs(10),
@@ -977,6 +986,7 @@ async fn killing_the_attendance_consumer_mid_run_loses_and_doubles_nothing() {
     let report = udaconnect_attendance::rebuild_event(
         &app.events_url,
         &app.locations_url,
+        &service(),
         event,
         VisitGap::new(TimeDelta::minutes(2)).unwrap(),
     )

@@ -11,6 +11,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use reqwest::{Method, StatusCode};
 use udaconnect_auth::{AUDIENCE, Claims, Role, TokenSigner};
 use udaconnect_proto::v1;
+use udaconnect_runtime::grpc::{self, BearerToken};
 use utoipa::OpenApi;
 use uuid::Uuid;
 
@@ -636,4 +637,59 @@ async fn a_caller_past_its_rate_limit_waits_and_no_one_else_does() {
             .unwrap();
         assert_eq!(answer.status(), StatusCode::OK);
     }
+}
+
+/// The internal services answer UdaConnect's own services only: a call
+/// without the service token, or with the organizer's or a phone's, is
+/// refused before any handler runs; their health still answers the
+/// probes.
+#[tokio::test]
+async fn the_internal_services_answer_the_services_only() {
+    use v1::{
+        event_service_client::EventServiceClient, location_service_client::LocationServiceClient,
+        person_service_client::PersonServiceClient,
+    };
+    let app = TestApp::seeded().await;
+    let phone = token(&redeem(&app, SELF, "device").await);
+    for token in ["", ORGANIZER_TOKEN, &phone] {
+        let signed = |url: &str| {
+            BearerToken::new(token)
+                .unwrap()
+                .sign(grpc::channel(url).unwrap())
+        };
+        let refusals = [
+            PersonServiceClient::new(signed(&app.persons_url))
+                .get_person(v1::GetPersonRequest { id: SELF })
+                .await
+                .map(|_| ()),
+            LocationServiceClient::new(signed(&app.locations_url))
+                .get_location(v1::GetLocationRequest { id: 1 })
+                .await
+                .map(|_| ()),
+            EventServiceClient::new(signed(&app.events_url))
+                .list_events(v1::ListEventsRequest {})
+                .await
+                .map(|_| ()),
+        ];
+        for (service, answer) in ["persons", "locations", "events"].iter().zip(refusals) {
+            assert_eq!(
+                answer.map_err(|status| status.code()),
+                Err(tonic::Code::Unauthenticated),
+                "{service} with the token {token:?}"
+            );
+        }
+    }
+    // The health the probes ask needs no token.
+    let unsigned = [&app.persons_url, &app.locations_url, &app.events_url]
+        .map(|url| ("internal", grpc::channel(url).unwrap()));
+    let readiness = grpc::peer_readiness(unsigned.to_vec());
+    assert_eq!(readiness().await, Ok(()));
+    // With the service token, they answer.
+    let person = app
+        .persons_grpc
+        .clone()
+        .get_person(v1::GetPersonRequest { id: SELF })
+        .await
+        .unwrap();
+    assert_eq!(person.into_inner().id, SELF);
 }

@@ -5,7 +5,7 @@
 
 use std::{path::Path, process::Command};
 
-use crate::support::{ORGANIZER_TOKEN, TestApp};
+use crate::support::{ORGANIZER_TOKEN, SERVICE_TOKEN, TestApp};
 
 /// One `$ udaconnect call …` line of the document and what it prints.
 #[derive(Debug)]
@@ -92,6 +92,7 @@ async fn every_sample_request_of_the_grpc_document_answers_as_documented() {
             .env("INGEST_URL", &app.ingest_url)
             .env("EVENTS_URL", &app.events_url)
             .env("UDACONNECT_TOKEN", ORGANIZER_TOKEN)
+            .env("SERVICE_TOKEN", SERVICE_TOKEN)
             .env("RUST_LOG", "warn")
             .env_remove("RUST_BACKTRACE")
             .env_remove("RUST_LIB_BACKTRACE");

@@ -9,9 +9,12 @@ use futures::StreamExt;
 use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 use udaconnect_devtools::simulate::{self, SimulateArgs};
-use udaconnect_runtime::config::{IngestPeerArgs, PersonsPeerArgs};
+use udaconnect_runtime::{
+    ServiceTokenArgs,
+    config::{IngestPeerArgs, PersonsPeerArgs},
+};
 
-use crate::support::{ORGANIZER_TOKEN, TestApp};
+use crate::support::{ORGANIZER_TOKEN, SERVICE_TOKEN, TestApp};
 
 #[derive(Debug, Deserialize)]
 struct Visit {
@@ -47,6 +50,9 @@ async fn play(app: &TestApp, conference: Conference) -> (Vec<Visit>, DateTime<Ut
                 persons_url: app.persons_url.clone(),
             },
             organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
+            service: ServiceTokenArgs {
+                service_token: Some(SERVICE_TOKEN.to_owned()),
+            },
             attendees: conference.attendees,
             minutes: conference.minutes,
             ping_interval: std::time::Duration::from_secs(10),

@@ -17,7 +17,7 @@ use udaconnect_proto::{
     v1::{Ping, ingest_service_client::IngestServiceClient},
 };
 use udaconnect_runtime::{
-    Service,
+    Service, ServiceTokenArgs,
     config::{KafkaArgs, local_url},
 };
 use udaconnect_web::WebConfig;
@@ -26,8 +26,8 @@ use uuid::Uuid;
 use crate::{
     broker::{Broker, Storage},
     support::{
-        any_port, api_config, empty_database, organizer, organizer_channel, organizer_http,
-        starter_data,
+        SERVICE_TOKEN, any_port, api_config, empty_database, organizer, organizer_channel,
+        organizer_http, starter_data,
     },
     web::built_page,
 };
@@ -102,6 +102,9 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
             idempotent_producer: true,
         },
         organizer: organizer(),
+        service: ServiceTokenArgs {
+            service_token: Some(SERVICE_TOKEN.to_owned()),
+        },
         seed_data_dir: Some(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/starter"),
         ),

@@ -12,7 +12,6 @@ use rdkafka::{
 use sqlx::{Connection, PgConnection, PgPool, migrate::Migrator};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
-use tonic::transport::Channel;
 use udaconnect_api::{ApiConfig, ApiServer};
 use udaconnect_attendance::{AttendanceConsumer, AttendanceConsumerConfig, VisitGapArgs};
 use udaconnect_devtools::seed;
@@ -33,7 +32,7 @@ use udaconnect_proto::v1::{
     location_service_client::LocationServiceClient, person_service_client::PersonServiceClient,
 };
 use udaconnect_runtime::{
-    Service,
+    Service, ServiceCredential,
     config::{KafkaArgs, local_url},
     grpc::{self, BearerToken, SignedChannel},
 };
@@ -60,6 +59,14 @@ pub fn api_config(request_timeout: Duration) -> ApiConfig {
         rate_limit_per_second: UNLIMITED.0,
         rate_limit_burst: UNLIMITED.1,
     }
+}
+
+/// The services' token of every test stack.
+pub const SERVICE_TOKEN: &str = "service-token-of-the-tests-0123456789abcdef";
+
+/// The credential the services of every test stack present to one another.
+pub fn service() -> ServiceCredential {
+    ServiceCredential::new(SERVICE_TOKEN).unwrap()
 }
 
 /// The organizer's credential of every test stack.
@@ -293,7 +300,7 @@ impl Task {
 /// The persons service alone, on a fresh database: enough for tests of
 /// identity, which need no other service.
 pub struct PersonsApp {
-    pub grpc: PersonServiceClient<Channel>,
+    pub grpc: PersonServiceClient<SignedChannel>,
     pub db: PgPool,
     task: Option<Task>,
     database: TestDatabase,
@@ -304,7 +311,7 @@ impl PersonsApp {
         let database = fresh_database("persons", &PERSONS_MIGRATOR).await;
         let db = PgPool::connect(&database.url).await.unwrap();
         let mut app = Self {
-            grpc: PersonServiceClient::new(grpc::channel("http://127.0.0.1:1").unwrap()),
+            grpc: PersonServiceClient::new(service().channel("http://127.0.0.1:1").unwrap()),
             db,
             task: None,
             database,
@@ -324,11 +331,15 @@ impl PersonsApp {
                 identity: IdentityArgs::default(),
             },
             &KafkaArgs::unreachable(),
+            &service(),
         )
         .await
         .unwrap();
-        self.grpc =
-            PersonServiceClient::new(grpc::channel(&local_url(persons.grpc_address())).unwrap());
+        self.grpc = PersonServiceClient::new(
+            service()
+                .channel(&local_url(persons.grpc_address()))
+                .unwrap(),
+        );
         self.task = Some(Task::spawn(persons, CancellationToken::new()));
     }
 
@@ -357,11 +368,11 @@ pub struct TestApp {
     pub locations_url: String,
     pub events_url: String,
     pub events_db: PgPool,
-    pub persons_grpc: PersonServiceClient<Channel>,
-    pub locations_grpc: LocationServiceClient<Channel>,
+    pub persons_grpc: PersonServiceClient<SignedChannel>,
+    pub locations_grpc: LocationServiceClient<SignedChannel>,
     /// Signed with the organizer's token.
     pub ingest_grpc: IngestServiceClient<SignedChannel>,
-    pub events_grpc: EventServiceClient<Channel>,
+    pub events_grpc: EventServiceClient<SignedChannel>,
     pub locations_db: PgPool,
     pub persons_store: PersonStore,
     pub http: reqwest::Client,
@@ -414,6 +425,7 @@ impl TestApp {
                 identity: IdentityArgs::default(),
             },
             &kafka,
+            &service(),
         )
         .await
         .unwrap();
@@ -426,7 +438,7 @@ impl TestApp {
                 locations_database_url: locations_database.url.clone(),
             },
         };
-        let locations = LocationsServer::build(&locations_config, &persons_url, &kafka)
+        let locations = LocationsServer::build(&locations_config, &persons_url, &kafka, &service())
             .await
             .unwrap();
         // A restarted locations service comes back on the same port.
@@ -446,6 +458,7 @@ impl TestApp {
                 },
             },
             &kafka,
+            &service(),
         )
         .await
         .unwrap();
@@ -463,6 +476,7 @@ impl TestApp {
             &locations_url,
             &events_url,
             &organizer(),
+            &service(),
         )
         .await
         .unwrap();
@@ -479,6 +493,7 @@ impl TestApp {
             &kafka,
             &persons_url,
             &organizer(),
+            &service(),
             &shutdown,
         )
         .await
@@ -486,12 +501,12 @@ impl TestApp {
         let ingest_url = local_url(ingest.grpc_address());
         Task::spawn(ingest, shutdown.clone());
 
-        let persons_channel = grpc::channel(&persons_url).unwrap();
+        let persons_channel = service().channel(&persons_url).unwrap();
         let mut app = Self {
             persons_grpc: PersonServiceClient::new(persons_channel),
-            locations_grpc: LocationServiceClient::new(grpc::channel(&locations_url).unwrap()),
+            locations_grpc: LocationServiceClient::new(service().channel(&locations_url).unwrap()),
             ingest_grpc: IngestServiceClient::new(organizer_channel(&ingest_url)),
-            events_grpc: EventServiceClient::new(grpc::channel(&events_url).unwrap()),
+            events_grpc: EventServiceClient::new(service().channel(&events_url).unwrap()),
             events_db: PgPool::connect(&events_database.url).await.unwrap(),
             locations_db: PgPool::connect(&locations_database.url).await.unwrap(),
             persons_store: PersonStore::new(PgPool::connect(&persons_database.url).await.unwrap()),
@@ -528,10 +543,14 @@ impl TestApp {
 
     /// Starts the locations service again on its old port.
     pub async fn start_locations(&mut self) {
-        let locations =
-            LocationsServer::build(&self.locations_config, &self.persons_url, &self.kafka)
-                .await
-                .unwrap();
+        let locations = LocationsServer::build(
+            &self.locations_config,
+            &self.persons_url,
+            &self.kafka,
+            &service(),
+        )
+        .await
+        .unwrap();
         self.locations = Some(Task::spawn(locations, self.shutdown.child_token()));
     }
 
@@ -553,7 +572,8 @@ impl TestApp {
             self.locations_url.clone(),
         );
         self.spawn_consumer(move |stop| async move {
-            let consumer = LocationConsumer::build(&config, &kafka, &locations_url, &stop).await?;
+            let consumer =
+                LocationConsumer::build(&config, &kafka, &locations_url, &service(), &stop).await?;
             Ok(Box::new(consumer) as Box<dyn Service>)
         });
     }
@@ -581,7 +601,8 @@ impl TestApp {
             self.events_url.clone(),
         );
         self.spawn_consumer(move |stop| async move {
-            let consumer = AttendanceConsumer::build(&config, &kafka, &events_url, &stop).await?;
+            let consumer =
+                AttendanceConsumer::build(&config, &kafka, &events_url, &service(), &stop).await?;
             Ok(Box::new(consumer) as Box<dyn Service>)
         });
     }
@@ -627,6 +648,7 @@ impl TestApp {
             .env("CONSUMER_BATCH_SIZE", config.batch_size.to_string())
             .env("LOCATIONS_URL", &self.locations_url)
             .env("CONSUMER_ADMIN_LISTEN", config.admin_listen.to_string())
+            .env("SERVICE_TOKEN", SERVICE_TOKEN)
             .env("RUST_LOG", "warn")
             .stdin(std::process::Stdio::null())
             .spawn()
@@ -652,6 +674,7 @@ impl TestApp {
             .env("ATTENDANCE_AREAS_REFRESH", "100ms")
             .env("EVENTS_URL", &self.events_url)
             .env("ATTENDANCE_ADMIN_LISTEN", config.admin_listen.to_string())
+            .env("SERVICE_TOKEN", SERVICE_TOKEN)
             .env("RUST_LOG", "warn")
             .stdin(std::process::Stdio::null())
             .spawn()
