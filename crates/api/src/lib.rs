@@ -41,7 +41,7 @@ use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
 use tower_http::trace::TraceLayer;
 use udaconnect_messaging::{ErasurePublisher, EventProducer, LocationPublisher};
-use udaconnect_persons::{Credentials, OrganizerArgs};
+use udaconnect_persons::{CredentialArgs, Credentials};
 use udaconnect_runtime::{
     BoundAddresses, Service, ServiceCredential, admin,
     config::{KafkaArgs, parse_duration},
@@ -118,14 +118,14 @@ impl ApiServer {
         persons_url: &str,
         locations_url: &str,
         events_url: &str,
-        organizer: &OrganizerArgs,
+        credentials: &CredentialArgs,
         service: &ServiceCredential,
     ) -> anyhow::Result<Self> {
         let producer = EventProducer::new(&kafka.settings())?;
         let erasures = ErasurePublisher::new(producer.clone(), &kafka.erasures_topic);
         let publisher = LocationPublisher::new(producer, &kafka.locations_topic);
         let persons = grpc::channel(persons_url)?;
-        let credentials = Credentials::new(organizer, service.sign(persons.clone()))?;
+        let credentials = Credentials::new(credentials, service.sign(persons.clone()))?;
         Ok(Self {
             listener: TcpListener::bind(config.listen).await?,
             state: ApiState::new(

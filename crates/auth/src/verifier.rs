@@ -11,7 +11,7 @@ use jsonwebtoken::{
     jwk::{AlgorithmParameters, EllipticCurve, JwkSet},
 };
 
-use crate::{AUDIENCE, Claims};
+use crate::{AUDIENCE, CLOCK_LEEWAY_SECONDS, Claims};
 
 /// Why a token was not accepted. Each answers 401: the caller is not known.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -32,14 +32,13 @@ pub enum TokenError {
     /// Issued by someone else, or for another audience.
     #[error("the token was not issued for UdaConnect")]
     WrongIssuer,
+    /// An external issuer's token without the claim that names the person.
+    #[error("the token names no UdaConnect person")]
+    NoPerson,
     /// A key could not be made or used.
     #[error("key: {0}")]
     Key(String),
 }
-
-/// Seconds of clock difference between services that a token's expiry
-/// tolerates.
-const CLOCK_LEEWAY_SECONDS: u64 = 30;
 
 /// Verifies tokens against the public keys their issuer publishes. The
 /// issuer and its keys are replaced as a whole when they change; until the

@@ -14,7 +14,7 @@ use udaconnect_locations::{
     LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs, LocationsServer,
 };
 use udaconnect_persons::{
-    IdentityArgs, OrganizerArgs, PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs,
+    CredentialArgs, IdentityArgs, PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs,
     PersonsServer,
 };
 use udaconnect_proto::v1::location_service_client::LocationServiceClient;
@@ -134,8 +134,9 @@ impl Services {
             &locations_url,
             // Without an events service, the timed routes do not ask it.
             events_url.as_deref().unwrap_or("http://127.0.0.1:9"),
-            &OrganizerArgs {
+            &CredentialArgs {
                 organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
+                ..Default::default()
             },
             &service,
         )

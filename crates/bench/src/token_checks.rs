@@ -11,7 +11,7 @@ use clap::Args as ClapArgs;
 use tokio_util::sync::CancellationToken;
 use udaconnect_auth::{JwkSet, TokenVerifier};
 use udaconnect_persons::{
-    Credentials, IdentityArgs, OrganizerArgs, PersonsConfig, PersonsDatabaseArgs,
+    CredentialArgs, Credentials, IdentityArgs, PersonsConfig, PersonsDatabaseArgs,
     PersonsListenArgs, PersonsServer,
 };
 use udaconnect_proto::v1::{self, person_service_client::PersonServiceClient};
@@ -94,8 +94,9 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     let device = format!("Bearer {device_token}");
 
     let credentials = Credentials::new(
-        &OrganizerArgs {
+        &CredentialArgs {
             organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
+            ..Default::default()
         },
         channel,
     )?;

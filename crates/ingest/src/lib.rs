@@ -18,7 +18,7 @@ use futures::{FutureExt, future::BoxFuture};
 use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
 use udaconnect_messaging::{EventProducer, LocationPublisher};
-use udaconnect_persons::{Credentials, OrganizerArgs, PersonDirectory};
+use udaconnect_persons::{CredentialArgs, Credentials, PersonDirectory};
 use udaconnect_proto::v1::ingest_service_server::IngestServiceServer;
 use udaconnect_runtime::{
     BoundAddresses, Service, ServiceCredential,
@@ -91,12 +91,12 @@ impl IngestServer {
         config: &IngestConfig,
         kafka: &KafkaArgs,
         persons_url: &str,
-        organizer: &OrganizerArgs,
+        credentials: &CredentialArgs,
         service: &ServiceCredential,
         shutdown: &CancellationToken,
     ) -> anyhow::Result<Self> {
         let persons = service.channel(persons_url)?;
-        let credentials = Credentials::new(organizer, persons.clone())?;
+        let credentials = Credentials::new(credentials, persons.clone())?;
         let settings = kafka.settings();
         topics::ensure(&settings, &kafka.topics(), shutdown).await?;
         Ok(Self {

@@ -13,7 +13,7 @@ use std::{
 use clap::Args;
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
-use udaconnect_auth::{JwkSet, Principal, TokenError, TokenVerifier};
+use udaconnect_auth::{ExternalIssuer, JwkSet, Principal, TokenError, TokenVerifier};
 use udaconnect_proto::v1::{self, person_service_client::PersonServiceClient};
 use udaconnect_runtime::grpc::SignedChannel;
 use uuid::Uuid;
@@ -34,21 +34,100 @@ const UNKNOWN_KEY_REFRESH: Duration = Duration::from_secs(5);
 /// Most verified tokens remembered; past it the memory starts over.
 const MAX_REMEMBERED_TOKENS: usize = 100_000;
 
-/// The organizer's credential.
-#[derive(Clone, Args)]
-pub struct OrganizerArgs {
+/// Longest a read of an external issuer's key set may take.
+const EXTERNAL_KEYS_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Who may call besides those the persons service vouches for: the
+/// organizer, and attendees an external identity provider vouches for.
+#[derive(Clone, Default, Args)]
+pub struct CredentialArgs {
     /// The organizer's bearer token: at least 32 characters (`openssl rand
     /// -hex 32`). Required by the services that take requests;
     /// `./scripts/run` makes one when it is unset.
     #[arg(long, env = "ORGANIZER_TOKEN", hide_env_values = true)]
     pub organizer_token: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub external: ExternalIssuerArgs,
 }
 
-impl std::fmt::Debug for OrganizerArgs {
+/// An external OpenID Connect issuer whose tokens stand for attendees.
+#[derive(Debug, Clone, Args)]
+pub struct ExternalIssuerArgs {
+    /// The issuer (`iss`) of tokens to accept besides UdaConnect's own, e.g.
+    /// `https://login.example.org/realms/expo`; unset, none are.
+    #[arg(long, env = "OIDC_ISSUER", requires = "oidc_jwks_url")]
+    pub oidc_issuer: Option<String>,
+    /// Where that issuer publishes its keys (its JWKS URL, `jwks_uri` in
+    /// its discovery document); read at start and every 15 s.
+    #[arg(long, env = "OIDC_JWKS_URL", requires = "oidc_issuer")]
+    pub oidc_jwks_url: Option<String>,
+    /// The claim of its tokens that holds the UdaConnect person id.
+    #[arg(
+        long,
+        env = "OIDC_PERSON_CLAIM",
+        default_value = "udaconnect_person_id"
+    )]
+    pub oidc_person_claim: String,
+    /// The audience (`aud`) its tokens must name.
+    #[arg(long, env = "OIDC_AUDIENCE", default_value = "udaconnect")]
+    pub oidc_audience: String,
+}
+
+impl Default for ExternalIssuerArgs {
+    fn default() -> Self {
+        Self {
+            oidc_issuer: None,
+            oidc_jwks_url: None,
+            oidc_person_claim: "udaconnect_person_id".to_owned(),
+            oidc_audience: "udaconnect".to_owned(),
+        }
+    }
+}
+
+/// An external issuer and where its keys are.
+#[derive(Debug, Clone)]
+struct External {
+    issuer: ExternalIssuer,
+    jwks_url: String,
+    http: reqwest::Client,
+}
+
+impl External {
+    /// The issuer `args` name, if any.
+    fn from_args(args: &ExternalIssuerArgs) -> anyhow::Result<Option<Self>> {
+        let (Some(issuer), Some(jwks_url)) = (&args.oidc_issuer, &args.oidc_jwks_url) else {
+            return Ok(None);
+        };
+        Ok(Some(Self {
+            issuer: ExternalIssuer::new(issuer, &args.oidc_audience, &args.oidc_person_claim),
+            jwks_url: jwks_url.clone(),
+            http: reqwest::Client::builder()
+                .timeout(EXTERNAL_KEYS_TIMEOUT)
+                .build()?,
+        }))
+    }
+
+    /// Reads the issuer's key set again.
+    async fn refresh(&self) -> Result<(), reqwest::Error> {
+        let set: JwkSet = self
+            .http
+            .get(&self.jwks_url)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        self.issuer.replace_keys(&set);
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for CredentialArgs {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never the token.
         formatter
-            .debug_struct("OrganizerArgs")
+            .debug_struct("CredentialArgs")
             .finish_non_exhaustive()
     }
 }
@@ -89,6 +168,7 @@ type Remembered = (Principal, u64, String);
 pub struct Credentials {
     organizer_digest: [u8; 32],
     verifier: TokenVerifier,
+    external: Option<External>,
     restrictions: Arc<RwLock<Restrictions>>,
     /// Tokens verified, until they expire or their key is no longer
     /// published, so a phone's every call does not pay for a signature
@@ -99,10 +179,11 @@ pub struct Credentials {
 }
 
 impl Credentials {
-    /// Checks the organizer's token and the tokens of the persons service
-    /// reached through `persons`.
-    pub fn new(organizer: &OrganizerArgs, persons: SignedChannel) -> anyhow::Result<Self> {
-        let token = organizer
+    /// Checks the organizer's token, the tokens of the persons service
+    /// reached through `persons`, and those of the external issuer `args`
+    /// may name.
+    pub fn new(args: &CredentialArgs, persons: SignedChannel) -> anyhow::Result<Self> {
+        let token = args
             .organizer_token
             .as_deref()
             .filter(|token| token.chars().count() >= MIN_ORGANIZER_TOKEN)
@@ -114,6 +195,7 @@ impl Credentials {
         Ok(Self {
             organizer_digest: Sha256::digest(token.as_bytes()).into(),
             verifier: TokenVerifier::default(),
+            external: External::from_args(&args.external)?,
             restrictions: Arc::default(),
             verified: Arc::default(),
             persons: PersonServiceClient::new(persons),
@@ -128,6 +210,7 @@ impl Credentials {
             if let Err(status) = self.refresh().await {
                 tracing::warn!(%status, "cannot read the token keys and restrictions");
             }
+            self.refresh_external().await;
             tokio::select! {
                 () = shutdown.cancelled() => return,
                 () = tokio::time::sleep(REVOCATION_REFRESH) => {}
@@ -156,9 +239,36 @@ impl Credentials {
             erased_persons: restrictions.erased_person_ids.into_iter().collect(),
             paused_persons: restrictions.paused_person_ids.into_iter().collect(),
         };
-        // A retired key's tokens are verified again, and refused.
-        write(&self.verified).retain(|_, (_, _, key_id)| self.verifier.knows_key(key_id));
+        self.forget_retired_keys();
         Ok(())
+    }
+
+    /// Reads the external issuer's keys again, if there is one; on failure
+    /// the keys read before stay.
+    async fn refresh_external(&self) {
+        let Some(external) = &self.external else {
+            return;
+        };
+        match external.refresh().await {
+            Ok(()) => self.forget_retired_keys(),
+            Err(error) => tracing::warn!(
+                %error,
+                url = external.jwks_url,
+                "cannot read the external issuer's keys"
+            ),
+        }
+    }
+
+    /// Forgets the verified tokens of keys no longer published: they are
+    /// verified again, and refused.
+    fn forget_retired_keys(&self) {
+        write(&self.verified).retain(|_, (_, _, key_id)| {
+            self.verifier.knows_key(key_id)
+                || self
+                    .external
+                    .as_ref()
+                    .is_some_and(|external| external.issuer.knows_key(key_id))
+        });
     }
 
     /// The caller an `Authorization` value (`Bearer <token>`) proves.
@@ -220,6 +330,23 @@ impl Credentials {
     }
 
     async fn verify(&self, token: &str) -> Result<Principal, CredentialError> {
+        let (principal, expires) = match &self.external {
+            Some(external) if external.issuer.claims_to_issue(token) => {
+                self.verify_external(external, token).await?
+            }
+            _ => self.verify_own(token).await?,
+        };
+        let mut verified = write(&self.verified);
+        if verified.len() >= MAX_REMEMBERED_TOKENS {
+            verified.clear();
+        }
+        let key_id = TokenVerifier::key_id_of(token).unwrap_or_default();
+        verified.insert(token.into(), (principal.clone(), expires, key_id));
+        Ok(principal)
+    }
+
+    /// A token the persons service signed: its caller and expiry.
+    async fn verify_own(&self, token: &str) -> Result<(Principal, u64), CredentialError> {
         let claims = match self.verifier.verify(token) {
             Err(TokenError::UnknownKey) if self.may_refresh_now() => {
                 // Perhaps a key made since the last read.
@@ -234,13 +361,34 @@ impl Credentials {
         .map_err(|error| CredentialError::Invalid(error.to_string()))?;
         let principal = Principal::from_claims(&claims)
             .ok_or_else(|| CredentialError::Invalid("the token names no person".into()))?;
-        let mut verified = write(&self.verified);
-        if verified.len() >= MAX_REMEMBERED_TOKENS {
-            verified.clear();
+        Ok((principal, claims.exp))
+    }
+
+    /// A token of the external issuer: the attendee it stands for, and its
+    /// expiry.
+    async fn verify_external(
+        &self,
+        external: &External,
+        token: &str,
+    ) -> Result<(Principal, u64), CredentialError> {
+        let identity = match external.issuer.verify(token) {
+            Err(TokenError::UnknownKey) if self.may_refresh_now() => {
+                // Perhaps the issuer rotated its keys since the last read.
+                external.refresh().await.map_err(|error| {
+                    tracing::warn!(%error, "cannot read the external issuer's keys");
+                    CredentialError::Unavailable
+                })?;
+                external.issuer.verify(token)
+            }
+            verified => verified,
         }
-        let key_id = TokenVerifier::key_id_of(token).unwrap_or_default();
-        verified.insert(token.into(), (principal.clone(), claims.exp, key_id));
-        Ok(principal)
+        .map_err(|error| CredentialError::Invalid(error.to_string()))?;
+        Ok((
+            Principal::Attendee {
+                person_id: identity.person_id,
+            },
+            identity.expires,
+        ))
     }
 
     fn may_refresh_now(&self) -> bool {

@@ -8,7 +8,9 @@ mod directory;
 mod handlers;
 mod identity;
 
-pub use credentials::{CredentialError, Credentials, OrganizerArgs, REVOCATION_REFRESH};
+pub use credentials::{
+    CredentialArgs, CredentialError, Credentials, ExternalIssuerArgs, REVOCATION_REFRESH,
+};
 pub use directory::{PersonDirectory, unknown_person};
 pub use identity::IdentityArgs;
 

@@ -15,7 +15,7 @@ use udaconnect_events::{EventsConfig, EventsDatabaseArgs, EventsServer};
 use udaconnect_ingest::{IngestConfig, IngestServer};
 use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
 use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsServer};
-use udaconnect_persons::{OrganizerArgs, PersonsConfig, PersonsDatabaseArgs, PersonsServer};
+use udaconnect_persons::{CredentialArgs, PersonsConfig, PersonsDatabaseArgs, PersonsServer};
 use udaconnect_runtime::{
     Service, ServiceTokenArgs,
     config::{EventsPeerArgs, KafkaArgs, LocationsPeerArgs, PersonsPeerArgs},
@@ -112,7 +112,7 @@ enum Command {
         #[command(flatten)]
         kafka: KafkaArgs,
         #[command(flatten)]
-        organizer: OrganizerArgs,
+        credentials: CredentialArgs,
         #[command(flatten)]
         service: ServiceTokenArgs,
     },
@@ -125,7 +125,7 @@ enum Command {
         #[command(flatten)]
         kafka: KafkaArgs,
         #[command(flatten)]
-        organizer: OrganizerArgs,
+        credentials: CredentialArgs,
         #[command(flatten)]
         service: ServiceTokenArgs,
     },
@@ -246,7 +246,7 @@ pub async fn run() -> anyhow::Result<()> {
             locations,
             events,
             kafka,
-            organizer,
+            credentials,
             service,
         } => Box::new(
             ApiServer::build(
@@ -255,7 +255,7 @@ pub async fn run() -> anyhow::Result<()> {
                 &persons.persons_url,
                 &locations.locations_url,
                 &events.events_url,
-                &organizer,
+                &credentials,
                 &service.credential()?,
             )
             .await?,
@@ -264,14 +264,14 @@ pub async fn run() -> anyhow::Result<()> {
             config,
             persons,
             kafka,
-            organizer,
+            credentials,
             service,
         } => Box::new(
             IngestServer::build(
                 &config,
                 &kafka,
                 &persons.persons_url,
-                &organizer,
+                &credentials,
                 &service.credential()?,
                 &shutdown,
             )

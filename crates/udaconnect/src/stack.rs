@@ -17,7 +17,7 @@ use udaconnect_events::{EventsConfig, EventsServer};
 use udaconnect_ingest::{IngestConfig, IngestServer};
 use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
 use udaconnect_locations::{LocationsConfig, LocationsServer};
-use udaconnect_persons::{OrganizerArgs, PersonsConfig, PersonsServer};
+use udaconnect_persons::{CredentialArgs, PersonsConfig, PersonsServer};
 use udaconnect_runtime::{
     BoundAddresses, Service, ServiceTokenArgs, config::KafkaArgs, config::local_url, topics,
 };
@@ -58,7 +58,7 @@ pub struct StackConfig {
     pub kafka: KafkaArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub organizer: OrganizerArgs,
+    pub credentials: CredentialArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub service: ServiceTokenArgs,
@@ -113,7 +113,7 @@ impl Stack {
             &persons_url,
             &locations_url,
             &events_url,
-            &config.organizer,
+            &config.credentials,
             &service,
         )
         .await?;
@@ -121,7 +121,7 @@ impl Stack {
             &config.ingest,
             &config.kafka,
             &persons_url,
-            &config.organizer,
+            &config.credentials,
             &service,
             shutdown,
         )

@@ -10,6 +10,7 @@ mod authorization;
 mod broker;
 mod contacts;
 mod erasure;
+mod external_issuer;
 mod grpc_docs;
 mod identity;
 mod ingest_pipeline;

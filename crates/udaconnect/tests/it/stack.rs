@@ -26,7 +26,7 @@ use uuid::Uuid;
 use crate::{
     broker::{Broker, Storage},
     support::{
-        SERVICE_TOKEN, any_port, api_config, empty_database, organizer, organizer_channel,
+        SERVICE_TOKEN, any_port, api_config, credentials, empty_database, organizer_channel,
         organizer_http, starter_data,
     },
     web::built_page,
@@ -101,7 +101,7 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
             produce_timeout: Duration::from_secs(10),
             idempotent_producer: true,
         },
-        organizer: organizer(),
+        credentials: credentials(),
         service: ServiceTokenArgs {
             service_token: Some(SERVICE_TOKEN.to_owned()),
         },

@@ -24,7 +24,7 @@ use udaconnect_locations::{
     LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs, LocationsServer,
 };
 use udaconnect_persons::{
-    IdentityArgs, OrganizerArgs, PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs,
+    CredentialArgs, IdentityArgs, PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs,
     PersonsServer,
 };
 use udaconnect_proto::v1::{
@@ -70,9 +70,10 @@ pub fn service() -> ServiceCredential {
 }
 
 /// The organizer's credential of every test stack.
-pub fn organizer() -> OrganizerArgs {
-    OrganizerArgs {
+pub fn credentials() -> CredentialArgs {
+    CredentialArgs {
         organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
+        ..Default::default()
     }
 }
 
@@ -214,7 +215,7 @@ pub async fn empty_database(kind: &str) -> TestDatabase {
 }
 
 /// How a test wants its stack.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Where the broker keeps records.
     pub storage: Storage,
@@ -230,6 +231,9 @@ pub struct Options {
     pub stream_idle_timeout: Duration,
     /// The API's and ingest's rate limits: calls per second, burst.
     pub rate_limit: (f64, f64),
+    /// Who the API and ingest take besides persons' tokens: the
+    /// organizer's token, an external issuer.
+    pub credentials: CredentialArgs,
 }
 
 impl Default for Options {
@@ -242,6 +246,7 @@ impl Default for Options {
             idempotent_producer: true,
             stream_idle_timeout: Duration::from_secs(300),
             rate_limit: UNLIMITED,
+            credentials: credentials(),
         }
     }
 }
@@ -475,7 +480,7 @@ impl TestApp {
             &persons_url,
             &locations_url,
             &events_url,
-            &organizer(),
+            &options.credentials,
             &service(),
         )
         .await
@@ -492,7 +497,7 @@ impl TestApp {
             },
             &kafka,
             &persons_url,
-            &organizer(),
+            &options.credentials,
             &service(),
             &shutdown,
         )
