@@ -143,16 +143,7 @@ pub async fn create_enrollment_code(
         .clone()
         .create_enrollment_code(v1::CreateEnrollmentCodeRequest { person_id })
         .await
-        .map_err(|status| match status.code() {
-            tonic::Code::NotFound => ApiError::NotFound {
-                what: "person",
-                id: person_id,
-            },
-            _ => ApiError::Peer {
-                peer: "persons",
-                status,
-            },
-        })?
+        .map_err(ApiError::about_person(person_id))?
         .into_inner();
     Ok((
         StatusCode::CREATED,

@@ -98,16 +98,7 @@ pub async fn set_privacy(
             }),
         })
         .await
-        .map_err(|status| match status.code() {
-            tonic::Code::NotFound => ApiError::NotFound {
-                what: "person",
-                id: person_id,
-            },
-            _ => ApiError::Peer {
-                peer: "persons",
-                status,
-            },
-        })?
+        .map_err(ApiError::about_person(person_id))?
         .into_inner();
     Ok(Json(person.privacy.unwrap_or_default().into()))
 }

@@ -109,6 +109,18 @@ impl ApiError {
         move |status| Self::Peer { peer, status }
     }
 
+    /// Wraps an error the persons service answered about person `id`: its
+    /// NOT_FOUND is the 404 of the routes under `/api/persons/{id}`.
+    pub fn about_person(id: i64) -> impl FnOnce(tonic::Status) -> Self {
+        move |status| match status.code() {
+            Code::NotFound => Self::NotFound { what: "person", id },
+            _ => Self::Peer {
+                peer: "persons",
+                status,
+            },
+        }
+    }
+
     fn status_and_field(&self) -> (StatusCode, Option<&str>) {
         match self {
             Self::InvalidParameter(error) => (StatusCode::BAD_REQUEST, Some(&error.field)),

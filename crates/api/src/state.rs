@@ -76,13 +76,7 @@ impl ApiState {
             .get_person(v1::GetPersonRequest { id })
             .await
             .map(tonic::Response::into_inner)
-            .map_err(|status| match status.code() {
-                tonic::Code::NotFound => ApiError::NotFound { what: "person", id },
-                _ => ApiError::Peer {
-                    peer: "persons",
-                    status,
-                },
-            })
+            .map_err(ApiError::about_person(id))
     }
 
     /// The records of the persons an answer names that `viewer` may see,

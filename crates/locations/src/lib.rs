@@ -108,14 +108,10 @@ impl Service for LocationsServer {
         self: Box<Self>,
         shutdown: CancellationToken,
     ) -> BoxFuture<'static, anyhow::Result<()>> {
-        let store = self.store.clone();
         let erasures = follow_erasures(
             self.kafka,
             ERASURES_GROUP,
-            move |person_id, requested| {
-                let store = store.clone();
-                async move { store.erase_person(person_id, requested).await }
-            },
+            self.store.clone(),
             shutdown.clone(),
         );
         let readiness = admin::database_readiness(self.store.pool().clone());

@@ -119,14 +119,10 @@ impl Service for PersonsServer {
         self: Box<Self>,
         shutdown: CancellationToken,
     ) -> BoxFuture<'static, anyhow::Result<()>> {
-        let store = self.store.clone();
         let erasures = follow_erasures(
             self.kafka,
             ERASURES_GROUP,
-            move |person_id, requested| {
-                let store = store.clone();
-                async move { store.erase(person_id, requested).await }
-            },
+            self.store.clone(),
             shutdown.clone(),
         );
         let service = GrpcService {

@@ -3,12 +3,13 @@
 //! holds; offsets are committed only after the erasure is done, so an
 //! erasure survives any crash, and erasing twice is harmless.
 
-use std::{fmt::Display, future::Future, time::Duration};
+use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 use udaconnect_messaging::EventConsumer;
 use udaconnect_proto::datetime_from_timestamp;
+use udaconnect_storage::ErasesPersons;
 
 use crate::{backoff::Backoff, config::KafkaArgs, topics};
 
@@ -18,22 +19,16 @@ const BATCH: usize = 100;
 /// Longest a batch waits for more erasures after its first.
 const LINGER: Duration = Duration::from_millis(50);
 
-/// Erases, with `erase` (which says how many rows it deleted), every
-/// person named on the erasures topic, as a member of consumer `group`,
-/// until `shutdown`. An erasure that fails
-/// (the database is down) is retried until it succeeds; a record that is
-/// not an erasure is logged and skipped, since no retry can read it.
-pub async fn follow_erasures<F, Fut, E>(
+/// Erases from `store` every person named on the erasures topic, as a
+/// member of consumer `group`, until `shutdown`. An erasure that fails (the
+/// database is down) is retried until it succeeds; a record that is not an
+/// erasure is logged and skipped, since no retry can read it.
+pub async fn follow_erasures(
     kafka: KafkaArgs,
     group: &'static str,
-    erase: F,
+    store: impl ErasesPersons,
     shutdown: CancellationToken,
-) -> anyhow::Result<()>
-where
-    F: Fn(i64, DateTime<Utc>) -> Fut,
-    Fut: Future<Output = Result<u64, E>>,
-    E: Display,
-{
+) -> anyhow::Result<()> {
     let settings = kafka.settings();
     if topics::ensure(&settings, &kafka.topics(), &shutdown)
         .await
@@ -63,7 +58,7 @@ where
                     .unwrap_or_else(|_| Utc::now());
             let mut backoff = Backoff::new();
             let deleted = loop {
-                match erase(erased.person_id, requested).await {
+                match store.erase_person(erased.person_id, requested).await {
                     Ok(deleted) => break deleted,
                     Err(error) => {
                         tracing::warn!(%error, person_id = erased.person_id, "erasure failed; retrying")

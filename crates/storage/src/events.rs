@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
 use udaconnect_domain::{Event, EventId, NewEvent};
 
-use crate::{EVENTS_MIGRATOR, StorageError};
+use crate::{EVENTS_MIGRATOR, ErasesPersons, StorageError, erasure::Erasure};
 
 type EventRow = (i64, String, DateTime<Utc>, DateTime<Utc>, String);
 
@@ -118,4 +118,23 @@ async fn bump_revision(executor: impl PgExecutor<'_>) -> Result<i64, StorageErro
     )
     .fetch_one(executor)
     .await?)
+}
+
+impl ErasesPersons for EventStore {
+    /// Deletes every visit of the person, holding the person's lock, as
+    /// recording their visits does, so that no stay still open in a
+    /// consumer (or a rebuild) records a visit after the erasure.
+    async fn erase_person(
+        &self,
+        person_id: i64,
+        requested_at: DateTime<Utc>,
+    ) -> Result<u64, StorageError> {
+        Erasure {
+            // An id is a number: nothing in it needs quoting.
+            hold_writers_off: Some(format!("SELECT pg_advisory_xact_lock({person_id})")),
+            delete: "DELETE FROM visit WHERE person_id = $1",
+        }
+        .run(&self.pool, person_id, requested_at)
+        .await
+    }
 }

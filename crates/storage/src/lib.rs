@@ -3,12 +3,14 @@
 //! across them.
 
 pub mod cells;
+mod erasure;
 mod error;
 mod events;
 mod identity;
 mod locations;
 mod persons;
 
+pub use erasure::ErasesPersons;
 pub use error::StorageError;
 pub use events::{
     AreaVisitor, AttendedPresentation, BoothHour, EventStatistics, EventStore, FloorPlanChange,

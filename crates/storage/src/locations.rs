@@ -9,7 +9,9 @@ use udaconnect_domain::{
 };
 use uuid::Uuid;
 
-use crate::{LOCATIONS_MIGRATOR, StorageError, advance_identity, cells};
+use crate::{
+    ErasesPersons, LOCATIONS_MIGRATOR, StorageError, advance_identity, cells, erasure::Erasure,
+};
 
 type LocationRow = (i64, Uuid, i64, f64, f64, DateTime<Utc>);
 
@@ -360,38 +362,6 @@ impl LocationStore {
         Ok(erased.into_iter().collect())
     }
 
-    /// Deletes every ping of the person and remembers the id, so that none
-    /// is stored later. Writers are held off meanwhile (briefly: one
-    /// person's pings, by index), so a batch being written as the erasure
-    /// starts is deleted with the rest, and one written after it sees the
-    /// id. Returns how many pings were deleted; erasing again deletes none.
-    #[tracing::instrument(skip(self))]
-    pub async fn erase_person(
-        &self,
-        person_id: PersonId,
-        erased_at: DateTime<Utc>,
-    ) -> Result<u64, StorageError> {
-        let mut transaction = self.pool.begin().await?;
-        sqlx::query("LOCK TABLE location IN SHARE MODE")
-            .execute(&mut *transaction)
-            .await?;
-        sqlx::query(
-            "INSERT INTO erased_person (person_id, erased_at) VALUES ($1, $2)
-             ON CONFLICT (person_id) DO NOTHING",
-        )
-        .bind(person_id)
-        .bind(erased_at)
-        .execute(&mut *transaction)
-        .await?;
-        let deleted = sqlx::query("DELETE FROM location WHERE person_id = $1")
-            .bind(person_id)
-            .execute(&mut *transaction)
-            .await?
-            .rows_affected();
-        transaction.commit().await?;
-        Ok(deleted)
-    }
-
     /// Loads locations with their own ids (seed data), skipping rows whose id
     /// or event id exists and those of erased persons, then advances the id sequence past them. Returns
     /// how many were new.
@@ -631,5 +601,24 @@ impl LocationStore {
                 .map(sighting_from_row)
                 .collect::<Result<_, _>>()?,
         })
+    }
+}
+
+impl ErasesPersons for LocationStore {
+    /// Deletes every ping of the person. Writers are held off meanwhile
+    /// (briefly: one person's pings, by index), so a batch being written
+    /// as the erasure starts is deleted with the rest, and one written
+    /// after it sees the id.
+    async fn erase_person(
+        &self,
+        person_id: PersonId,
+        requested_at: DateTime<Utc>,
+    ) -> Result<u64, StorageError> {
+        Erasure {
+            hold_writers_off: Some("LOCK TABLE location IN SHARE MODE".to_owned()),
+            delete: "DELETE FROM location WHERE person_id = $1",
+        }
+        .run(&self.pool, person_id, requested_at)
+        .await
     }
 }

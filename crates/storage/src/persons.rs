@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use udaconnect_domain::{NewPerson, Person, PersonId, Privacy};
 
-use crate::{PERSONS_MIGRATOR, StorageError, advance_identity};
+use crate::{ErasesPersons, PERSONS_MIGRATOR, StorageError, advance_identity, erasure::Erasure};
 
 type PersonRow = (i64, String, String, String, bool, bool);
 
@@ -141,33 +141,6 @@ impl PersonStore {
         Ok(row.map(person_from_row))
     }
 
-    /// Deletes the person with everything the persons service holds of them
-    /// (enrollment codes and devices go with the row) and remembers the id.
-    /// Returns how many persons were deleted: erasing again deletes none.
-    #[tracing::instrument(skip(self))]
-    pub async fn erase(
-        &self,
-        id: PersonId,
-        requested_at: DateTime<Utc>,
-    ) -> Result<u64, StorageError> {
-        let mut transaction = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO erased_person (person_id, erased_at) VALUES ($1, $2)
-             ON CONFLICT (person_id) DO NOTHING",
-        )
-        .bind(id)
-        .bind(requested_at)
-        .execute(&mut *transaction)
-        .await?;
-        let deleted = sqlx::query("DELETE FROM person WHERE id = $1")
-            .bind(id)
-            .execute(&mut *transaction)
-            .await?
-            .rows_affected();
-        transaction.commit().await?;
-        Ok(deleted)
-    }
-
     /// Persons erased after `since`, whose tokens may still be unexpired.
     pub async fn erased_since(&self, since: DateTime<Utc>) -> Result<Vec<PersonId>, StorageError> {
         Ok(sqlx::query_scalar(
@@ -185,5 +158,22 @@ impl PersonStore {
                 .fetch_all(&self.pool)
                 .await?,
         )
+    }
+}
+
+impl ErasesPersons for PersonStore {
+    /// Deletes the person's record; enrollment codes and devices go with
+    /// it.
+    async fn erase_person(
+        &self,
+        person_id: PersonId,
+        requested_at: DateTime<Utc>,
+    ) -> Result<u64, StorageError> {
+        Erasure {
+            hold_writers_off: None,
+            delete: "DELETE FROM person WHERE id = $1",
+        }
+        .run(&self.pool, person_id, requested_at)
+        .await
     }
 }

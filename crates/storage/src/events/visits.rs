@@ -135,38 +135,6 @@ impl EventStore {
         Ok(inserted)
     }
 
-    /// Deletes every visit of the person and remembers the id, so that no
-    /// visit of theirs is recorded later (a stay still open in a consumer,
-    /// a rebuild). Takes the person's lock, as recording their visits does.
-    /// Returns how many visits were deleted; erasing again deletes none.
-    #[tracing::instrument(skip(self))]
-    pub async fn erase_person(
-        &self,
-        person_id: i64,
-        erased_at: DateTime<Utc>,
-    ) -> Result<u64, StorageError> {
-        let mut transaction = self.pool.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(person_id)
-            .execute(&mut *transaction)
-            .await?;
-        sqlx::query(
-            "INSERT INTO erased_person (person_id, erased_at) VALUES ($1, $2)
-             ON CONFLICT (person_id) DO NOTHING",
-        )
-        .bind(person_id)
-        .bind(erased_at)
-        .execute(&mut *transaction)
-        .await?;
-        let deleted = sqlx::query("DELETE FROM visit WHERE person_id = $1")
-            .bind(person_id)
-            .execute(&mut *transaction)
-            .await?
-            .rows_affected();
-        transaction.commit().await?;
-        Ok(deleted)
-    }
-
     /// Replaces every visit of the event's areas with `visits`, in one
     /// transaction that holds writers of visits off while it runs. Returns
     /// (removed, stored).
