@@ -21,7 +21,7 @@ use udaconnect_persons::{
 use udaconnect_proto::v1::location_service_client::LocationServiceClient;
 use udaconnect_runtime::{
     Service,
-    config::{KafkaArgs, local_url},
+    config::{KafkaArgs, RetentionArgs, local_url},
     grpc,
 };
 
@@ -39,9 +39,20 @@ pub fn attendees(count: i64) -> Vec<Person> {
         .collect()
 }
 
+/// A retention no benchmark data set reaches, whatever its dates: nothing
+/// may be dropped while it is measured.
+pub fn keep_everything() -> RetentionArgs {
+    RetentionArgs {
+        data_retention: Duration::from_secs(100 * 365 * 86_400),
+    }
+}
+
 /// The REST API's request timeout: generous, so that a slow answer is
 /// measured rather than cut off.
 const API_REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Where a service that was not started would be: a closed port.
+const NO_SERVICE: &str = "http://127.0.0.1:9";
 
 /// Running services; dropping this stops them.
 pub struct Services {
@@ -74,16 +85,19 @@ impl Services {
         let mut started: Vec<Box<dyn Service>> = Vec::new();
         let mut events_url = None;
         if let Some(database) = events_database {
-            let events = EventsServer::build(&EventsConfig {
-                listeners: EventsListenArgs::loopback(),
-                database: EventsDatabaseArgs {
-                    events_database_url: database.to_owned(),
+            let events = EventsServer::build(
+                &EventsConfig {
+                    listeners: EventsListenArgs::loopback(),
+                    database: EventsDatabaseArgs {
+                        events_database_url: database.to_owned(),
+                    },
+                    rules: AttendanceRulesArgs {
+                        booth_min_dwell: Duration::from_secs(120),
+                        presentation_min_presence: Duration::from_secs(600),
+                    },
                 },
-                rules: AttendanceRulesArgs {
-                    booth_min_dwell: Duration::from_secs(120),
-                    presentation_min_presence: Duration::from_secs(600),
-                },
-            })
+                &keep_everything(),
+            )
             .await?;
             events_url = Some(local_url(events.grpc_address()));
             started.push(Box::new(events));
@@ -105,6 +119,10 @@ impl Services {
                 },
             },
             &persons_url,
+            // Without an events service, the housekeeping finds no events
+            // and drops nothing.
+            events_url.as_deref().unwrap_or(NO_SERVICE),
+            &keep_everything(),
         )
         .await?;
         let locations_url = local_url(locations.grpc_address());
@@ -132,7 +150,7 @@ impl Services {
             &persons_url,
             &locations_url,
             // Without an events service, the timed routes do not ask it.
-            events_url.as_deref().unwrap_or("http://127.0.0.1:9"),
+            events_url.as_deref().unwrap_or(NO_SERVICE),
             &OrganizerArgs {
                 organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
             },

@@ -2,7 +2,8 @@
 //! rooms, PostGIS polygons) and programmes (presentations), and the visits
 //! the attendance consumer derives from the location stream, all in its own
 //! database; answers who attended what over gRPC as
-//! `udaconnect.v1.EventService`.
+//! `udaconnect.v1.EventService`. Visits are deleted `DATA_RETENTION` after
+//! their event ends, as the pings they were made of are.
 
 mod floor_plan;
 mod handlers;
@@ -11,17 +12,18 @@ mod schedule;
 
 use std::{net::SocketAddr, time::Duration};
 
-use chrono::TimeDelta;
+use chrono::{TimeDelta, Utc};
 use clap::Args;
 use futures::{FutureExt, future::BoxFuture};
 use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
-use udaconnect_domain::AttendanceRules;
+use udaconnect_domain::{AttendanceRules, Retention};
 use udaconnect_proto::v1::event_service_server::EventServiceServer;
 use udaconnect_runtime::{
     BoundAddresses, Service, admin,
-    config::parse_duration,
+    config::{RETENTION_PERIOD, RetentionArgs, parse_duration},
     grpc::{GrpcListeners, GrpcService},
+    periodic,
 };
 use udaconnect_storage::EventStore;
 
@@ -77,7 +79,8 @@ udaconnect_runtime::grpc_listen_args!(
     EventsListenArgs, "events", "EVENTS", "127.0.0.1:50053", "127.0.0.1:9105"
 );
 
-/// Everything the events service needs to start.
+/// Everything the events service needs to start, but the retention it
+/// shares with the locations service.
 #[derive(Debug, Clone, Args)]
 pub struct EventsConfig {
     #[command(flatten)]
@@ -97,12 +100,14 @@ pub struct EventsServer {
     listeners: GrpcListeners,
     store: EventStore,
     rules: AttendanceRules,
+    retention: Retention,
 }
 
 impl EventsServer {
     /// Binds the service's ports; the database is connected on first use,
-    /// so the service starts (not ready) while it is down.
-    pub async fn build(config: &EventsConfig) -> anyhow::Result<Self> {
+    /// so the service starts (not ready) while it is down. Visits are kept
+    /// as `retention` says.
+    pub async fn build(config: &EventsConfig, retention: &RetentionArgs) -> anyhow::Result<Self> {
         Ok(Self {
             listeners: GrpcListeners::bind(
                 "events",
@@ -112,6 +117,7 @@ impl EventsServer {
             .await?,
             store: config.database.store(POOL_SIZE)?,
             rules: config.rules.rules()?,
+            retention: retention.retention()?,
         })
     }
 
@@ -130,6 +136,7 @@ impl Service for EventsServer {
         self: Box<Self>,
         shutdown: CancellationToken,
     ) -> BoxFuture<'static, anyhow::Result<()>> {
+        let (store, retention, listeners) = (self.store.clone(), self.retention, self.listeners);
         let service = GrpcService {
             proto_name: "udaconnect.v1.EventService",
             readiness: admin::database_readiness(self.store.pool().clone()),
@@ -138,6 +145,34 @@ impl Service for EventsServer {
                     .max_decoding_message_size(handlers::MAX_MESSAGE_BYTES),
             ),
         };
-        self.listeners.serve(service, shutdown).boxed()
+        async move {
+            let retention = tokio::spawn(periodic::every(
+                RETENTION_PERIOD,
+                shutdown.clone(),
+                move || delete_visits_past_retention(store.clone(), retention),
+            ));
+            listeners.serve(service, shutdown).await?;
+            retention.await?;
+            Ok(())
+        }
+        .boxed()
+    }
+}
+
+/// One retention pass: deletes the visits of the events past retention.
+/// A failure is logged and left for the next pass.
+async fn delete_visits_past_retention(store: EventStore, retention: Retention) {
+    match store
+        .delete_visits_past_retention(Utc::now(), retention)
+        .await
+    {
+        Ok(0) => {}
+        Ok(deleted) => {
+            tracing::info!(deleted, "deleted the visits of events past retention");
+            metrics::counter!("events_visits_deleted_total").increment(deleted);
+        }
+        Err(error) => {
+            tracing::warn!(%error, "cannot delete the visits past retention; trying again next time");
+        }
     }
 }

@@ -2,8 +2,11 @@
 //! them in bulk and idempotently, and answers the spatial searches over them
 //! as `udaconnect.v1.LocationService`. Answers name persons by id only; it
 //! asks the persons service whether a person exists, never for records.
+//! Pings are kept until `DATA_RETENTION` after their event ends: it asks the
+//! events service for the events, and drops whole days of pings.
 
 mod handlers;
+mod retention;
 
 use std::net::SocketAddr;
 
@@ -12,10 +15,14 @@ use futures::{FutureExt, future::BoxFuture};
 use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
 use udaconnect_persons::PersonDirectory;
-use udaconnect_proto::v1::location_service_server::LocationServiceServer;
+use udaconnect_proto::v1::{
+    event_service_client::EventServiceClient, location_service_server::LocationServiceServer,
+};
 use udaconnect_runtime::{
     BoundAddresses, Service, admin,
+    config::{RETENTION_PERIOD, RetentionArgs},
     grpc::{self, GrpcListeners, GrpcService},
+    periodic,
 };
 use udaconnect_storage::LocationStore;
 
@@ -39,7 +46,8 @@ udaconnect_runtime::grpc_listen_args!(
     LocationsListenArgs, "locations", "LOCATIONS", "127.0.0.1:50052", "127.0.0.1:9102"
 );
 
-/// Everything the locations service needs to start, but its peers.
+/// Everything the locations service needs to start, but its peers and the
+/// retention it shares with the events service.
 #[derive(Debug, Clone, Args)]
 pub struct LocationsConfig {
     #[command(flatten)]
@@ -56,15 +64,23 @@ pub struct LocationsServer {
     listeners: GrpcListeners,
     store: LocationStore,
     persons: PersonDirectory,
+    housekeeping: retention::Housekeeping,
 }
 
 impl LocationsServer {
     /// Binds the service's ports; it will check persons with the persons
-    /// service at `persons_url`. The database and the peer are connected on
-    /// first use.
-    pub async fn build(config: &LocationsConfig, persons_url: &str) -> anyhow::Result<Self> {
+    /// service at `persons_url`, and keep the pings of the events of the
+    /// events service at `events_url` as `retention` says. The database and
+    /// the peers are connected on first use.
+    pub async fn build(
+        config: &LocationsConfig,
+        persons_url: &str,
+        events_url: &str,
+        retention: &RetentionArgs,
+    ) -> anyhow::Result<Self> {
         let pool =
             udaconnect_storage::connect_lazy(&config.database.locations_database_url, POOL_SIZE)?;
+        let store = LocationStore::new(pool);
         Ok(Self {
             listeners: GrpcListeners::bind(
                 "locations",
@@ -72,7 +88,12 @@ impl LocationsServer {
                 config.listeners.admin_listen,
             )
             .await?,
-            store: LocationStore::new(pool),
+            housekeeping: retention::Housekeeping {
+                store: store.clone(),
+                events: EventServiceClient::new(grpc::channel(events_url)?),
+                retention: retention.retention()?,
+            },
+            store,
             persons: PersonDirectory::new(grpc::channel(persons_url)?),
         })
     }
@@ -99,6 +120,20 @@ impl Service for LocationsServer {
             readiness,
             routes: Routes::new(LocationServiceServer::new(handlers)),
         };
-        self.listeners.serve(service, shutdown).boxed()
+        let (housekeeping, listeners) = (self.housekeeping, self.listeners);
+        async move {
+            let housekeeping = tokio::spawn(periodic::every(
+                RETENTION_PERIOD,
+                shutdown.clone(),
+                move || {
+                    let housekeeping = housekeeping.clone();
+                    async move { housekeeping.run().await }
+                },
+            ));
+            listeners.serve(service, shutdown).await?;
+            housekeeping.await?;
+            Ok(())
+        }
+        .boxed()
     }
 }

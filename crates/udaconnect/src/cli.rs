@@ -18,7 +18,7 @@ use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsServ
 use udaconnect_persons::{OrganizerArgs, PersonsConfig, PersonsDatabaseArgs, PersonsServer};
 use udaconnect_runtime::{
     Service,
-    config::{EventsPeerArgs, KafkaArgs, LocationsPeerArgs, PersonsPeerArgs},
+    config::{EventsPeerArgs, KafkaArgs, LocationsPeerArgs, PersonsPeerArgs, RetentionArgs},
     shutdown, topics, write_addresses,
 };
 use udaconnect_telemetry::LogFormat;
@@ -67,16 +67,27 @@ fn parse_log_format(value: &str) -> Result<LogFormat, String> {
 enum Command {
     /// Run the persons service (gRPC; owns attendee records).
     Persons(PersonsConfig),
-    /// Run the locations service (gRPC; owns location pings and spatial queries).
+    /// Run the locations service (gRPC; owns location pings and spatial
+    /// queries; drops pings past retention).
     Locations {
         #[command(flatten)]
         config: LocationsConfig,
         #[command(flatten)]
         persons: PersonsPeerArgs,
+        #[command(flatten)]
+        events: EventsPeerArgs,
+        #[command(flatten)]
+        retention: RetentionArgs,
     },
     /// Run the events service (gRPC; owns events, floor plans, programmes
-    /// and visits, and answers who attended what).
-    Events(EventsConfig),
+    /// and visits, and answers who attended what; deletes visits past
+    /// retention).
+    Events {
+        #[command(flatten)]
+        config: EventsConfig,
+        #[command(flatten)]
+        retention: RetentionArgs,
+    },
     /// Run the public REST API (calls persons, locations and events over
     /// gRPC; publishes new pings to Kafka).
     Api {
@@ -186,10 +197,23 @@ pub async fn run() -> anyhow::Result<()> {
     let shutdown = shutdown::on_signal();
     let service: Box<dyn Service> = match cli.command {
         Command::Persons(config) => Box::new(PersonsServer::build(&config).await?),
-        Command::Locations { config, persons } => {
-            Box::new(LocationsServer::build(&config, &persons.persons_url).await?)
+        Command::Locations {
+            config,
+            persons,
+            events,
+            retention,
+        } => Box::new(
+            LocationsServer::build(
+                &config,
+                &persons.persons_url,
+                &events.events_url,
+                &retention,
+            )
+            .await?,
+        ),
+        Command::Events { config, retention } => {
+            Box::new(EventsServer::build(&config, &retention).await?)
         }
-        Command::Events(config) => Box::new(EventsServer::build(&config).await?),
         Command::Api {
             config,
             persons,

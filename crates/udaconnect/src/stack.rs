@@ -18,7 +18,11 @@ use udaconnect_ingest::{IngestConfig, IngestServer};
 use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
 use udaconnect_locations::{LocationsConfig, LocationsServer};
 use udaconnect_persons::{OrganizerArgs, PersonsConfig, PersonsServer};
-use udaconnect_runtime::{BoundAddresses, Service, config::KafkaArgs, config::local_url, topics};
+use udaconnect_runtime::{
+    BoundAddresses, Service,
+    config::{KafkaArgs, RetentionArgs, local_url},
+    topics,
+};
 use udaconnect_web::{WebConfig, WebServer};
 
 use crate::migrate::{MigrateTarget, migrate, stores};
@@ -57,6 +61,10 @@ pub struct StackConfig {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub organizer: OrganizerArgs,
+    // One setting, handed to locations and events, which both apply it.
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub retention: RetentionArgs,
     /// Load the data set in this folder (persons.csv, locations.csv) after
     /// migrating; rows already there are kept.
     #[arg(long = "seed", value_name = "DIR")]
@@ -95,10 +103,17 @@ impl Stack {
 
         let persons = PersonsServer::build(&config.persons).await?;
         let persons_url = local_url(persons.grpc_address());
-        let locations = LocationsServer::build(&config.locations, &persons_url).await?;
-        let locations_url = local_url(locations.grpc_address());
-        let events = EventsServer::build(&config.events).await?;
+        // Before locations, which asks it for the events whose pings it keeps.
+        let events = EventsServer::build(&config.events, &config.retention).await?;
         let events_url = local_url(events.grpc_address());
+        let locations = LocationsServer::build(
+            &config.locations,
+            &persons_url,
+            &events_url,
+            &config.retention,
+        )
+        .await?;
+        let locations_url = local_url(locations.grpc_address());
         let mut api = ApiServer::build(
             &config.api,
             &config.kafka,

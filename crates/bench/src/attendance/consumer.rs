@@ -39,6 +39,7 @@ use crate::{
         procfs::CpuClock,
         stack::{BrokerStorage, start_broker},
     },
+    services,
 };
 
 #[derive(Debug, clap::Args)]
@@ -165,16 +166,19 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     );
 
     // The events service, then the consumer.
-    let events = EventsServer::build(&EventsConfig {
-        listeners: EventsListenArgs::loopback(),
-        database: EventsDatabaseArgs {
-            events_database_url: database::url(admin_url, events_db),
+    let events = EventsServer::build(
+        &EventsConfig {
+            listeners: EventsListenArgs::loopback(),
+            database: EventsDatabaseArgs {
+                events_database_url: database::url(admin_url, events_db),
+            },
+            rules: AttendanceRulesArgs {
+                booth_min_dwell: Duration::from_secs(120),
+                presentation_min_presence: Duration::from_secs(600),
+            },
         },
-        rules: AttendanceRulesArgs {
-            booth_min_dwell: Duration::from_secs(120),
-            presentation_min_presence: Duration::from_secs(600),
-        },
-    })
+        &services::keep_everything(),
+    )
     .await?;
     let events_url = local_url(events.grpc_address());
     tokio::spawn(Box::new(events).run_until_stopped(shutdown.clone()));

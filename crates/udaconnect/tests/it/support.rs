@@ -34,7 +34,7 @@ use udaconnect_proto::v1::{
 };
 use udaconnect_runtime::{
     Service,
-    config::{KafkaArgs, local_url},
+    config::{KafkaArgs, RetentionArgs, local_url},
     grpc::{self, BearerToken, SignedChannel},
 };
 use udaconnect_storage::{
@@ -146,7 +146,7 @@ impl Drop for TestDatabase {
 /// A template database per migration set, named by the migrations' checksums,
 /// so each test copies a migrated schema instead of re-running migrations
 /// (installing PostGIS takes seconds; copying a template does not).
-async fn fresh_database(kind: &str, migrator: &Migrator) -> TestDatabase {
+pub async fn fresh_database(kind: &str, migrator: &Migrator) -> TestDatabase {
     let digest = migrator
         .iter()
         .flat_map(|migration| migration.checksum.iter().copied())
@@ -223,7 +223,13 @@ pub struct Options {
     pub stream_idle_timeout: Duration,
     /// The API's and ingest's rate limits: calls per second, burst.
     pub rate_limit: (f64, f64),
+    /// How long locations and events keep data after its event ends.
+    pub retention: Duration,
 }
+
+/// A retention no test's data reaches, whatever its dates (the starter
+/// data is of 2020): only the tests of retention set one.
+pub const KEEP_EVERYTHING: Duration = Duration::from_secs(100 * 365 * 86_400);
 
 impl Default for Options {
     fn default() -> Self {
@@ -235,6 +241,7 @@ impl Default for Options {
             idempotent_producer: true,
             stream_idle_timeout: Duration::from_secs(300),
             rate_limit: UNLIMITED,
+            retention: KEEP_EVERYTHING,
         }
     }
 }
@@ -366,6 +373,7 @@ pub struct TestApp {
     pub kafka: KafkaArgs,
     pub group: String,
     locations_config: LocationsConfig,
+    retention: RetentionArgs,
     locations: Option<Task>,
     consumers: Vec<(CancellationToken, std::thread::JoinHandle<()>)>,
     shutdown: CancellationToken,
@@ -413,34 +421,42 @@ impl TestApp {
         let persons_url = local_url(persons.grpc_address());
         Task::spawn(persons, shutdown.clone());
 
+        let retention = RetentionArgs {
+            data_retention: options.retention,
+        };
+        // Before locations, which asks it for the events whose pings it keeps.
+        let events = EventsServer::build(
+            &EventsConfig {
+                listeners: EventsListenArgs::loopback(),
+                database: EventsDatabaseArgs {
+                    events_database_url: events_database.url.clone(),
+                },
+                rules: AttendanceRulesArgs {
+                    booth_min_dwell: Duration::from_secs(120),
+                    presentation_min_presence: Duration::from_secs(600),
+                },
+            },
+            &retention,
+        )
+        .await
+        .unwrap();
+        let events_url = local_url(events.grpc_address());
+        Task::spawn(events, shutdown.clone());
+
         let mut locations_config = LocationsConfig {
             listeners: LocationsListenArgs::loopback(),
             database: LocationsDatabaseArgs {
                 locations_database_url: locations_database.url.clone(),
             },
         };
-        let locations = LocationsServer::build(&locations_config, &persons_url)
-            .await
-            .unwrap();
+        let locations =
+            LocationsServer::build(&locations_config, &persons_url, &events_url, &retention)
+                .await
+                .unwrap();
         // A restarted locations service comes back on the same port.
         locations_config.listeners.listen = locations.grpc_address();
         let locations_url = local_url(locations.grpc_address());
         let locations = Task::spawn(locations, shutdown.child_token());
-
-        let events = EventsServer::build(&EventsConfig {
-            listeners: EventsListenArgs::loopback(),
-            database: EventsDatabaseArgs {
-                events_database_url: events_database.url.clone(),
-            },
-            rules: AttendanceRulesArgs {
-                booth_min_dwell: Duration::from_secs(120),
-                presentation_min_presence: Duration::from_secs(600),
-            },
-        })
-        .await
-        .unwrap();
-        let events_url = local_url(events.grpc_address());
-        Task::spawn(events, shutdown.clone());
 
         let api = ApiServer::build(
             &ApiConfig {
@@ -495,6 +511,7 @@ impl TestApp {
             locations_url,
             events_url,
             locations_config,
+            retention,
             locations: Some(locations),
             consumers: Vec::new(),
             shutdown,
@@ -518,9 +535,14 @@ impl TestApp {
 
     /// Starts the locations service again on its old port.
     pub async fn start_locations(&mut self) {
-        let locations = LocationsServer::build(&self.locations_config, &self.persons_url)
-            .await
-            .unwrap();
+        let locations = LocationsServer::build(
+            &self.locations_config,
+            &self.persons_url,
+            &self.events_url,
+            &self.retention,
+        )
+        .await
+        .unwrap();
         self.locations = Some(Task::spawn(locations, self.shutdown.child_token()));
     }
 
