@@ -14,6 +14,7 @@ mod identity;
 mod ingest_pipeline;
 mod locations_grpc;
 mod openapi;
+mod retention;
 mod simulate;
 mod stack;
 mod support;
