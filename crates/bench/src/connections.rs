@@ -250,9 +250,12 @@ async fn generate(pool: &PgPool, args: &Args) -> anyhow::Result<()> {
     let t0: NaiveDateTime = first_day
         .and_hms_opt(8, 0, 0)
         .ok_or_else(|| anyhow::anyhow!("bad start time"))?;
+    // The seed holds for its session only: seeding one pooled connection and
+    // inserting on another gave a data set of its own every run.
+    let mut session = pool.acquire().await?;
     sqlx::query("SELECT setseed($1)")
         .bind((args.seed % 1000) as f64 / 1000.0)
-        .execute(pool)
+        .execute(&mut *session)
         .await?;
     sqlx::query(
         "INSERT INTO location (event_id, person_id, coordinate, creation_time)
@@ -268,8 +271,9 @@ async fn generate(pool: &PgPool, args: &Args) -> anyhow::Result<()> {
     .bind(dlat)
     .bind(t0)
     .bind(f64::from(DAYS))
-    .execute(pool)
+    .execute(&mut *session)
     .await?;
+    drop(session);
     sqlx::query(
         "CREATE TABLE poc_location (
              id bigint PRIMARY KEY, person_id integer NOT NULL,
