@@ -1,15 +1,19 @@
 //! The location table partitioned by day: partitions made as pings arrive,
 //! writes idempotent across them, whole days dropped past retention, the
 //! migration keeping every row; and visits deleted past retention. Straight
-//! against the stores, with `now` given, on real PostgreSQL.
+//! against the stores, with `now` given, on real PostgreSQL; and the
+//! locations service applying it with the events service's events.
+
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use sqlx::{PgPool, migrate::Migrate};
 use udaconnect_domain::{Coordinates, Event, NewLocation, Retention};
+use udaconnect_proto::{timestamp_from_datetime, v1};
 use udaconnect_storage::{EVENTS_MIGRATOR, EventStore, LOCATIONS_MIGRATOR, LocationStore};
 use uuid::Uuid;
 
-use crate::support::{empty_database, fresh_database};
+use crate::support::{Options, TestApp, empty_database, fresh_database};
 
 /// A ping of person 1 at `time`, with an event id of its own.
 fn ping(time: DateTime<Utc>) -> NewLocation {
@@ -305,4 +309,56 @@ async fn visits_of_events_past_retention_are_deleted() {
             .unwrap(),
         0
     );
+}
+
+#[tokio::test]
+async fn the_locations_service_drops_old_days_at_start_but_not_those_of_recent_events() {
+    let mut app = TestApp::spawn_with(Options {
+        consumer: false,
+        retention: Duration::from_secs(30 * 86_400),
+        ..Options::default()
+    })
+    .await;
+    let now = Utc::now();
+    // An event of 20 days that ended 20 days ago, and a day of pings
+    // without one, 60 days ago.
+    let (start, end) = (now - TimeDelta::days(40), now - TimeDelta::days(20));
+    app.events_grpc
+        .create_event(v1::CreateEventRequest {
+            name: "Summit".to_owned(),
+            start: Some(timestamp_from_datetime(start)),
+            end: Some(timestamp_from_datetime(end)),
+            time_zone: "UTC".to_owned(),
+        })
+        .await
+        .unwrap();
+    let (old_day, event_day) = (
+        (now - TimeDelta::days(60)).date_naive(),
+        (start + TimeDelta::days(1)).date_naive(),
+    );
+    let store = LocationStore::new(app.locations_db.clone());
+    for day in [old_day, event_day] {
+        store.write(&[ping(on(day, 12))]).await.unwrap();
+    }
+
+    // Housekeeping runs when the service starts.
+    app.stop_locations().await;
+    app.start_locations().await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while store.partition_days().await.unwrap().contains(&old_day) {
+        assert!(Instant::now() < deadline, "the old day was not dropped");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let days = store.partition_days().await.unwrap();
+    assert!(
+        days.contains(&event_day),
+        "the event's day is kept: {days:?}"
+    );
+    for ahead in [now, now + TimeDelta::days(1)] {
+        assert!(
+            days.contains(&ahead.date_naive()),
+            "today's and tomorrow's partitions are made ahead: {days:?}"
+        );
+    }
+    assert_eq!(rows(&app.locations_db).await, 1);
 }
