@@ -254,7 +254,7 @@ def main():
         without = load(results, "write-without-index")
         if without:
             say("What each search index costs these writes (the same benchmark on a table without "
-                "that one index; the primary key and the event id's unique index, which make every "
+                "that one index; the primary key and the (event id, time) unique index, which make every "
                 "write idempotent, always stay):")
             say("")
             serves = {

@@ -195,7 +195,8 @@ random_token() {
 # like a user (newman, the browser). Sets STACK_API_URL and STACK_WEB_URL
 # from the addresses the stack reports it bound (the page is served when
 # web/dist is built), and STACK_ORGANIZER_TOKEN, the organizer's token it
-# was given. stop_test_stack stops it and drops the databases.
+# was given. stop_test_stack stops it and drops the databases. The retention
+# is long enough to keep the starter data (of 2020).
 # Needs ensure_postgres and ensure_tansu first.
 start_test_stack() {
   local bin="$CARGO_TARGET_DIR/debug/udaconnect" addresses
@@ -216,6 +217,7 @@ start_test_stack() {
     LOCATIONS_DATABASE_URL="postgres://udaconnect_locations@$PGHOST:$PGPORT/udc_test_stack_locations_$$" \
     EVENTS_DATABASE_URL="postgres://udaconnect_events@$PGHOST:$PGPORT/udc_test_stack_events_$$" \
     KAFKA_BOOTSTRAP_SERVERS="$BROKER_ADDRESS" ADDRESSES_FILE="$addresses" \
+    DATA_RETENTION=36500d \
     API_LISTEN=127.0.0.1:0 WEB_LISTEN=127.0.0.1:0 \
     PERSONS_LISTEN=127.0.0.1:0 PERSONS_ADMIN_LISTEN=127.0.0.1:0 \
     LOCATIONS_LISTEN=127.0.0.1:0 LOCATIONS_ADMIN_LISTEN=127.0.0.1:0 \

@@ -23,7 +23,8 @@ use udaconnect_persons::unknown_person;
 /// Records a ping. It is validated, checked against the persons, and
 /// durably queued on the locations stream before the answer; it is stored
 /// asynchronously, usually within a second, and then readable through the
-/// connection search. Sending the same `event_id` again stores it once.
+/// connection search. Sending the same ping again (the same `event_id` and
+/// `creation_time`) stores it once.
 /// A device sends for its own person only; the organizer may load pings
 /// for anyone.
 #[utoipa::path(

@@ -63,6 +63,8 @@ fn poc_loop_sql(table: &str) -> String {
     )
 }
 
+/// The synthetic pings fall on the first day and the `DAYS` days after it.
+const DAYS: u32 = 3;
 const START: &str = "2020-07-06";
 const END: &str = "2020-07-09";
 const END_PLUS_ONE: &str = "2020-07-10";
@@ -235,22 +237,31 @@ async fn poc_loop(
 async fn generate(pool: &PgPool, args: &Args) -> anyhow::Result<()> {
     let started = Instant::now();
     LOCATIONS_MIGRATOR.run(pool).await?;
+    // The rows go in by SQL, past the store: their days' partitions first.
+    let first_day =
+        NaiveDate::from_ymd_opt(2020, 7, 6).ok_or_else(|| anyhow::anyhow!("bad start date"))?;
+    LocationStore::new(pool.clone())
+        .ensure_partitions(first_day.iter_days().take(DAYS as usize + 1))
+        .await?;
     let pings = args.rows / args.persons;
     let lat0 = 37.5530_f64;
     let dlat = args.venue_meters / 111_320.0;
     let dlon = args.venue_meters / (111_320.0 * lat0.to_radians().cos());
-    let t0: NaiveDateTime = NaiveDate::from_ymd_opt(2020, 7, 6)
-        .and_then(|d| d.and_hms_opt(8, 0, 0))
+    let t0: NaiveDateTime = first_day
+        .and_hms_opt(8, 0, 0)
         .ok_or_else(|| anyhow::anyhow!("bad start time"))?;
+    // The seed holds for its session only: seeding one pooled connection and
+    // inserting on another gave a data set of its own every run.
+    let mut session = pool.acquire().await?;
     sqlx::query("SELECT setseed($1)")
         .bind((args.seed % 1000) as f64 / 1000.0)
-        .execute(pool)
+        .execute(&mut *session)
         .await?;
     sqlx::query(
         "INSERT INTO location (event_id, person_id, coordinate, creation_time)
          SELECT gen_random_uuid(), p,
                 ST_SetSRID(ST_MakePoint(-122.2910 + random() * $3, $4 + random() * $5), 4326)::geography,
-                ($6::timestamp + (random() * 3)::int * interval '1 day' + random() * interval '9 hours') AT TIME ZONE 'UTC'
+                ($6::timestamp + (random() * $7)::int * interval '1 day' + random() * interval '9 hours') AT TIME ZONE 'UTC'
          FROM generate_series(1, $1::bigint) p, generate_series(1, $2::bigint) k",
     )
     .bind(args.persons as i64)
@@ -259,8 +270,10 @@ async fn generate(pool: &PgPool, args: &Args) -> anyhow::Result<()> {
     .bind(lat0)
     .bind(dlat)
     .bind(t0)
-    .execute(pool)
+    .bind(f64::from(DAYS))
+    .execute(&mut *session)
     .await?;
+    drop(session);
     sqlx::query(
         "CREATE TABLE poc_location (
              id bigint PRIMARY KEY, person_id integer NOT NULL,

@@ -80,14 +80,20 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
             .await?;
         locations
     };
+    // Sizes add up over the partitions (a partitioned table or index holds
+    // no data of its own).
     let (rows, table_bytes, index_bytes): (i64, i64, i64) = sqlx::query_as(
-        "SELECT count(*), pg_table_size('location'), pg_indexes_size('location') FROM location",
+        "SELECT (SELECT count(*) FROM location),
+                sum(pg_table_size(relid))::bigint, sum(pg_indexes_size(relid))::bigint
+         FROM pg_partition_tree('location')",
     )
     .fetch_one(locations.pool())
     .await?;
-    let cell_index_bytes: i64 = sqlx::query_scalar("SELECT pg_relation_size('location_cell_time')")
-        .fetch_one(locations.pool())
-        .await?;
+    let cell_index_bytes: i64 = sqlx::query_scalar(
+        "SELECT sum(pg_relation_size(relid))::bigint FROM pg_partition_tree('location_cell_time')",
+    )
+    .fetch_one(locations.pool())
+    .await?;
 
     let services = Services::start(
         &database::url(admin_url, &persons_db),

@@ -20,7 +20,7 @@ use udaconnect_persons::{
 use udaconnect_proto::v1::location_service_client::LocationServiceClient;
 use udaconnect_runtime::{
     Service,
-    config::{KafkaArgs, local_url},
+    config::{KafkaArgs, RetentionArgs, local_url},
     grpc::SignedChannel,
 };
 
@@ -39,9 +39,20 @@ pub fn attendees(count: i64) -> Vec<Person> {
         .collect()
 }
 
+/// A retention no benchmark data set reaches, whatever its dates: nothing
+/// may be dropped while it is measured.
+pub fn keep_everything() -> RetentionArgs {
+    RetentionArgs {
+        data_retention: Duration::from_secs(100 * 365 * 86_400),
+    }
+}
+
 /// The REST API's request timeout: generous, so that a slow answer is
 /// measured rather than cut off.
 const API_REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Where a service that was not started would be: a closed port.
+const NO_SERVICE: &str = "http://127.0.0.1:9";
 
 /// Running services; dropping this stops them.
 pub struct Services {
@@ -87,6 +98,7 @@ impl Services {
                         presentation_min_presence: Duration::from_secs(600),
                     },
                 },
+                &keep_everything(),
                 &kafka,
                 &service,
             )
@@ -115,6 +127,10 @@ impl Services {
                 },
             },
             &persons_url,
+            // Without an events service, the housekeeping finds no events
+            // and drops nothing.
+            events_url.as_deref().unwrap_or(NO_SERVICE),
+            &keep_everything(),
             &kafka,
             &service,
         )
@@ -133,7 +149,7 @@ impl Services {
             &persons_url,
             &locations_url,
             // Without an events service, the timed routes do not ask it.
-            events_url.as_deref().unwrap_or("http://127.0.0.1:9"),
+            events_url.as_deref().unwrap_or(NO_SERVICE),
             &CredentialArgs {
                 organizer_token: Some(ORGANIZER_TOKEN.to_owned()),
                 ..Default::default()
@@ -149,8 +165,8 @@ impl Services {
             Box::new(locations),
             Box::new(api),
         ]);
-        for service in started {
-            tokio::spawn(service.run_until_stopped(shutdown.clone()));
+        for each in started {
+            tokio::spawn(each.run_until_stopped(shutdown.clone()));
         }
         Ok(Self {
             locations: LocationServiceClient::new(service.channel(&locations_url)?)

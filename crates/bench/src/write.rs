@@ -46,7 +46,8 @@ pub struct Args {
 }
 
 /// The locations table's indexes that serve searches (the other two, the
-/// primary key and the event id's, make writes idempotent and stay).
+/// primary key and the (event id, time) key, make writes idempotent and
+/// stay).
 const SECONDARY_INDEXES: [&str; 3] = [
     "location_coordinate_gist",
     "location_person_time",

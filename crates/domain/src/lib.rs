@@ -10,6 +10,7 @@ mod field_error;
 pub mod geodesy;
 mod location;
 mod person;
+mod retention;
 mod visit;
 
 pub use connection::{
@@ -33,4 +34,5 @@ pub use location::{
     parse_event_id,
 };
 pub use person::{MAX_NAME_CHARS, NewPerson, Person, PersonId, Privacy, check_id};
+pub use retention::Retention;
 pub use visit::{AttendanceRules, VISIT_GAP_RANGE, Visit, VisitGap, merge_visits};

@@ -63,8 +63,8 @@ pub struct Location {
     pub creation_time: DateTime<Utc>,
 }
 
-/// A ping to store. The event id makes the write idempotent: writing the same
-/// event twice stores it once.
+/// A ping to store. Its event id, with its time, makes the write idempotent:
+/// writing the same ping twice stores it once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewLocation {
     /// Producer-assigned unique id of this observation.

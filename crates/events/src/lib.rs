@@ -2,7 +2,8 @@
 //! rooms, PostGIS polygons) and programmes (presentations), and the visits
 //! the attendance consumer derives from the location stream, all in its own
 //! database; answers who attended what over gRPC as
-//! `udaconnect.v1.EventService`.
+//! `udaconnect.v1.EventService`. Visits are deleted `DATA_RETENTION` after
+//! their event ends, as the pings they were made of are.
 
 mod floor_plan;
 mod handlers;
@@ -11,18 +12,19 @@ mod schedule;
 
 use std::{net::SocketAddr, time::Duration};
 
-use chrono::TimeDelta;
+use chrono::{TimeDelta, Utc};
 use clap::Args;
 use futures::{FutureExt, future::BoxFuture};
 use tokio_util::sync::CancellationToken;
 use tonic::service::{Routes, interceptor::InterceptedService};
-use udaconnect_domain::AttendanceRules;
+use udaconnect_domain::{AttendanceRules, Retention};
 use udaconnect_proto::v1::event_service_server::EventServiceServer;
 use udaconnect_runtime::{
     BoundAddresses, Service, ServiceCredential, ServiceGate, admin,
-    config::{KafkaArgs, parse_duration},
+    config::{KafkaArgs, RETENTION_PERIOD, RetentionArgs, parse_duration},
     erasures::follow_erasures,
     grpc::{GrpcListeners, GrpcService},
+    periodic,
 };
 use udaconnect_storage::EventStore;
 
@@ -81,7 +83,8 @@ udaconnect_runtime::grpc_listen_args!(
     EventsListenArgs, "events", "EVENTS", "127.0.0.1:50053", "127.0.0.1:9105"
 );
 
-/// Everything the events service needs to start.
+/// Everything the events service needs to start, but the retention it
+/// shares with the locations service.
 #[derive(Debug, Clone, Args)]
 pub struct EventsConfig {
     #[command(flatten)]
@@ -101,6 +104,7 @@ pub struct EventsServer {
     listeners: GrpcListeners,
     store: EventStore,
     rules: AttendanceRules,
+    retention: Retention,
     kafka: KafkaArgs,
     gate: ServiceGate,
 }
@@ -108,10 +112,11 @@ pub struct EventsServer {
 impl EventsServer {
     /// Binds the service's ports; the database is connected on first use,
     /// so the service starts (not ready) while it is down, and so is Kafka,
-    /// where it follows the erasures. It answers only callers that present
-    /// `service`'s token.
+    /// where it follows the erasures. Visits are kept as `retention` says.
+    /// It answers only callers that present `service`'s token.
     pub async fn build(
         config: &EventsConfig,
+        retention: &RetentionArgs,
         kafka: &KafkaArgs,
         service: &ServiceCredential,
     ) -> anyhow::Result<Self> {
@@ -124,6 +129,7 @@ impl EventsServer {
             .await?,
             store: config.database.store(POOL_SIZE)?,
             rules: config.rules.rules()?,
+            retention: retention.retention()?,
             kafka: kafka.clone(),
             gate: service.gate(),
         })
@@ -150,6 +156,7 @@ impl Service for EventsServer {
             self.store.clone(),
             shutdown.clone(),
         );
+        let (store, retention, listeners) = (self.store.clone(), self.retention, self.listeners);
         let service = GrpcService {
             proto_name: "udaconnect.v1.EventService",
             readiness: admin::database_readiness(self.store.pool().clone()),
@@ -159,7 +166,34 @@ impl Service for EventsServer {
                 self.gate,
             )),
         };
-        let serve = self.listeners.serve(service, shutdown);
-        async move { tokio::try_join!(serve, erasures).map(|_| ()) }.boxed()
+        async move {
+            let retention = tokio::spawn(periodic::every(
+                RETENTION_PERIOD,
+                shutdown.clone(),
+                move || delete_visits_past_retention(store.clone(), retention),
+            ));
+            tokio::try_join!(listeners.serve(service, shutdown), erasures)?;
+            retention.await?;
+            Ok(())
+        }
+        .boxed()
+    }
+}
+
+/// One retention pass: deletes the visits of the events past retention.
+/// A failure is logged and left for the next pass.
+async fn delete_visits_past_retention(store: EventStore, retention: Retention) {
+    match store
+        .delete_visits_past_retention(Utc::now(), retention)
+        .await
+    {
+        Ok(0) => {}
+        Ok(deleted) => {
+            tracing::info!(deleted, "deleted the visits of events past retention");
+            metrics::counter!("events_visits_deleted_total").increment(deleted);
+        }
+        Err(error) => {
+            tracing::warn!(%error, "cannot delete the visits past retention; trying again next time");
+        }
     }
 }

@@ -2,8 +2,11 @@
 //! them in bulk and idempotently, and answers the spatial searches over them
 //! as `udaconnect.v1.LocationService`. Answers name persons by id only; it
 //! asks the persons service whether a person exists, never for records.
+//! Pings are kept until `DATA_RETENTION` after their event ends: it asks the
+//! events service for the events, and drops whole days of pings.
 
 mod handlers;
+mod retention;
 
 use std::net::SocketAddr;
 
@@ -12,12 +15,15 @@ use futures::{FutureExt, future::BoxFuture};
 use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
 use udaconnect_persons::PersonDirectory;
-use udaconnect_proto::v1::location_service_server::LocationServiceServer;
+use udaconnect_proto::v1::{
+    event_service_client::EventServiceClient, location_service_server::LocationServiceServer,
+};
 use udaconnect_runtime::{
     BoundAddresses, Service, ServiceCredential, ServiceGate, admin,
-    config::KafkaArgs,
+    config::{KafkaArgs, RETENTION_PERIOD, RetentionArgs},
     erasures::follow_erasures,
     grpc::{GrpcListeners, GrpcService},
+    periodic,
 };
 use udaconnect_storage::LocationStore;
 
@@ -44,7 +50,8 @@ udaconnect_runtime::grpc_listen_args!(
     LocationsListenArgs, "locations", "LOCATIONS", "127.0.0.1:50052", "127.0.0.1:9102"
 );
 
-/// Everything the locations service needs to start, but its peers.
+/// Everything the locations service needs to start, but its peers and the
+/// retention it shares with the events service.
 #[derive(Debug, Clone, Args)]
 pub struct LocationsConfig {
     #[command(flatten)]
@@ -61,24 +68,29 @@ pub struct LocationsServer {
     listeners: GrpcListeners,
     store: LocationStore,
     persons: PersonDirectory,
+    housekeeping: retention::Housekeeping,
     kafka: KafkaArgs,
     gate: ServiceGate,
 }
 
 impl LocationsServer {
     /// Binds the service's ports; it will check persons with the persons
-    /// service at `persons_url`, and follow the erasures on Kafka. The
-    /// database, the peer and Kafka are connected on first use. It calls
-    /// persons with, and answers only callers that present, `service`'s
-    /// token.
+    /// service at `persons_url`, keep the pings of the events of the events
+    /// service at `events_url` as `retention` says, and follow the erasures
+    /// on Kafka. The database, the peers and Kafka are connected on first
+    /// use. It calls its peers with, and answers only callers that present,
+    /// `service`'s token.
     pub async fn build(
         config: &LocationsConfig,
         persons_url: &str,
+        events_url: &str,
+        retention: &RetentionArgs,
         kafka: &KafkaArgs,
         service: &ServiceCredential,
     ) -> anyhow::Result<Self> {
         let pool =
             udaconnect_storage::connect_lazy(&config.database.locations_database_url, POOL_SIZE)?;
+        let store = LocationStore::new(pool);
         Ok(Self {
             listeners: GrpcListeners::bind(
                 "locations",
@@ -86,7 +98,12 @@ impl LocationsServer {
                 config.listeners.admin_listen,
             )
             .await?,
-            store: LocationStore::new(pool),
+            housekeeping: retention::Housekeeping {
+                store: store.clone(),
+                events: EventServiceClient::new(service.channel(events_url)?),
+                retention: retention.retention()?,
+            },
+            store,
             persons: PersonDirectory::new(service.channel(persons_url)?),
             kafka: kafka.clone(),
             gate: service.gate(),
@@ -121,7 +138,20 @@ impl Service for LocationsServer {
             readiness,
             routes: Routes::new(LocationServiceServer::with_interceptor(handlers, self.gate)),
         };
-        let serve = self.listeners.serve(service, shutdown);
-        async move { tokio::try_join!(serve, erasures).map(|_| ()) }.boxed()
+        let (housekeeping, listeners) = (self.housekeeping, self.listeners);
+        async move {
+            let housekeeping = tokio::spawn(periodic::every(
+                RETENTION_PERIOD,
+                shutdown.clone(),
+                move || {
+                    let housekeeping = housekeeping.clone();
+                    async move { housekeeping.run().await }
+                },
+            ));
+            tokio::try_join!(listeners.serve(service, shutdown), erasures)?;
+            housekeeping.await?;
+            Ok(())
+        }
+        .boxed()
     }
 }

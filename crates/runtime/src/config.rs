@@ -4,7 +4,9 @@
 
 use std::{net::SocketAddr, time::Duration};
 
+use chrono::TimeDelta;
 use clap::Args;
+use udaconnect_domain::Retention;
 use udaconnect_messaging::{KafkaSettings, TopicSpec};
 
 /// Where the persons service answers gRPC.
@@ -37,6 +39,28 @@ pub struct IngestPeerArgs {
     /// gRPC URL of the ingest service.
     #[arg(long, env = "INGEST_URL", default_value = "http://127.0.0.1:30002")]
     pub ingest_url: String,
+}
+
+/// How often the services apply the retention: pings and visits outlive
+/// their time by an hour at most.
+pub const RETENTION_PERIOD: Duration = Duration::from_secs(3600);
+
+/// How long pings and visits are kept after their event ends. The
+/// locations and events services both apply it, and `udaconnect all` hands
+/// its one setting to both, so the two never disagree.
+#[derive(Debug, Clone, Args)]
+pub struct RetentionArgs {
+    /// Pings and visits are deleted this long after their event ends (a
+    /// day of pings without an event: after the day ends).
+    #[arg(long, env = "DATA_RETENTION", default_value = "30d", value_parser = parse_duration)]
+    pub data_retention: Duration,
+}
+
+impl RetentionArgs {
+    /// The rule the setting makes.
+    pub fn retention(&self) -> anyhow::Result<Retention> {
+        Ok(Retention::new(TimeDelta::from_std(self.data_retention)?))
+    }
 }
 
 /// Declares the listen settings of a gRPC service, its gRPC address and its

@@ -1,11 +1,14 @@
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use futures::{StreamExt, stream::BoxStream};
 use sqlx::PgPool;
-use std::collections::{HashMap, HashSet};
+use std::{
+    collections::{BTreeSet, HashMap, HashSet},
+    sync::{Arc, Mutex, PoisonError},
+};
 
 use udaconnect_domain::{
-    Connection, ConnectionQuery, ContactQuery, Coordinates, Location, LocationId, NewLocation,
-    PersonId, Sighting,
+    Connection, ConnectionQuery, ContactQuery, Coordinates, Event, Location, LocationId,
+    NewLocation, PersonId, Retention, Sighting,
 };
 use uuid::Uuid;
 
@@ -282,16 +285,139 @@ impl Columns {
     }
 }
 
+/// The UTC days of these times, each once: the partitions a batch needs.
+fn days_of(times: &[DateTime<Utc>]) -> BTreeSet<NaiveDate> {
+    times.iter().map(DateTime::date_naive).collect()
+}
+
+/// Whether an insert failed because a row's day has no partition: one this
+/// process remembered was dropped since (by retention, in another replica).
+fn is_missing_partition(error: &sqlx::Error) -> bool {
+    // check_violation is also what PostgreSQL reports for "no partition of
+    // relation found for row"; location has no CHECK constraint of its own.
+    error
+        .as_database_error()
+        .is_some_and(|error| error.code().as_deref() == Some("23514"))
+}
+
 /// The locations service's table of pings, and the spatial queries over it.
 #[derive(Debug, Clone)]
 pub struct LocationStore {
     pool: PgPool,
+    /// Days whose partition of `location` is known to exist, shared by every
+    /// clone of the store, so that writing a day seen before costs no
+    /// statement.
+    partitions: Arc<Mutex<HashSet<NaiveDate>>>,
 }
 
 impl LocationStore {
     /// A store over an open pool of the locations database.
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            partitions: Arc::default(),
+        }
+    }
+
+    fn known_partitions(&self) -> std::sync::MutexGuard<'_, HashSet<NaiveDate>> {
+        self.partitions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Makes sure every day of `days` (UTC) has its partition of `location`,
+    /// creating the missing ones; days this store has seen before cost
+    /// nothing. Writers of the same new day at once (batches, replicas) take
+    /// turns in the database, so none fails.
+    pub async fn ensure_partitions(
+        &self,
+        days: impl IntoIterator<Item = NaiveDate>,
+    ) -> Result<(), StorageError> {
+        let missing: Vec<NaiveDate> = {
+            let known = self.known_partitions();
+            days.into_iter()
+                .filter(|day| !known.contains(day))
+                .collect()
+        };
+        if missing.is_empty() {
+            return Ok(());
+        }
+        sqlx::query("SELECT location_create_partition(day) FROM UNNEST($1::date[]) AS day")
+            .bind(&missing)
+            .execute(&self.pool)
+            .await?;
+        self.known_partitions().extend(missing);
+        Ok(())
+    }
+
+    /// Runs an insert of rows observed at `times` once their partitions
+    /// exist. When a partition this store remembered is gone, it forgets
+    /// them all, makes them again and inserts once more.
+    async fn insert_partitioned<F, Fut>(
+        &self,
+        times: &[DateTime<Utc>],
+        insert: F,
+    ) -> Result<u64, StorageError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<u64, sqlx::Error>>,
+    {
+        let days = days_of(times);
+        self.ensure_partitions(days.iter().copied()).await?;
+        match insert().await {
+            Err(error) if is_missing_partition(&error) => {
+                tracing::info!("a partition was dropped elsewhere; making it again");
+                self.known_partitions().clear();
+                self.ensure_partitions(days).await?;
+                Ok(insert().await?)
+            }
+            inserted => Ok(inserted?),
+        }
+    }
+
+    /// The days (UTC) that have a partition, oldest first.
+    pub async fn partition_days(&self) -> Result<Vec<NaiveDate>, StorageError> {
+        let mut days: Vec<NaiveDate> = sqlx::query_scalar("SELECT location_partition_days()")
+            .fetch_all(&self.pool)
+            .await?;
+        days.sort_unstable();
+        Ok(days)
+    }
+
+    /// Drops every day's partition whose pings are all past `retention` at
+    /// `now`, given every event (see [`Retention::day_has_expired`]), and
+    /// returns the days dropped. A partition that cannot be dropped now
+    /// (searches hold the table longer than the lock timeout) is logged and
+    /// left for the next pass.
+    pub async fn drop_partitions_past_retention(
+        &self,
+        now: DateTime<Utc>,
+        retention: Retention,
+        events: &[Event],
+    ) -> Result<Vec<NaiveDate>, StorageError> {
+        let mut dropped = Vec::new();
+        for day in self.partition_days().await? {
+            if !retention.day_has_expired(day, now, events) {
+                continue;
+            }
+            let result = sqlx::query_scalar("SELECT location_drop_partition($1)")
+                .bind(day)
+                .fetch_one(&self.pool)
+                .await;
+            self.known_partitions().remove(&day);
+            match result {
+                Ok(true) => {
+                    tracing::info!(%day, "dropped the day's pings: past retention");
+                    dropped.push(day);
+                }
+                // Another replica dropped it first.
+                Ok(false) => {}
+                Err(error) => {
+                    tracing::warn!(%day, %error, "cannot drop the day's pings now; trying again next time");
+                }
+            }
+        }
+        Ok(dropped)
     }
 
     /// The underlying pool (for readiness checks).
@@ -317,33 +443,35 @@ impl LocationStore {
         row.map(location_from_row).transpose()
     }
 
-    /// Stores a batch in one statement. Events already stored (same event id,
-    /// from this batch or an earlier one) are skipped, so re-delivery is
-    /// harmless, and so are the pings of erased persons. Returns how many
-    /// rows were written.
+    /// Stores a batch in one statement, making the partitions of its days
+    /// first. Pings already stored (same event id and time, from this batch
+    /// or an earlier one) are skipped, so re-delivery is harmless, and so
+    /// are the pings of erased persons. Returns how many rows were written.
     #[tracing::instrument(skip_all, fields(batch = batch.len()))]
     pub async fn write(&self, batch: &[NewLocation]) -> Result<u64, StorageError> {
         if batch.is_empty() {
             return Ok(0);
         }
         let columns = Columns::of(batch.iter());
-        let written = sqlx::query(
-            "INSERT INTO location (event_id, person_id, coordinate, creation_time)
-             SELECT e, p, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, t
-             FROM UNNEST($1::uuid[], $2::bigint[], $3::float8[], $4::float8[], $5::timestamptz[])
-                  AS u(e, p, lat, lon, t)
-             WHERE NOT EXISTS (SELECT 1 FROM erased_person x WHERE x.person_id = u.p)
-             ON CONFLICT (event_id) DO NOTHING",
-        )
-        .bind(&columns.event_ids)
-        .bind(&columns.person_ids)
-        .bind(&columns.latitudes)
-        .bind(&columns.longitudes)
-        .bind(&columns.times)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(written)
+        self.insert_partitioned(&columns.times, || async {
+            Ok(sqlx::query(
+                "INSERT INTO location (event_id, person_id, coordinate, creation_time)
+                 SELECT e, p, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, t
+                 FROM UNNEST($1::uuid[], $2::bigint[], $3::float8[], $4::float8[], $5::timestamptz[])
+                      AS u(e, p, lat, lon, t)
+                 WHERE NOT EXISTS (SELECT 1 FROM erased_person x WHERE x.person_id = u.p)
+                 ON CONFLICT (event_id, creation_time) DO NOTHING",
+            )
+            .bind(&columns.event_ids)
+            .bind(&columns.person_ids)
+            .bind(&columns.latitudes)
+            .bind(&columns.longitudes)
+            .bind(&columns.times)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+        })
+        .await
     }
 
     /// The erased persons among `ids`.
@@ -362,9 +490,10 @@ impl LocationStore {
         Ok(erased.into_iter().collect())
     }
 
-    /// Loads locations with their own ids (seed data), skipping rows whose id
-    /// or event id exists and those of erased persons, then advances the id sequence past them. Returns
-    /// how many were new.
+    /// Loads locations with their own ids (seed data), making the partitions
+    /// of their days first and skipping rows already there (the same id or
+    /// event id at the same time) and those of erased persons, then advances
+    /// the id sequence past them. Returns how many were new.
     pub async fn import(&self, locations: &[Location]) -> Result<u64, StorageError> {
         let ids: Vec<i64> = locations.iter().map(|l| l.id).collect();
         let pending: Vec<NewLocation> = locations
@@ -377,23 +506,29 @@ impl LocationStore {
             })
             .collect();
         let columns = Columns::of(pending.iter());
-        let inserted = sqlx::query(
-            "INSERT INTO location (id, event_id, person_id, coordinate, creation_time)
-             SELECT i, e, p, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, t
-             FROM UNNEST($1::bigint[], $2::uuid[], $3::bigint[], $4::float8[], $5::float8[],
-                         $6::timestamptz[]) AS u(i, e, p, lat, lon, t)
-             WHERE NOT EXISTS (SELECT 1 FROM erased_person x WHERE x.person_id = u.p)
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(&ids)
-        .bind(&columns.event_ids)
-        .bind(&columns.person_ids)
-        .bind(&columns.latitudes)
-        .bind(&columns.longitudes)
-        .bind(&columns.times)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
+        let inserted = self
+            .insert_partitioned(&columns.times, || async {
+                // No conflict target: a row is skipped whichever key it
+                // repeats, (id, time) or (event id, time).
+                Ok(sqlx::query(
+                    "INSERT INTO location (id, event_id, person_id, coordinate, creation_time)
+                     SELECT i, e, p, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, t
+                     FROM UNNEST($1::bigint[], $2::uuid[], $3::bigint[], $4::float8[], $5::float8[],
+                                 $6::timestamptz[]) AS u(i, e, p, lat, lon, t)
+                     WHERE NOT EXISTS (SELECT 1 FROM erased_person x WHERE x.person_id = u.p)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(&ids)
+                .bind(&columns.event_ids)
+                .bind(&columns.person_ids)
+                .bind(&columns.latitudes)
+                .bind(&columns.longitudes)
+                .bind(&columns.times)
+                .execute(&self.pool)
+                .await?
+                .rows_affected())
+            })
+            .await?;
         advance_identity(&self.pool, "location").await?;
         Ok(inserted)
     }

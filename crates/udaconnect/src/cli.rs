@@ -18,7 +18,7 @@ use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsServ
 use udaconnect_persons::{CredentialArgs, PersonsConfig, PersonsDatabaseArgs, PersonsServer};
 use udaconnect_runtime::{
     Service, ServiceTokenArgs,
-    config::{EventsPeerArgs, KafkaArgs, LocationsPeerArgs, PersonsPeerArgs},
+    config::{EventsPeerArgs, KafkaArgs, LocationsPeerArgs, PersonsPeerArgs, RetentionArgs},
     shutdown, topics, write_addresses,
 };
 use udaconnect_telemetry::LogFormat;
@@ -76,23 +76,29 @@ enum Command {
         service: ServiceTokenArgs,
     },
     /// Run the locations service (gRPC; owns location pings and spatial
-    /// queries; follows the erasures on Kafka).
+    /// queries; drops pings past retention; follows the erasures on Kafka).
     Locations {
         #[command(flatten)]
         config: LocationsConfig,
         #[command(flatten)]
         persons: PersonsPeerArgs,
         #[command(flatten)]
+        events: EventsPeerArgs,
+        #[command(flatten)]
+        retention: RetentionArgs,
+        #[command(flatten)]
         kafka: KafkaArgs,
         #[command(flatten)]
         service: ServiceTokenArgs,
     },
     /// Run the events service (gRPC; owns events, floor plans, programmes
-    /// and visits, and answers who attended what; follows the erasures on
-    /// Kafka).
+    /// and visits, and answers who attended what; deletes visits past
+    /// retention; follows the erasures on Kafka).
     Events {
         #[command(flatten)]
         config: EventsConfig,
+        #[command(flatten)]
+        retention: RetentionArgs,
         #[command(flatten)]
         kafka: KafkaArgs,
         #[command(flatten)]
@@ -224,12 +230,16 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Locations {
             config,
             persons,
+            events,
+            retention,
             kafka,
             service,
         } => Box::new(
             LocationsServer::build(
                 &config,
                 &persons.persons_url,
+                &events.events_url,
+                &retention,
                 &kafka,
                 &service.credential()?,
             )
@@ -237,9 +247,12 @@ pub async fn run() -> anyhow::Result<()> {
         ),
         Command::Events {
             config,
+            retention,
             kafka,
             service,
-        } => Box::new(EventsServer::build(&config, &kafka, &service.credential()?).await?),
+        } => Box::new(
+            EventsServer::build(&config, &retention, &kafka, &service.credential()?).await?,
+        ),
         Command::Api {
             config,
             persons,

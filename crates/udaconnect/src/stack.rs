@@ -19,7 +19,9 @@ use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
 use udaconnect_locations::{LocationsConfig, LocationsServer};
 use udaconnect_persons::{CredentialArgs, PersonsConfig, PersonsServer};
 use udaconnect_runtime::{
-    BoundAddresses, Service, ServiceTokenArgs, config::KafkaArgs, config::local_url, topics,
+    BoundAddresses, Service, ServiceTokenArgs,
+    config::{KafkaArgs, RetentionArgs, local_url},
+    topics,
 };
 use udaconnect_web::{WebConfig, WebServer};
 
@@ -62,6 +64,10 @@ pub struct StackConfig {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub service: ServiceTokenArgs,
+    // One setting, handed to locations and events, which both apply it.
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub retention: RetentionArgs,
     /// Load the data set in this folder (persons.csv, locations.csv) after
     /// migrating; rows already there are kept.
     #[arg(long = "seed", value_name = "DIR")]
@@ -101,12 +107,20 @@ impl Stack {
 
         let persons = PersonsServer::build(&config.persons, &config.kafka, &service).await?;
         let persons_url = local_url(persons.grpc_address());
-        let locations =
-            LocationsServer::build(&config.locations, &persons_url, &config.kafka, &service)
-                .await?;
-        let locations_url = local_url(locations.grpc_address());
-        let events = EventsServer::build(&config.events, &config.kafka, &service).await?;
+        // Before locations, which asks it for the events whose pings it keeps.
+        let events =
+            EventsServer::build(&config.events, &config.retention, &config.kafka, &service).await?;
         let events_url = local_url(events.grpc_address());
+        let locations = LocationsServer::build(
+            &config.locations,
+            &persons_url,
+            &events_url,
+            &config.retention,
+            &config.kafka,
+            &service,
+        )
+        .await?;
+        let locations_url = local_url(locations.grpc_address());
         let mut api = ApiServer::build(
             &config.api,
             &config.kafka,

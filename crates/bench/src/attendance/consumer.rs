@@ -40,6 +40,7 @@ use crate::{
         procfs::CpuClock,
         stack::{BrokerStorage, start_broker},
     },
+    services,
 };
 
 #[derive(Debug, clap::Args)]
@@ -178,6 +179,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
                 presentation_min_presence: Duration::from_secs(600),
             },
         },
+        &services::keep_everything(),
         &kafka,
         &service(),
     )

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sqlx::{Postgres, Transaction};
-use udaconnect_domain::{AreaKind, EventId, PersonId, Visit, VisitGap, merge_visits};
+use udaconnect_domain::{AreaKind, EventId, PersonId, Retention, Visit, VisitGap, merge_visits};
 
 use super::EventStore;
 use crate::StorageError;
@@ -133,6 +133,27 @@ impl EventStore {
         let inserted = insert_visits(&mut transaction, &new).await?;
         transaction.commit().await?;
         Ok(inserted)
+    }
+
+    /// Deletes every visit of the events past retention at `now` (ended at
+    /// least the period before, as [`Retention::has_expired`] says): the
+    /// pings they were made of are being deleted too.
+    /// Returns how many were deleted.
+    #[tracing::instrument(skip(self))]
+    pub async fn delete_visits_past_retention(
+        &self,
+        now: DateTime<Utc>,
+        retention: Retention,
+    ) -> Result<u64, StorageError> {
+        Ok(sqlx::query(
+            "DELETE FROM visit WHERE area_id IN (
+                 SELECT a.id FROM area a JOIN event e ON e.id = a.event_id
+                 WHERE e.end_time <= $1)",
+        )
+        .bind(now - retention.period())
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
     }
 
     /// Replaces every visit of the event's areas with `visits`, in one

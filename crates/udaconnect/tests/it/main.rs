@@ -17,6 +17,7 @@ mod ingest_pipeline;
 mod locations_grpc;
 mod openapi;
 mod privacy;
+mod retention;
 mod simulate;
 mod stack;
 mod support;

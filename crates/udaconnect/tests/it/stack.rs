@@ -18,7 +18,7 @@ use udaconnect_proto::{
 };
 use udaconnect_runtime::{
     Service, ServiceTokenArgs,
-    config::{KafkaArgs, local_url},
+    config::{KafkaArgs, RetentionArgs, local_url},
 };
 use udaconnect_web::WebConfig;
 use uuid::Uuid;
@@ -26,8 +26,8 @@ use uuid::Uuid;
 use crate::{
     broker::{Broker, Storage},
     support::{
-        SERVICE_TOKEN, any_port, api_config, credentials, empty_database, organizer_channel,
-        organizer_http, starter_data,
+        KEEP_EVERYTHING, SERVICE_TOKEN, any_port, api_config, credentials, empty_database,
+        organizer_channel, organizer_http, starter_data,
     },
     web::built_page,
 };
@@ -104,6 +104,9 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
         credentials: credentials(),
         service: ServiceTokenArgs {
             service_token: Some(SERVICE_TOKEN.to_owned()),
+        },
+        retention: RetentionArgs {
+            data_retention: KEEP_EVERYTHING,
         },
         seed_data_dir: Some(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/starter"),

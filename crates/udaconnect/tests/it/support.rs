@@ -33,7 +33,7 @@ use udaconnect_proto::v1::{
 };
 use udaconnect_runtime::{
     Service, ServiceCredential,
-    config::{KafkaArgs, local_url},
+    config::{KafkaArgs, RetentionArgs, local_url},
     grpc::{self, BearerToken, SignedChannel},
 };
 use udaconnect_storage::{
@@ -154,7 +154,7 @@ impl Drop for TestDatabase {
 /// A template database per migration set, named by the migrations' checksums,
 /// so each test copies a migrated schema instead of re-running migrations
 /// (installing PostGIS takes seconds; copying a template does not).
-async fn fresh_database(kind: &str, migrator: &Migrator) -> TestDatabase {
+pub async fn fresh_database(kind: &str, migrator: &Migrator) -> TestDatabase {
     let digest = migrator
         .iter()
         .flat_map(|migration| migration.checksum.iter().copied())
@@ -234,7 +234,13 @@ pub struct Options {
     /// Who the API and ingest take besides persons' tokens: the
     /// organizer's token, an external issuer.
     pub credentials: CredentialArgs,
+    /// How long locations and events keep data after its event ends.
+    pub retention: Duration,
 }
+
+/// A retention no test's data reaches, whatever its dates (the starter
+/// data is of 2020): only the tests of retention set one.
+pub const KEEP_EVERYTHING: Duration = Duration::from_secs(100 * 365 * 86_400);
 
 impl Default for Options {
     fn default() -> Self {
@@ -247,6 +253,7 @@ impl Default for Options {
             stream_idle_timeout: Duration::from_secs(300),
             rate_limit: UNLIMITED,
             credentials: credentials(),
+            retention: KEEP_EVERYTHING,
         }
     }
 }
@@ -385,6 +392,7 @@ pub struct TestApp {
     pub kafka: KafkaArgs,
     pub group: String,
     locations_config: LocationsConfig,
+    retention: RetentionArgs,
     locations: Option<Task>,
     consumers: Vec<(CancellationToken, std::thread::JoinHandle<()>)>,
     shutdown: CancellationToken,
@@ -437,20 +445,10 @@ impl TestApp {
         let persons_url = local_url(persons.grpc_address());
         Task::spawn(persons, shutdown.clone());
 
-        let mut locations_config = LocationsConfig {
-            listeners: LocationsListenArgs::loopback(),
-            database: LocationsDatabaseArgs {
-                locations_database_url: locations_database.url.clone(),
-            },
+        let retention = RetentionArgs {
+            data_retention: options.retention,
         };
-        let locations = LocationsServer::build(&locations_config, &persons_url, &kafka, &service())
-            .await
-            .unwrap();
-        // A restarted locations service comes back on the same port.
-        locations_config.listeners.listen = locations.grpc_address();
-        let locations_url = local_url(locations.grpc_address());
-        let locations = Task::spawn(locations, shutdown.child_token());
-
+        // Before locations, which asks it for the events whose pings it keeps.
         let events = EventsServer::build(
             &EventsConfig {
                 listeners: EventsListenArgs::loopback(),
@@ -462,6 +460,7 @@ impl TestApp {
                     presentation_min_presence: Duration::from_secs(600),
                 },
             },
+            &retention,
             &kafka,
             &service(),
         )
@@ -469,6 +468,27 @@ impl TestApp {
         .unwrap();
         let events_url = local_url(events.grpc_address());
         Task::spawn(events, shutdown.clone());
+
+        let mut locations_config = LocationsConfig {
+            listeners: LocationsListenArgs::loopback(),
+            database: LocationsDatabaseArgs {
+                locations_database_url: locations_database.url.clone(),
+            },
+        };
+        let locations = LocationsServer::build(
+            &locations_config,
+            &persons_url,
+            &events_url,
+            &retention,
+            &kafka,
+            &service(),
+        )
+        .await
+        .unwrap();
+        // A restarted locations service comes back on the same port.
+        locations_config.listeners.listen = locations.grpc_address();
+        let locations_url = local_url(locations.grpc_address());
+        let locations = Task::spawn(locations, shutdown.child_token());
 
         let api = ApiServer::build(
             &ApiConfig {
@@ -525,6 +545,7 @@ impl TestApp {
             locations_url,
             events_url,
             locations_config,
+            retention,
             locations: Some(locations),
             consumers: Vec::new(),
             shutdown,
@@ -551,6 +572,8 @@ impl TestApp {
         let locations = LocationsServer::build(
             &self.locations_config,
             &self.persons_url,
+            &self.events_url,
+            &self.retention,
             &self.kafka,
             &service(),
         )
