@@ -180,17 +180,12 @@ async fn partitioning_keeps_every_row_id_and_index() {
     let database = empty_database("locations").await;
     let pool = PgPool::connect(&database.url).await.unwrap();
     // The schema as it was before the partitioning migration.
-    let (partitioning, earlier) = LOCATIONS_MIGRATOR
+    let migrations: Vec<_> = LOCATIONS_MIGRATOR.iter().collect();
+    let partitioning = migrations
         .iter()
-        .collect::<Vec<_>>()
-        .split_last()
-        .map(|(last, earlier)| (*last, earlier.to_vec()))
-        .unwrap();
-    assert!(
-        partitioning
-            .description
-            .contains("partition location by day")
-    );
+        .position(|migration| migration.description.contains("partition location by day"))
+        .expect("the partitioning migration exists");
+    let earlier = &migrations[..partitioning];
     let mut connection = pool.acquire().await.unwrap();
     connection.ensure_migrations_table().await.unwrap();
     for migration in earlier {
