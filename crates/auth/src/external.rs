@@ -200,19 +200,20 @@ mod tests {
     #[test]
     fn a_token_of_the_issuer_stands_for_the_person_its_claim_names() {
         let (external, key, key_id) = issuer();
+        let expires = now() + 600;
         for person in [json!(5), json!("5")] {
             let token = sign(
                 &key,
                 &key_id,
                 json!({"iss": ISSUER, "aud": "udaconnect", "sub": "idp-user-17",
-                       "exp": now() + 600, "udaconnect_person_id": person}),
+                       "exp": expires, "udaconnect_person_id": person}),
             );
             assert!(external.claims_to_issue(&token));
             assert_eq!(
                 external.verify(&token),
                 Ok(ExternalIdentity {
                     person_id: 5,
-                    expires: now() + 600
+                    expires
                 })
             );
         }
