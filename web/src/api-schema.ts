@@ -1010,8 +1010,12 @@ export interface components {
              */
             creation_time: string;
             /**
-             * @description Optional client-chosen UUID: sending the same ping again with the
-             *     same id stores it once. Assigned by the server when absent.
+             * @description Optional client-chosen UUID, hyphenated and not the nil UUID: sending
+             *     the same ping again with the same id stores it once. An id names one
+             *     observation: sent again with other content, it is accepted (the
+             *     answer comes before the ping is stored) and the first one stored
+             *     stays, unless the time differs, which makes it another observation.
+             *     Assigned by the server when absent.
              */
             event_id?: string | null;
             /** @description WGS 84 latitude in decimal degrees, in [-90, 90]. */

@@ -125,8 +125,12 @@ pub struct NewLocationJson {
     /// (UTC) or `2020-08-18T12:37:06+02:00`; not before 2000, at most 24
     /// hours in the future.
     pub creation_time: String,
-    /// Optional client-chosen UUID: sending the same ping again with the
-    /// same id stores it once. Assigned by the server when absent.
+    /// Optional client-chosen UUID, hyphenated and not the nil UUID: sending
+    /// the same ping again with the same id stores it once. An id names one
+    /// observation: sent again with other content, it is accepted (the
+    /// answer comes before the ping is stored) and the first one stored
+    /// stays, unless the time differs, which makes it another observation.
+    /// Assigned by the server when absent.
     #[serde(default)]
     pub event_id: Option<String>,
 }

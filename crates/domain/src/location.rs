@@ -77,9 +77,19 @@ pub struct NewLocation {
     pub creation_time: DateTime<Utc>,
 }
 
-/// Parses an event id, which must be a UUID.
+/// Parses an event id: a UUID in its hyphenated form
+/// (`5f0c1e9a-3c2b-4b8e-9a53-1f2f4e6d7c8b`), one spelling per id so that
+/// the same ping is not stored twice under two spellings, and not the nil
+/// UUID, which every careless client would share.
 pub fn parse_event_id(field: &str, value: &str) -> Result<Uuid, FieldError> {
-    Uuid::parse_str(value).map_err(|_| FieldError::new(field, "must be a UUID"))
+    let id = Uuid::try_parse(value)
+        .ok()
+        .filter(|_| value.len() == uuid::fmt::Hyphenated::LENGTH)
+        .ok_or_else(|| FieldError::new(field, "must be a hyphenated UUID"))?;
+    if id.is_nil() {
+        return Err(FieldError::new(field, "must not be the nil UUID"));
+    }
+    Ok(id)
 }
 
 /// Parses an ISO-8601 date-time: with an offset (`2020-08-18T12:37:06+02:00`,
@@ -208,6 +218,18 @@ mod tests {
     #[test]
     fn event_ids_must_be_uuids() {
         assert!(parse_event_id("event_id", "5f0c1e9a-3c2b-4b8e-9a53-1f2f4e6d7c8b").is_ok());
+        assert!(parse_event_id("event_id", "5F0C1E9A-3C2B-4B8E-9A53-1F2F4E6D7C8B").is_ok());
+        for other_spelling in [
+            "5f0c1e9a3c2b4b8e9a531f2f4e6d7c8b",
+            "{5f0c1e9a-3c2b-4b8e-9a53-1f2f4e6d7c8b}",
+            "urn:uuid:5f0c1e9a-3c2b-4b8e-9a53-1f2f4e6d7c8b",
+            "00000000-0000-0000-0000-000000000000",
+        ] {
+            assert!(
+                parse_event_id("event_id", other_spelling).is_err(),
+                "{other_spelling}"
+            );
+        }
         assert_eq!(
             parse_event_id("event_id", "nope").unwrap_err().field,
             "event_id"
