@@ -19,7 +19,7 @@ use udaconnect_proto::{
 use utoipa::ToSchema;
 
 use crate::{
-    extract::{JsonBody, PathId},
+    extract::{JsonBody, PathId, declared_type, utf8_text},
     json::peer_time,
     problem::{ApiError, Problem},
     state::ApiState,
@@ -318,24 +318,6 @@ pub async fn get_event(
     Ok(Json(EventJson::from_wire(event(&state, event_id).await?)?))
 }
 
-/// Whether the request declares one of `types` (parameters ignored).
-fn declares(headers: &HeaderMap, types: &[&str]) -> Option<String> {
-    let declared = headers
-        .get(header::CONTENT_TYPE)?
-        .to_str()
-        .ok()?
-        .split(';')
-        .next()?
-        .trim()
-        .to_ascii_lowercase();
-    types.contains(&declared.as_str()).then_some(declared)
-}
-
-fn utf8(body: Bytes) -> Result<String, ApiError> {
-    String::from_utf8(body.to_vec())
-        .map_err(|_| ApiError::InvalidBody(FieldError::new("body", "must be UTF-8 text")))
-}
-
 /// Replaces the event's floor plan: a GeoJSON FeatureCollection of Polygon
 /// features with properties `name` (unique), `kind` (`booth` or `room`) and,
 /// for booths, `exhibitor`. Areas keep their id while their name is kept.
@@ -359,9 +341,9 @@ pub async fn put_floor_plan(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
-    declares(&headers, &["application/geo+json", "application/json"])
+    declared_type(&headers, &["application/geo+json", "application/json"])
         .ok_or(ApiError::UnsupportedMediaType)?;
-    let geojson = utf8(body)?;
+    let geojson = utf8_text(&body)?.to_owned();
     let areas = state
         .events
         .clone()
@@ -442,9 +424,9 @@ pub async fn put_programme(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Vec<PresentationJson>>, ApiError> {
-    let declared = declares(&headers, &["text/calendar", "application/json"])
+    let declared = declared_type(&headers, &["text/calendar", "application/json"])
         .ok_or(ApiError::UnsupportedMediaType)?;
-    let text = utf8(body)?;
+    let text = utf8_text(&body)?.to_owned();
     let document = if declared == "text/calendar" {
         Document::Icalendar(text)
     } else {

@@ -4,7 +4,7 @@
 use axum::{
     body::Bytes,
     extract::{FromRequest, FromRequestParts, RawPathParams, Request},
-    http::{StatusCode, header, request::Parts},
+    http::{HeaderMap, StatusCode, header, request::Parts},
 };
 use serde::de::DeserializeOwned;
 use udaconnect_domain::{FieldError, check_id};
@@ -22,7 +22,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        if !declares_json(&request) {
+        if declared_type(request.headers(), &["application/json"]).is_none() {
             return Err(ApiError::UnsupportedMediaType);
         }
         let bytes = Bytes::from_request(request, state)
@@ -38,24 +38,32 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     }
 }
 
-fn declares_json(request: &Request) -> bool {
-    request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .map(|mime| {
-            let mime = mime.trim().to_ascii_lowercase();
-            mime == "application/json"
-                || (mime.starts_with("application/") && mime.ends_with("+json"))
-        })
-        .unwrap_or(false)
+/// Which of `types` the request's body is declared as: exactly one of
+/// them, with no parameter but `charset=utf-8` (every body this API reads
+/// is UTF-8 text), or `None`.
+pub(crate) fn declared_type(headers: &HeaderMap, types: &[&str]) -> Option<String> {
+    let declared = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let mut parts = declared.split(';');
+    let mime = parts.next()?.trim().to_ascii_lowercase();
+    let utf8_only = parts.all(|parameter| {
+        let (name, value) = parameter.split_once('=').unwrap_or((parameter, ""));
+        name.trim().eq_ignore_ascii_case("charset")
+            && value.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+    });
+    (utf8_only && types.contains(&mime.as_str())).then_some(mime)
+}
+
+/// The body as text: UTF-8, or a 400 (a body that is not text is not
+/// malformed in one field but as a whole).
+pub(crate) fn utf8_text(bytes: &[u8]) -> Result<&str, ApiError> {
+    std::str::from_utf8(bytes).map_err(|_| ApiError::NotUtf8)
 }
 
 /// Deserializes `bytes`, telling syntax errors (400) from field errors
 /// (422). Every body this API takes is an object; serde would otherwise also
 /// accept a struct written as an array.
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let bytes = utf8_text(bytes)?.as_bytes();
     serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
         .map_err(|error| ApiError::MalformedJson(error.to_string()))?;
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
@@ -129,9 +137,12 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
             .iter()
             .last()
             .ok_or_else(|| ApiError::InvalidParameter(FieldError::new("path", "missing id")))?;
-        value
-            .parse::<i64>()
-            .map_err(|_| FieldError::new(name, "must be a positive integer"))
+        // One spelling per id: digits only, no sign, no leading zero.
+        let canonical = value.bytes().all(|b| b.is_ascii_digit()) && !value.starts_with('0');
+        canonical
+            .then(|| value.parse::<i64>().ok())
+            .flatten()
+            .ok_or_else(|| FieldError::new(name, "must be a positive integer"))
             .and_then(|id| check_id(name, id))
             .map(PathId)
             .map_err(ApiError::InvalidParameter)

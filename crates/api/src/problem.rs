@@ -41,6 +41,9 @@ pub enum ApiError {
     /// The body is not JSON at all (400).
     #[error("malformed JSON body: {0}")]
     MalformedJson(String),
+    /// The body is not UTF-8 text (400).
+    #[error("the request body must be UTF-8 text")]
+    NotUtf8,
     /// The body was not declared as JSON (415).
     #[error("the request body must be JSON (Content-Type: application/json)")]
     UnsupportedMediaType,
@@ -125,7 +128,7 @@ impl ApiError {
         match self {
             Self::InvalidParameter(error) => (StatusCode::BAD_REQUEST, Some(&error.field)),
             Self::InvalidBody(error) => (StatusCode::UNPROCESSABLE_ENTITY, Some(&error.field)),
-            Self::MalformedJson(_) => (StatusCode::BAD_REQUEST, Some("body")),
+            Self::MalformedJson(_) | Self::NotUtf8 => (StatusCode::BAD_REQUEST, Some("body")),
             Self::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, None),
             Self::BodyTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, Some("body")),
             Self::NotFound { .. } | Self::NoRoute(_) | Self::NoSuchDevice => {

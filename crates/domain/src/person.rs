@@ -90,13 +90,64 @@ fn check_name(field: &str, value: &str) -> Result<String, FieldError> {
             format!("must be at most {MAX_NAME_CHARS} characters"),
         ));
     }
-    if trimmed.chars().any(char::is_control) {
+    if trimmed.chars().any(|c| c.is_control() || misleads(c)) {
         return Err(FieldError::new(
             field,
-            "must not contain control characters",
+            "must not contain control characters, direction overrides or tags",
         ));
     }
+    if trimmed
+        .chars()
+        .all(|c| c.is_whitespace() || is_format_character(c))
+    {
+        return Err(FieldError::new(field, "must contain a visible character"));
+    }
     Ok(trimmed.to_owned())
+}
+
+/// Invisible characters that have no place in a name and can make it look
+/// like another or reorder the text around it: bidirectional embeddings,
+/// overrides and isolates (U+202E and kin), the byte-order mark,
+/// interlinear annotations and tags. Joiners and direction marks stay
+/// allowed, as some scripts need them within names.
+fn misleads(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
+/// Unicode's format characters (general category Cf): invisible, so a name
+/// of these alone shows nothing.
+fn is_format_character(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
 }
 
 /// Checks that an id (of a person or a location) is one the system could have
@@ -116,6 +167,28 @@ mod tests {
     fn names_are_trimmed() {
         let person = NewPerson::parse("  Pam ", "Trexler", "Hampton").unwrap();
         assert_eq!(person.first_name(), "Pam");
+    }
+
+    #[test]
+    fn invisible_and_direction_changing_characters_are_refused() {
+        for name in [
+            "\u{200B}\u{200B}",
+            "\u{200D} \u{200C}",
+            "Pam\u{202E}relxerT",
+            "\u{FEFF}Pam",
+            "Pam\u{2067}x",
+        ] {
+            assert_eq!(
+                NewPerson::parse(name, "Trexler", "Hampton")
+                    .unwrap_err()
+                    .field,
+                "first_name",
+                "{name:?}"
+            );
+        }
+        // Persian writes a zero-width non-joiner inside names.
+        assert!(NewPerson::parse("Zoë", "Ørsted", "日本語 株式会社").is_ok());
+        assert!(NewPerson::parse("\u{0645}\u{06CC}\u{200C}\u{0631}", "X", "Y").is_ok());
     }
 
     #[test]

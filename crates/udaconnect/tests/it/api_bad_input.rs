@@ -13,6 +13,9 @@ async fn bad_ids_in_paths_are_400_naming_the_parameter() {
         "/api/persons/0",
         "/api/persons/-3",
         "/api/persons/1.5",
+        // One spelling per id.
+        "/api/persons/01",
+        "/api/persons/+1",
     ] {
         assert_problem(app.get(path).await, 400, Some("person_id")).await;
     }
@@ -117,6 +120,32 @@ async fn bad_person_bodies_are_rejected_and_nothing_is_stored() {
     )
     .await;
     assert_problem(send_raw("{}", "text/plain").await.unwrap(), 415, None).await;
+    // JSON is UTF-8 and declared as JSON, nothing else.
+    for content_type in [
+        "application/json; charset=latin1",
+        "application/vnd.example+json",
+        "application/json; profile=x",
+    ] {
+        assert_problem(send_raw("{}", content_type).await.unwrap(), 415, None).await;
+    }
+    let not_utf8 = app
+        .http
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(
+            b"{\"first_name\": \"P\xffm\", \"last_name\": \"T\", \"company_name\": \"H\"}".to_vec(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_problem(not_utf8, 400, Some("body")).await;
+    let declared_utf8 = send_raw(
+        "{\"first_name\": \"Pam\", \"last_name\": \"Utf\", \"company_name\": \"Eight\"}",
+        "application/json; charset=\"UTF-8\"",
+    )
+    .await
+    .unwrap();
+    assert_eq!(declared_utf8.status(), 201);
     let huge = app
         .http
         .post(&url)
@@ -128,7 +157,11 @@ async fn bad_person_bodies_are_rejected_and_nothing_is_stored() {
     assert_problem(huge, 413, Some("body")).await;
 
     let persons: Vec<serde_json::Value> = app.get("/api/persons").await.json().await.unwrap();
-    assert_eq!(persons.len(), 5, "no rejected body created a person");
+    assert_eq!(
+        persons.len(),
+        6,
+        "no rejected body created a person (the one declared UTF-8 did)"
+    );
 }
 
 #[tokio::test]
