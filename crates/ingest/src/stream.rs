@@ -11,6 +11,7 @@ use tokio::{sync::mpsc, time::Instant};
 use tonic::{Status, Streaming};
 use udaconnect_messaging::ProduceError;
 use udaconnect_proto::v1;
+use udaconnect_runtime::grpc;
 
 use crate::admission::{
     Admitter, Sender, count_rejections, is_not_accepted, not_accepted, warn_not_accepted,
@@ -139,7 +140,7 @@ pub(crate) async fn serve(
                 last_activity = Instant::now();
                 let chunk: Vec<v1::Ping> = match chunk.into_iter().collect() {
                     Ok(chunk) => chunk,
-                    Err(status) => break Some(status),
+                    Err(status) => break Some(grpc::unreadable_is_invalid(status)),
                 };
                 let admission = match admitter.admit(&chunk, progress.received, &traceparent, sender).await {
                     Ok(admission) => admission,

@@ -100,6 +100,70 @@ impl From<ServiceError> for Status {
     }
 }
 
+/// The beginnings of the messages tonic gives a request it cannot read as
+/// the method's message: bytes that are not gRPC frames, or frames that are
+/// not the protobuf message.
+const UNREADABLE_REQUEST: [&str; 3] = [
+    "failed to decode Protobuf message",
+    "Unexpected EOF decoding stream",
+    "protocol error: received message with compressed-flag",
+];
+
+/// Whether `status` says the request could not be read, which tonic
+/// answers INTERNAL (the gRPC specification's choice for a parse error)
+/// though the fault is the client's.
+fn is_unreadable_request(code: Code, message: &str) -> bool {
+    code == Code::Internal
+        && UNREADABLE_REQUEST
+            .iter()
+            .any(|start| message.starts_with(start))
+}
+
+/// `status`, with an unreadable request answered INVALID_ARGUMENT, as
+/// every other bad input is: for handlers that read a request stream.
+pub fn unreadable_is_invalid(status: Status) -> Status {
+    if is_unreadable_request(status.code(), status.message()) {
+        Status::invalid_argument(format!(
+            "the request is not a valid message: {}",
+            status.message()
+        ))
+    } else {
+        status
+    }
+}
+
+/// Answers INVALID_ARGUMENT where tonic, failing to read a unary request,
+/// answered INTERNAL: its trailers-only answer carries the status in the
+/// headers.
+fn unreadable_request_is_invalid<B>(mut response: http::Response<B>) -> http::Response<B> {
+    let headers = response.headers();
+    let (Some(code), Some(message)) = (headers.get("grpc-status"), headers.get("grpc-message"))
+    else {
+        return response;
+    };
+    let code = Code::from_bytes(code.as_bytes());
+    let message = percent_encoding::percent_decode(message.as_bytes()).decode_utf8_lossy();
+    if is_unreadable_request(code, &message) {
+        let invalid = unreadable_is_invalid(Status::new(code, message.into_owned()));
+        let headers = response.headers_mut();
+        headers.insert(
+            "grpc-status",
+            http::HeaderValue::from(Code::InvalidArgument as i32),
+        );
+        if let Ok(message) = http::HeaderValue::from_str(
+            &percent_encoding::utf8_percent_encode(invalid.message(), GRPC_MESSAGE_ESCAPES)
+                .to_string(),
+        ) {
+            headers.insert("grpc-message", message);
+        }
+    }
+    response
+}
+
+/// What a `grpc-message` header must percent-encode (its spec: anything but
+/// printable ASCII, and `%` itself).
+const GRPC_MESSAGE_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b'%');
+
 /// Signs every call of a client with a bearer token, in the
 /// `authorization` metadata the services that take requests read.
 #[derive(Debug, Clone)]
@@ -263,6 +327,9 @@ impl GrpcListeners {
         Server::builder()
             .timeout(CALL_TIMEOUT)
             .layer(RequestMetricsLayer::new(self.name))
+            .layer(tower::util::MapResponseLayer::new(
+                unreadable_request_is_invalid,
+            ))
             .add_routes(routes)
             // Small request/answer pairs must not wait for delayed ACKs (Nagle's
             // algorithm cost 40 ms per call between services).

@@ -10,7 +10,7 @@ use udaconnect_proto::{
 };
 use uuid::Uuid;
 
-use crate::support::TestApp;
+use crate::support::{ORGANIZER_TOKEN, SERVICE_TOKEN, TestApp};
 
 fn noon() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 5, 14, 12, 0, 0).unwrap()
@@ -369,4 +369,69 @@ async fn grpc_errors_use_the_documented_codes() {
         .await
         .unwrap_err();
     assert_eq!(too_many.code(), Code::InvalidArgument);
+}
+
+/// The gRPC status a raw HTTP/2 call of `method` at `address` ends with,
+/// its request body being `body` as sent (not necessarily a gRPC frame).
+async fn raw_call(address: &str, method: &str, token: &str, body: &'static [u8]) -> String {
+    let address = address.trim_start_matches("http://");
+    let tcp = tokio::net::TcpStream::connect(address).await.unwrap();
+    let (client, connection) = h2::client::handshake(tcp).await.unwrap();
+    tokio::spawn(connection);
+    let mut client = client.ready().await.unwrap();
+    let request = http::Request::post(format!("http://{address}/{method}"))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .header("authorization", format!("Bearer {token}"))
+        .body(())
+        .unwrap();
+    let (response, mut send) = client.send_request(request, false).unwrap();
+    send.send_data(bytes::Bytes::from_static(body), true)
+        .unwrap();
+    let (parts, mut answer) = response.await.unwrap().into_parts();
+    while let Some(chunk) = answer.data().await {
+        chunk.unwrap();
+    }
+    let trailers = answer.trailers().await.unwrap().unwrap_or_default();
+    let status = parts
+        .headers
+        .get("grpc-status")
+        .or_else(|| trailers.get("grpc-status"))
+        .expect("the call ends with a status");
+    status.to_str().unwrap().to_owned()
+}
+
+/// A request that is not the method's message is the client's fault:
+/// INVALID_ARGUMENT, never INTERNAL, for unary and streaming calls alike.
+#[tokio::test]
+async fn unreadable_requests_are_invalid_arguments() {
+    let app = TestApp::spawn().await;
+    // Not a gRPC frame; a frame whose payload is not protobuf.
+    let not_a_frame: &'static [u8] = b"x";
+    let not_protobuf: &'static [u8] = &[0, 0, 0, 0, 3, 0xff, 0xff, 0xff];
+    for body in [not_a_frame, not_protobuf] {
+        for (address, method, token) in [
+            (
+                &app.ingest_url,
+                "udaconnect.v1.IngestService/SendPing",
+                ORGANIZER_TOKEN,
+            ),
+            (
+                &app.ingest_url,
+                "udaconnect.v1.IngestService/StreamPings",
+                ORGANIZER_TOKEN,
+            ),
+            (
+                &app.persons_url,
+                "udaconnect.v1.PersonService/GetPerson",
+                SERVICE_TOKEN,
+            ),
+        ] {
+            assert_eq!(
+                raw_call(address, method, token, body).await,
+                "3",
+                "{method} with {body:?}"
+            );
+        }
+    }
 }
