@@ -3,7 +3,6 @@
 
 use axum::{
     Json,
-    body::Bytes,
     extract::State,
     http::{HeaderMap, StatusCode, header},
     response::IntoResponse,
@@ -19,15 +18,11 @@ use udaconnect_proto::{
 use utoipa::ToSchema;
 
 use crate::{
-    extract::{JsonBody, PathId, declared_type, utf8_text},
+    extract::{JsonBody, MAX_UPLOAD_BYTES, PathId, RawBody, declared_type, utf8_text},
     json::peer_time,
     problem::{ApiError, Problem},
     state::ApiState,
 };
-
-/// Largest floor plan or programme accepted: thousands of areas or
-/// presentations.
-pub const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
 
 /// A conference.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -339,7 +334,7 @@ pub async fn put_floor_plan(
     State(state): State<ApiState>,
     PathId(event_id): PathId,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody<MAX_UPLOAD_BYTES>,
 ) -> Result<impl IntoResponse, ApiError> {
     declared_type(&headers, &["application/geo+json", "application/json"])
         .ok_or(ApiError::UnsupportedMediaType)?;
@@ -422,7 +417,7 @@ pub async fn put_programme(
     State(state): State<ApiState>,
     PathId(event_id): PathId,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody<MAX_UPLOAD_BYTES>,
 ) -> Result<Json<Vec<PresentationJson>>, ApiError> {
     let declared = declared_type(&headers, &["text/calendar", "application/json"])
         .ok_or(ApiError::UnsupportedMediaType)?;

@@ -1,11 +1,15 @@
 //! Request extractors that turn every malformed input into an [`ApiError`]
 //! naming the field, instead of axum's plain-text rejections.
 
+use std::time::Duration;
+
 use axum::{
     body::Bytes,
     extract::{FromRequest, FromRequestParts, RawPathParams, Request},
-    http::{HeaderMap, StatusCode, header, request::Parts},
+    http::{HeaderMap, header, request::Parts},
 };
+use bytes::BytesMut;
+use futures::StreamExt;
 use serde::de::DeserializeOwned;
 use udaconnect_domain::{FieldError, check_id};
 
@@ -13,6 +17,41 @@ use crate::problem::ApiError;
 
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Largest accepted upload (a floor plan, a programme).
+pub const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
+
+/// Longest a request body may pause between two of its parts: a client
+/// that stalls is told so (408) well before the request's own time runs
+/// out.
+const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The whole body, read as it arrives: at most `LIMIT` bytes (413 past
+/// it), with no pause longer than [`BODY_IDLE_TIMEOUT`] (408).
+#[derive(Debug)]
+pub struct RawBody<const LIMIT: usize>(pub Bytes);
+
+impl<const LIMIT: usize, S: Send + Sync> FromRequest<S> for RawBody<LIMIT> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let mut parts = request.into_body().into_data_stream();
+        let mut body = BytesMut::new();
+        loop {
+            let part = tokio::time::timeout(BODY_IDLE_TIMEOUT, parts.next())
+                .await
+                .map_err(|_| ApiError::BodyTimeout)?;
+            let Some(part) = part else {
+                return Ok(Self(body.freeze()));
+            };
+            let part = part.map_err(|error| ApiError::UnreadableBody(error.to_string()))?;
+            if body.len() + part.len() > LIMIT {
+                return Err(ApiError::BodyTooLarge(LIMIT));
+            }
+            body.extend_from_slice(&part);
+        }
+    }
+}
 
 /// A JSON body deserialized strictly (unknown fields are errors).
 #[derive(Debug)]
@@ -25,15 +64,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
         if declared_type(request.headers(), &["application/json"]).is_none() {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::BodyTooLarge(MAX_BODY_BYTES)
-                } else {
-                    ApiError::MalformedJson(rejection.body_text())
-                }
-            })?;
+        let RawBody(bytes) = RawBody::<MAX_BODY_BYTES>::from_request(request, state).await?;
         parse_json(&bytes).map(JsonBody)
     }
 }

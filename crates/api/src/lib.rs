@@ -259,12 +259,12 @@ fn router(
         .route("/api/events/{event_id}", get(events::get_event))
         .route(
             "/api/events/{event_id}/floor-plan",
-            put(events::put_floor_plan).layer(DefaultBodyLimit::max(events::MAX_UPLOAD_BYTES)),
+            put(events::put_floor_plan),
         )
         .route("/api/events/{event_id}/areas", get(events::list_areas))
         .route(
             "/api/events/{event_id}/programme",
-            put(events::put_programme).layer(DefaultBodyLimit::max(events::MAX_UPLOAD_BYTES)),
+            put(events::put_programme),
         )
         .route(
             "/api/events/{event_id}/presentations",

@@ -111,7 +111,8 @@ pub struct ApiDoc;
 
 /// Declares the bearer scheme, and on every operation that requires it the
 /// 401 and 403 it may answer (and on every operation the 429 of the rate
-/// limits), so clients and fuzzers know them.
+/// limits, on every one with a body the 408 of a stalled body), so clients
+/// and fuzzers know them.
 struct BearerTokens;
 
 impl Modify for BearerTokens {
@@ -155,6 +156,17 @@ impl Modify for BearerTokens {
                             .build(),
                     ),
                 );
+                if operation.request_body.is_some() {
+                    operation.responses.responses.insert(
+                        "408".to_owned(),
+                        RefOr::T(
+                            Response::builder()
+                                .description("The body stopped arriving for 5 s; send it whole")
+                                .content("application/problem+json", problem())
+                                .build(),
+                        ),
+                    );
+                }
                 let public = operation
                     .security
                     .as_ref()

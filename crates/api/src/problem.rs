@@ -41,6 +41,12 @@ pub enum ApiError {
     /// The body is not JSON at all (400).
     #[error("malformed JSON body: {0}")]
     MalformedJson(String),
+    /// The body stopped arriving (408).
+    #[error("the request body stopped arriving; send it whole")]
+    BodyTimeout,
+    /// The body could not be read to its end (400).
+    #[error("the request body could not be read: {0}")]
+    UnreadableBody(String),
     /// The body is not UTF-8 text (400).
     #[error("the request body must be UTF-8 text")]
     NotUtf8,
@@ -128,7 +134,10 @@ impl ApiError {
         match self {
             Self::InvalidParameter(error) => (StatusCode::BAD_REQUEST, Some(&error.field)),
             Self::InvalidBody(error) => (StatusCode::UNPROCESSABLE_ENTITY, Some(&error.field)),
-            Self::MalformedJson(_) | Self::NotUtf8 => (StatusCode::BAD_REQUEST, Some("body")),
+            Self::MalformedJson(_) | Self::NotUtf8 | Self::UnreadableBody(_) => {
+                (StatusCode::BAD_REQUEST, Some("body"))
+            }
+            Self::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, Some("body")),
             Self::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, None),
             Self::BodyTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, Some("body")),
             Self::NotFound { .. } | Self::NoRoute(_) | Self::NoSuchDevice => {

@@ -1,7 +1,7 @@
 use proptest::prelude::*;
 use serde_json::json;
 
-use crate::support::{TestApp, assert_problem};
+use crate::support::{ORGANIZER_TOKEN, TestApp, assert_problem};
 
 const RANGE: &str = "start_date=2020-01-01&end_date=2020-12-30";
 
@@ -220,4 +220,39 @@ fn arbitrary_person_bodies_never_cause_server_errors() {
         prop_assert!(structured == 201 || structured == 422, "status {structured}");
         prop_assert!(unstructured == 201 || unstructured.is_client_error(), "status {unstructured}");
     });
+}
+
+/// A client that stops sending its body is told so (408) once it has
+/// paused for 5 s, not left to the request's own time limit (503).
+#[tokio::test]
+async fn a_stalled_body_answers_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let app = TestApp::spawn().await;
+    let address = app.api_url.trim_start_matches("http://").to_owned();
+    let mut connection = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let started = std::time::Instant::now();
+    connection
+        .write_all(
+            format!(
+                "POST /api/persons HTTP/1.1\r\nhost: {address}\r\n\
+                 authorization: Bearer {ORGANIZER_TOKEN}\r\n\
+                 content-type: application/json\r\ncontent-length: 10\r\n\r\n{{\"fir"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut answer = vec![0; 4096];
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(9),
+        connection.read(&mut answer),
+    )
+    .await
+    .expect("answered before the request's own limit")
+    .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..read]);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"field\":\"body\""), "{answer}");
+    assert!(started.elapsed() >= std::time::Duration::from_secs(4));
 }
