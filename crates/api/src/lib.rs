@@ -55,6 +55,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use problem::ApiError;
 use state::ApiState;
 
+/// How much later than the API's routes the other routes are cut short.
+const BACKSTOP_MARGIN: Duration = Duration::from_secs(1);
+
 /// Longest shutdown waits for Kafka to acknowledge what is still queued.
 const FINAL_FLUSH_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -295,6 +298,15 @@ fn router(
             state.clone(),
             auth::authorize,
         ))
+        // Inside the metrics, so that a request cut short is counted with
+        // the 503 it is answered.
+        .route_layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+                    ApiError::Timeout
+                }))
+                .timeout(request_timeout),
+        )
         .route_layer(RequestMetricsLayer::new("api"))
         .with_state(state);
 
@@ -309,10 +321,12 @@ fn router(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
                 .layer(browser::cors(allowed_origins))
+                // A backstop for the routes outside the API's own (the
+                // documentation, health), later than theirs.
                 .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
                     ApiError::Timeout
                 }))
-                .timeout(request_timeout)
+                .timeout(request_timeout + BACKSTOP_MARGIN)
                 .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES)),
         );
     for header in browser::security_headers() {

@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, assert_problem};
+use crate::support::{Options, TestApp, assert_problem, ping};
 
 #[tokio::test]
 async fn lists_the_seeded_persons_in_id_order() {
@@ -88,4 +88,70 @@ async fn operational_endpoints_answer() {
     let metrics = app.get("/metrics").await.text().await.unwrap();
     assert!(metrics.contains("requests_total"), "{metrics}");
     assert!(metrics.contains("route=\"/api/persons\""), "{metrics}");
+}
+
+/// The count of `requests_total` in a Prometheus text exposition for the
+/// series with every one of `labels`.
+fn requests_counted(metrics: &str, labels: &[(&str, &str)]) -> f64 {
+    metrics
+        .lines()
+        .filter(|line| line.starts_with("requests_total{"))
+        .filter(|line| {
+            labels
+                .iter()
+                .all(|(name, value)| line.contains(&format!("{name}=\"{value}\"")))
+        })
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+/// A request cut short by the time limit is counted with the 503 it is
+/// answered, and a phone's stream that the phone abandons as abandoned:
+/// neither goes missing from `requests_total`.
+#[tokio::test]
+async fn requests_cut_short_or_abandoned_are_counted() {
+    let app = TestApp::spawn_with(Options {
+        // No call to the persons service ends within a nanosecond.
+        request_timeout: std::time::Duration::from_nanos(1),
+        ..Options::default()
+    })
+    .await;
+    let timed_out = [
+        ("service", "api"),
+        ("route", "/api/persons"),
+        ("status", "503"),
+    ];
+    let abandoned = [
+        ("service", "ingest"),
+        ("route", "/udaconnect.v1.IngestService/StreamPings"),
+        ("status", "abandoned"),
+    ];
+    let scrape = || async { app.get("/metrics").await.text().await.unwrap() };
+    let before = scrape().await;
+
+    assert_eq!(app.get("/api/persons").await.status(), 503);
+    let (pings, receiver) = tokio::sync::mpsc::channel(1);
+    let mut ingest = app.ingest_grpc.clone();
+    let stream = tokio::spawn(async move {
+        ingest
+            .stream_pings(tokio_stream::wrappers::ReceiverStream::new(receiver))
+            .await
+    });
+    pings.send(ping(1)).await.unwrap();
+    let acks = stream.await.unwrap().unwrap();
+    // The phone goes away mid-stream.
+    drop((acks, pings));
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let after = scrape().await;
+        let counted = |labels: &[(&str, &str)]| {
+            requests_counted(&after, labels) - requests_counted(&before, labels)
+        };
+        if counted(&timed_out) >= 1.0 && counted(&abandoned) >= 1.0 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not counted: {after}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
 }

@@ -229,6 +229,8 @@ pub struct Options {
     pub idempotent_producer: bool,
     /// How long ingest keeps a stream with no ping open.
     pub stream_idle_timeout: Duration,
+    /// How long the API lets a request run.
+    pub request_timeout: Duration,
     /// The API's and ingest's rate limits: calls per second, burst.
     pub rate_limit: (f64, f64),
     /// Who the API and ingest take besides persons' tokens: the
@@ -251,6 +253,7 @@ impl Default for Options {
             produce_timeout: Duration::from_secs(10),
             idempotent_producer: true,
             stream_idle_timeout: Duration::from_secs(300),
+            request_timeout: Duration::from_secs(30),
             rate_limit: UNLIMITED,
             credentials: credentials(),
             retention: KEEP_EVERYTHING,
@@ -494,7 +497,7 @@ impl TestApp {
             &ApiConfig {
                 rate_limit_per_second: options.rate_limit.0,
                 rate_limit_burst: options.rate_limit.1,
-                ..api_config(Duration::from_secs(30))
+                ..api_config(options.request_timeout)
             },
             &kafka,
             &persons_url,
