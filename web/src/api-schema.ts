@@ -1368,6 +1368,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_area_visitors: {
@@ -1420,6 +1429,15 @@ export interface operations {
             };
             /** @description Too many requests from this phone, person or address; `Retry-After` says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1489,6 +1507,15 @@ export interface operations {
             };
             /** @description Too many requests from this phone, person or address; `Retry-After` says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1641,6 +1668,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_event: {
@@ -1709,6 +1745,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_areas: {
@@ -1761,6 +1806,15 @@ export interface operations {
             };
             /** @description Too many requests from this phone, person or address; `Retry-After` says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1877,6 +1931,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_presentations: {
@@ -1929,6 +1992,15 @@ export interface operations {
             };
             /** @description Too many requests from this phone, person or address; `Retry-After` says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2036,6 +2108,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_statistics: {
@@ -2088,6 +2169,15 @@ export interface operations {
             };
             /** @description Too many requests from this phone, person or address; `Retry-After` says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2277,6 +2367,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_persons: {
@@ -2431,6 +2530,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_person: {
@@ -2492,6 +2600,15 @@ export interface operations {
             };
             /** @description Too many requests from this phone, person or address; `Retry-After` says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2647,6 +2764,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     find_connections: {
@@ -2724,6 +2850,15 @@ export interface operations {
             };
             /** @description Too many requests from this phone, person or address; `Retry-After` says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2832,6 +2967,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_devices: {
@@ -2884,6 +3028,15 @@ export interface operations {
             };
             /** @description Too many requests from this phone, person or address; `Retry-After` says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2961,6 +3114,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     create_enrollment_code: {
@@ -3022,6 +3184,15 @@ export interface operations {
             };
             /** @description Too many requests from this phone, person or address; `Retry-After` says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3097,6 +3268,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_privacy: {
@@ -3158,6 +3338,15 @@ export interface operations {
             };
             /** @description Too many requests from this phone, person or address; `Retry-After` says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3273,6 +3462,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     find_shared: {
@@ -3348,6 +3546,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_presentation_attendees: {
@@ -3407,6 +3614,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_session: {
@@ -3447,6 +3663,15 @@ export interface operations {
             };
             /** @description Too many requests from this phone, person or address; `Retry-After` says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is unavailable, or the request took longer than the API allows; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

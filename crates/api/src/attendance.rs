@@ -127,7 +127,7 @@ pub struct AttendanceJson {
 #[utoipa::path(
     get, path = "/api/persons/{person_id}/attendance", tag = "attendance",
     params(
-        ("person_id" = i64, Path, description = "The person's id"),
+        ("person_id" = i64, Path, minimum = 1, description = "The person's id"),
         ("event" = i64, Query, description = "The event's id"),
     ),
     responses(
@@ -277,9 +277,9 @@ impl SharedParams {
 #[utoipa::path(
     get, path = "/api/persons/{person_id}/shared", tag = "attendance",
     params(
-        ("person_id" = i64, Path, description = "The person's id"),
+        ("person_id" = i64, Path, minimum = 1, description = "The person's id"),
         ("event" = i64, Query, description = "The event's id"),
-        ("limit" = Option<u32>, Query, description = "Entries per page, 1 to 100; default 20"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Entries per page, 1 to 100; default 20"),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
     ),
     responses(
@@ -430,7 +430,7 @@ pub struct PresentationAttendeesJson {
 /// Who attended the presentation.
 #[utoipa::path(
     get, path = "/api/presentations/{presentation_id}/attendees", tag = "attendance",
-    params(("presentation_id" = i64, Path, description = "The presentation's id")),
+    params(("presentation_id" = i64, Path, minimum = 1, description = "The presentation's id")),
     responses(
         (status = 200, description = "The presentation and its attendees", body = PresentationAttendeesJson),
         (status = 404, description = "No such presentation", body = Problem, content_type = "application/problem+json"),
@@ -501,7 +501,7 @@ pub struct AreaVisitorsJson {
 /// visits long enough to count).
 #[utoipa::path(
     get, path = "/api/areas/{area_id}/visitors", tag = "attendance",
-    params(("area_id" = i64, Path, description = "The area's id")),
+    params(("area_id" = i64, Path, minimum = 1, description = "The area's id")),
     responses(
         (status = 200, description = "The area and its visitors", body = AreaVisitorsJson),
         (status = 404, description = "No such area", body = Problem, content_type = "application/problem+json"),
@@ -577,7 +577,7 @@ pub struct EventStatisticsJson {
 /// per hour.
 #[utoipa::path(
     get, path = "/api/events/{event_id}/statistics", tag = "events",
-    params(("event_id" = i64, Path, description = "The event's id")),
+    params(("event_id" = i64, Path, minimum = 1, description = "The event's id")),
     responses(
         (status = 200, description = "The event's figures", body = EventStatisticsJson),
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),

@@ -62,10 +62,10 @@ fn required(field: &str, value: Option<String>) -> Result<String, FieldError> {
 #[utoipa::path(
     get, path = "/api/persons/{person_id}/connection", tag = "persons",
     params(
-        ("person_id" = i64, Path, description = "The person's id (a positive integer)"),
+        ("person_id" = i64, Path, minimum = 1, description = "The person's id (a positive integer)"),
         ("start_date" = String, Query, format = Date, description = "First day, YYYY-MM-DD (UTC midnight, inclusive)", example = "2020-01-01"),
         ("end_date" = String, Query, format = Date, description = "Last day, YYYY-MM-DD (UTC midnight, exclusive for the person's own pings)", example = "2020-12-30"),
-        ("distance" = Option<f64>, Query, description = "Radius in metres on the WGS 84 spheroid, 0 to 10000; default 5", example = 5),
+        ("distance" = Option<f64>, Query, minimum = 0, maximum = 10000, description = "Radius in metres on the WGS 84 spheroid, 0 to 10000; default 5", example = 5),
     ),
     responses(
         (status = 200, description = "The connections, ordered by (own ping, other ping)", body = [ConnectionJson]),

@@ -264,13 +264,13 @@ impl ContactJson {
 #[utoipa::path(
     get, path = "/api/persons/{person_id}/contacts", tag = "persons",
     params(
-        ("person_id" = i64, Path, description = "The person's id (a positive integer)"),
+        ("person_id" = i64, Path, minimum = 1, description = "The person's id (a positive integer)"),
         ("start" = String, Query, description = "Start of the person's own pings: an ISO-8601 date-time (naive means UTC) or a date (its midnight UTC), inclusive", example = "2020-08-15"),
         ("end" = String, Query, description = "End of the person's own pings, exclusive: an ISO-8601 date-time, or a date meaning the end of that day; at most 31 days after start", example = "2020-08-18"),
-        ("distance" = Option<f64>, Query, description = "Encounter radius in metres, 0 to 50; default 10", example = 10),
+        ("distance" = Option<f64>, Query, minimum = 0, maximum = 50, description = "Encounter radius in metres, 0 to 50; default 10", example = 10),
         ("window" = Option<String>, Query, description = "Encounter window and largest gap within a meeting: whole seconds or an ISO-8601 duration (PT10M), at most 1 hour; default 600", example = "PT10M"),
         ("min_duration" = Option<String>, Query, description = "Leave out meetings shorter than this (people merely passing by), and contacts left with none: whole seconds or an ISO-8601 duration, at most 1 day; default 0", example = "PT1M"),
-        ("limit" = Option<u32>, Query, description = "Contacts per page, 1 to 100; default 20", example = 20),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Contacts per page, 1 to 100; default 20", example = 20),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
     ),
     responses(

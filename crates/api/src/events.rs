@@ -299,7 +299,7 @@ pub async fn create_event(
 /// One event.
 #[utoipa::path(
     get, path = "/api/events/{event_id}", tag = "events",
-    params(("event_id" = i64, Path, description = "The event's id (a positive integer)")),
+    params(("event_id" = i64, Path, minimum = 1, description = "The event's id (a positive integer)")),
     responses(
         (status = 200, description = "The event", body = EventJson),
         (status = 400, description = "The id is not a positive integer", body = Problem, content_type = "application/problem+json"),
@@ -319,7 +319,7 @@ pub async fn get_event(
 /// Nothing is stored unless every area is valid.
 #[utoipa::path(
     put, path = "/api/events/{event_id}/floor-plan", tag = "events",
-    params(("event_id" = i64, Path, description = "The event's id")),
+    params(("event_id" = i64, Path, minimum = 1, description = "The event's id")),
     request_body(content = FloorPlanJson, content_type = "application/geo+json", description = "A GeoJSON FeatureCollection (`application/geo+json` or `application/json`), at most 16 MiB"),
     responses(
         (status = 200, description = "The event's floor plan now, with area ids", body = FloorPlanJson, content_type = "application/geo+json"),
@@ -359,7 +359,7 @@ pub async fn put_floor_plan(
 /// The event's floor plan.
 #[utoipa::path(
     get, path = "/api/events/{event_id}/areas", tag = "events",
-    params(("event_id" = i64, Path, description = "The event's id")),
+    params(("event_id" = i64, Path, minimum = 1, description = "The event's id")),
     responses(
         (status = 200, description = "Every area, by name, as GeoJSON", body = FloorPlanJson, content_type = "application/geo+json"),
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
@@ -403,7 +403,7 @@ pub(crate) fn events_error(what: &'static str, id: i64) -> impl FnOnce(tonic::St
 /// presentation is valid.
 #[utoipa::path(
     put, path = "/api/events/{event_id}/programme", tag = "events",
-    params(("event_id" = i64, Path, description = "The event's id")),
+    params(("event_id" = i64, Path, minimum = 1, description = "The event's id")),
     request_body(content = String, content_type = "text/calendar", description = "An iCalendar text (RFC 5545), or the same programme as `application/json`; at most 16 MiB"),
     responses(
         (status = 200, description = "The event's presentations now, by start", body = [PresentationJson]),
@@ -452,7 +452,7 @@ pub async fn put_programme(
 /// The event's programme.
 #[utoipa::path(
     get, path = "/api/events/{event_id}/presentations", tag = "events",
-    params(("event_id" = i64, Path, description = "The event's id")),
+    params(("event_id" = i64, Path, minimum = 1, description = "The event's id")),
     responses(
         (status = 200, description = "Every presentation, by start, then room", body = [PresentationJson]),
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),

@@ -62,7 +62,7 @@ pub struct PersonExportJson {
 /// themselves, or the organizer (logged).
 #[utoipa::path(
     get, path = "/api/persons/{person_id}/export", tag = "persons",
-    params(("person_id" = i64, Path, description = "The person's id")),
+    params(("person_id" = i64, Path, minimum = 1, description = "The person's id")),
     responses(
         (status = 200, description = "The person's data", body = PersonExportJson),
         (status = 400, description = "The id is not a positive integer", body = Problem, content_type = "application/problem+json"),

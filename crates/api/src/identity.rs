@@ -127,7 +127,7 @@ pub struct SessionJson {
 /// a signed-in attendee may make more for themselves.
 #[utoipa::path(
     post, path = "/api/persons/{person_id}/enrollment-codes", tag = "identity",
-    params(("person_id" = i64, Path, description = "The person's id")),
+    params(("person_id" = i64, Path, minimum = 1, description = "The person's id")),
     responses(
         (status = 201, description = "The code, shown only now", body = EnrollmentCodeJson),
         (status = 400, description = "The id is not a positive integer", body = Problem, content_type = "application/problem+json"),
@@ -210,7 +210,7 @@ pub async fn redeem_enrollment(
 /// The person's phones, newest first.
 #[utoipa::path(
     get, path = "/api/persons/{person_id}/devices", tag = "identity",
-    params(("person_id" = i64, Path, description = "The person's id")),
+    params(("person_id" = i64, Path, minimum = 1, description = "The person's id")),
     responses(
         (status = 200, description = "The devices", body = [DeviceJson]),
         (status = 400, description = "The id is not a positive integer", body = Problem, content_type = "application/problem+json"),
@@ -241,7 +241,7 @@ pub async fn list_devices(
 #[utoipa::path(
     delete, path = "/api/persons/{person_id}/devices/{device_id}", tag = "identity",
     params(
-        ("person_id" = i64, Path, description = "The person's id"),
+        ("person_id" = i64, Path, minimum = 1, description = "The person's id"),
         ("device_id" = String, Path, description = "The device's id (a UUID)"),
     ),
     responses(

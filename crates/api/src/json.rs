@@ -52,10 +52,13 @@ impl From<v1::Person> for PersonJson {
 #[schema(example = json!({"first_name": "Ada", "last_name": "Lovelace", "company_name": "Analytical Engines"}))]
 pub struct NewPersonJson {
     /// Given name.
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub first_name: String,
     /// Family name.
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub last_name: String,
     /// Employer or affiliation.
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub company_name: String,
 }
 

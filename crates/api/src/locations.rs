@@ -94,7 +94,7 @@ pub async fn create_location(
 /// person's answers 404, as a missing one does, so ids reveal nothing.
 #[utoipa::path(
     get, path = "/api/locations/{location_id}", tag = "locations",
-    params(("location_id" = i64, Path, description = "The location's id (a positive integer)")),
+    params(("location_id" = i64, Path, minimum = 1, description = "The location's id (a positive integer)")),
     responses(
         (status = 200, description = "The location", body = LocationJson),
         (status = 400, description = "The id is not a positive integer", body = Problem, content_type = "application/problem+json"),

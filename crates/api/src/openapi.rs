@@ -111,8 +111,9 @@ pub struct ApiDoc;
 
 /// Declares the bearer scheme, and on every operation that requires it the
 /// 401 and 403 it may answer (and on every operation the 429 of the rate
-/// limits, on every one with a body the 408 of a stalled body), so clients
-/// and fuzzers know them.
+/// limits and the 503 of a backing service down or a request too slow, on
+/// every one with a body the 408 of a stalled body), so clients and fuzzers
+/// know them.
 struct BearerTokens;
 
 impl Modify for BearerTokens {
@@ -156,6 +157,23 @@ impl Modify for BearerTokens {
                             .build(),
                     ),
                 );
+                // Any route may find a backing service down, or run past the
+                // time limit; the operations that say more keep their words.
+                operation
+                    .responses
+                    .responses
+                    .entry("503".to_owned())
+                    .or_insert_with(|| {
+                        RefOr::T(
+                            Response::builder()
+                                .description(
+                                    "A backing service is unavailable, or the request took \
+                                     longer than the API allows; retry later",
+                                )
+                                .content("application/problem+json", problem())
+                                .build(),
+                        )
+                    });
                 if operation.request_body.is_some() {
                     operation.responses.responses.insert(
                         "408".to_owned(),

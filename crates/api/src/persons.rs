@@ -84,7 +84,7 @@ pub async fn create_person(
 /// One person.
 #[utoipa::path(
     get, path = "/api/persons/{person_id}", tag = "persons",
-    params(("person_id" = i64, Path, description = "The person's id (a positive integer)")),
+    params(("person_id" = i64, Path, minimum = 1, description = "The person's id (a positive integer)")),
     responses(
         (status = 200, description = "The person", body = PersonJson),
         (status = 400, description = "The id is not a positive integer", body = Problem, content_type = "application/problem+json"),

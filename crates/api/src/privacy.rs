@@ -52,7 +52,7 @@ pub struct ErasureJson {
 /// The person's privacy choices.
 #[utoipa::path(
     get, path = "/api/persons/{person_id}/privacy", tag = "privacy",
-    params(("person_id" = i64, Path, description = "The person's id")),
+    params(("person_id" = i64, Path, minimum = 1, description = "The person's id")),
     responses(
         (status = 200, description = "The person's choices", body = PrivacyJson),
         (status = 400, description = "The id is not a positive integer", body = Problem, content_type = "application/problem+json"),
@@ -71,7 +71,7 @@ pub async fn get_privacy(
 /// may read them, not make them.
 #[utoipa::path(
     put, path = "/api/persons/{person_id}/privacy", tag = "privacy",
-    params(("person_id" = i64, Path, description = "The person's id")),
+    params(("person_id" = i64, Path, minimum = 1, description = "The person's id")),
     request_body = PrivacyJson,
     responses(
         (status = 200, description = "The choices as now recorded", body = PrivacyJson),
@@ -110,7 +110,7 @@ pub async fn set_privacy(
 /// stop working within 15 seconds. Cannot be undone.
 #[utoipa::path(
     delete, path = "/api/persons/{person_id}", tag = "privacy",
-    params(("person_id" = i64, Path, description = "The person's id")),
+    params(("person_id" = i64, Path, minimum = 1, description = "The person's id")),
     responses(
         (status = 202, description = "The erasure is queued and will be carried out by every service", body = ErasureJson),
         (status = 400, description = "The id is not a positive integer", body = Problem, content_type = "application/problem+json"),
