@@ -1,6 +1,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::{StreamExt, stream::BoxStream};
-use sqlx::PgPool;
+use sqlx::{PgPool, Postgres, postgres::PgArguments};
 use std::{
     collections::{BTreeSet, HashMap, HashSet},
     sync::{Arc, Mutex, PoisonError},
@@ -283,6 +283,21 @@ impl Columns {
         }
         columns
     }
+
+    /// `query` with the columns bound as its next five parameters: event
+    /// ids, persons, latitudes, longitudes, times, as the inserts unnest
+    /// them.
+    fn bind<'q>(
+        &'q self,
+        query: sqlx::query::Query<'q, Postgres, PgArguments>,
+    ) -> sqlx::query::Query<'q, Postgres, PgArguments> {
+        query
+            .bind(&self.event_ids)
+            .bind(&self.person_ids)
+            .bind(&self.latitudes)
+            .bind(&self.longitudes)
+            .bind(&self.times)
+    }
 }
 
 /// The UTC days of these times, each once: the partitions a batch needs.
@@ -454,22 +469,18 @@ impl LocationStore {
         }
         let columns = Columns::of(batch.iter());
         self.insert_partitioned(&columns.times, || async {
-            Ok(sqlx::query(
-                "INSERT INTO location (event_id, person_id, coordinate, creation_time)
-                 SELECT e, p, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, t
-                 FROM UNNEST($1::uuid[], $2::bigint[], $3::float8[], $4::float8[], $5::timestamptz[])
-                      AS u(e, p, lat, lon, t)
-                 WHERE NOT EXISTS (SELECT 1 FROM erased_person x WHERE x.person_id = u.p)
-                 ON CONFLICT (event_id, creation_time) DO NOTHING",
-            )
-            .bind(&columns.event_ids)
-            .bind(&columns.person_ids)
-            .bind(&columns.latitudes)
-            .bind(&columns.longitudes)
-            .bind(&columns.times)
-            .execute(&self.pool)
-            .await?
-            .rows_affected())
+            Ok(columns
+                .bind(sqlx::query(
+                    "INSERT INTO location (event_id, person_id, coordinate, creation_time)
+                     SELECT e, p, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, t
+                     FROM UNNEST($1::uuid[], $2::bigint[], $3::float8[], $4::float8[],
+                                 $5::timestamptz[]) AS u(e, p, lat, lon, t)
+                     WHERE NOT EXISTS (SELECT 1 FROM erased_person x WHERE x.person_id = u.p)
+                     ON CONFLICT (event_id, creation_time) DO NOTHING",
+                ))
+                .execute(&self.pool)
+                .await?
+                .rows_affected())
         })
         .await
     }
@@ -510,21 +521,19 @@ impl LocationStore {
             .insert_partitioned(&columns.times, || async {
                 // No conflict target: a row is skipped whichever key it
                 // repeats, (id, time) or (event id, time).
-                Ok(sqlx::query(
-                    "INSERT INTO location (id, event_id, person_id, coordinate, creation_time)
-                     SELECT i, e, p, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, t
-                     FROM UNNEST($1::bigint[], $2::uuid[], $3::bigint[], $4::float8[], $5::float8[],
-                                 $6::timestamptz[]) AS u(i, e, p, lat, lon, t)
-                     WHERE NOT EXISTS (SELECT 1 FROM erased_person x WHERE x.person_id = u.p)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(&ids)
-                .bind(&columns.event_ids)
-                .bind(&columns.person_ids)
-                .bind(&columns.latitudes)
-                .bind(&columns.longitudes)
-                .bind(&columns.times)
-                .execute(&self.pool)
+                Ok(columns
+                    .bind(
+                        sqlx::query(
+                            "INSERT INTO location (id, event_id, person_id, coordinate, creation_time)
+                             SELECT i, e, p, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, t
+                             FROM UNNEST($1::bigint[], $2::uuid[], $3::bigint[], $4::float8[],
+                                         $5::float8[], $6::timestamptz[]) AS u(i, e, p, lat, lon, t)
+                             WHERE NOT EXISTS (SELECT 1 FROM erased_person x WHERE x.person_id = u.p)
+                             ON CONFLICT DO NOTHING",
+                        )
+                        .bind(&ids),
+                    )
+                    .execute(&self.pool)
                 .await?
                 .rows_affected())
             })
