@@ -18,7 +18,7 @@ use crate::{
     state::ApiState,
 };
 use udaconnect_messaging::{Source, traceparent};
-use udaconnect_persons::unknown_person;
+use udaconnect_persons::{PingRefusal, unknown_person};
 
 /// Records a ping. It is validated, checked against the persons, and
 /// durably queued on the locations stream before the answer; it is stored
@@ -63,13 +63,19 @@ pub async fn create_location(
         .existing([location.person_id])
         .await
         .map_err(ApiError::peer("persons"))?;
-    if !existing.contains(&location.person_id) || state.credentials.is_erased(location.person_id) {
+    if !existing.contains(&location.person_id) {
         return Err(ApiError::InvalidBody(unknown_person(location.person_id)));
     }
-    if state.credentials.is_paused(location.person_id) {
-        return Err(ApiError::Conflict(
-            "the person paused sharing their location; the ping is not kept".into(),
-        ));
+    match state.credentials.refuses_pings_of(location.person_id) {
+        Some(refusal @ PingRefusal::Erased) => {
+            return Err(ApiError::InvalidBody(refusal.reason(location.person_id)));
+        }
+        Some(refusal @ PingRefusal::Paused) => {
+            return Err(ApiError::Conflict(
+                refusal.reason(location.person_id).message,
+            ));
+        }
+        None => {}
     }
     let incoming = headers
         .get("traceparent")

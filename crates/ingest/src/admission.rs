@@ -7,7 +7,7 @@ use tonic::Code;
 use udaconnect_auth::Principal;
 use udaconnect_domain::{FieldError, NewLocation};
 use udaconnect_messaging::{LocationPublisher, PendingDelivery, ProduceError, Source};
-use udaconnect_persons::{CredentialError, Credentials, PersonDirectory, unknown_person};
+use udaconnect_persons::{CredentialError, Credentials, PersonDirectory, PingRefusal};
 use udaconnect_proto::{new_location_from_ping, v1};
 use udaconnect_runtime::grpc::ServiceError;
 use uuid::Uuid;
@@ -117,21 +117,16 @@ impl Admitter {
                         &FieldError::new("person_id", "a phone sends its own person's pings only"),
                     ));
                 }
-                Ok(location) if self.credentials.is_erased(location.person_id) => {
-                    rejected.push(rejection(
-                        index,
-                        Code::NotFound,
-                        &unknown_person(location.person_id),
-                    ));
-                }
-                Ok(location) if self.credentials.is_paused(location.person_id) => {
-                    rejected.push(rejection(
-                        index,
-                        Code::FailedPrecondition,
-                        &sharing_paused(),
-                    ));
-                }
-                Ok(location) => valid.push((index, location)),
+                Ok(location) => match self.credentials.refuses_pings_of(location.person_id) {
+                    Some(refusal) => {
+                        let code = match refusal {
+                            PingRefusal::Erased => Code::NotFound,
+                            PingRefusal::Paused => Code::FailedPrecondition,
+                        };
+                        rejected.push(rejection(index, code, &refusal.reason(location.person_id)));
+                    }
+                    None => valid.push((index, location)),
+                },
                 Err(error) => rejected.push(rejection(index, Code::InvalidArgument, &error)),
             }
         }
@@ -168,15 +163,6 @@ impl Sender {
             Self::Device { person_id: own, .. } => own == person_id,
         }
     }
-}
-
-/// Why a paused person's ping is refused: it is not kept, and sending it
-/// again will not change that while the pause lasts.
-pub(crate) fn sharing_paused() -> FieldError {
-    FieldError::new(
-        "person_id",
-        "the person paused sharing their location; the ping is not kept",
-    )
 }
 
 pub(crate) fn rejection(index: u64, code: Code, error: &FieldError) -> v1::PingRejection {

@@ -14,9 +14,12 @@ use clap::Args;
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 use udaconnect_auth::{ExternalIssuer, JwkSet, Principal, TokenError, TokenVerifier};
+use udaconnect_domain::FieldError;
 use udaconnect_proto::v1::{self, person_service_client::PersonServiceClient};
 use udaconnect_runtime::grpc::SignedChannel;
 use uuid::Uuid;
+
+use crate::unknown_person;
 
 /// Shortest organizer token accepted: 32 characters, so it cannot be
 /// guessed.
@@ -148,6 +151,29 @@ pub enum CredentialError {
     /// unreachable.
     #[error("credentials cannot be checked now; retry later")]
     Unavailable,
+}
+
+/// Why a person's pings are refused at the entry points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PingRefusal {
+    /// The person was erased: unknown from then on.
+    Erased,
+    /// The person paused sharing their location: the ping is not kept, and
+    /// sending it again will not change that while the pause lasts.
+    Paused,
+}
+
+impl PingRefusal {
+    /// The refusal, naming the field at fault.
+    pub fn reason(self, person_id: i64) -> FieldError {
+        match self {
+            Self::Erased => unknown_person(person_id),
+            Self::Paused => FieldError::new(
+                "person_id",
+                "the person paused sharing their location; the ping is not kept",
+            ),
+        }
+    }
 }
 
 /// What the persons service last said to refuse.
@@ -311,16 +337,17 @@ impl Credentials {
             .is_some_and(|person_id| restrictions.erased_persons.contains(&person_id))
     }
 
-    /// Whether the person paused sharing their location (as of the last
-    /// refresh): their pings are refused.
-    pub fn is_paused(&self, person_id: i64) -> bool {
-        read(&self.restrictions).paused_persons.contains(&person_id)
-    }
-
-    /// Whether the person was erased (as of the last refresh): they are
-    /// unknown from then on.
-    pub fn is_erased(&self, person_id: i64) -> bool {
-        read(&self.restrictions).erased_persons.contains(&person_id)
+    /// Why the person's pings are refused, whoever sends them (as of the
+    /// last refresh), if they are.
+    pub fn refuses_pings_of(&self, person_id: i64) -> Option<PingRefusal> {
+        let restrictions = read(&self.restrictions);
+        if restrictions.erased_persons.contains(&person_id) {
+            Some(PingRefusal::Erased)
+        } else if restrictions.paused_persons.contains(&person_id) {
+            Some(PingRefusal::Paused)
+        } else {
+            None
+        }
     }
 
     fn remembered(&self, token: &str) -> Option<Principal> {

@@ -9,7 +9,8 @@ mod handlers;
 mod identity;
 
 pub use credentials::{
-    CredentialArgs, CredentialError, Credentials, ExternalIssuerArgs, REVOCATION_REFRESH,
+    CredentialArgs, CredentialError, Credentials, ExternalIssuerArgs, PingRefusal,
+    REVOCATION_REFRESH,
 };
 pub use directory::{PersonDirectory, unknown_person};
 pub use identity::IdentityArgs;
