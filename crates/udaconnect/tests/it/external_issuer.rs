@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use udaconnect_auth::{JwkSet, TokenSigner};
 use udaconnect_persons::{CredentialArgs, ExternalIssuerArgs};
 
-use crate::support::{ORGANIZER_TOKEN, Options, TestApp};
+use crate::support::{ORGANIZER_TOKEN, Options, TestApp, get_as};
 
 const ISSUER: &str = "https://login.example.org/realms/expo";
 
@@ -62,16 +62,6 @@ impl Provider {
     }
 }
 
-async fn status(app: &TestApp, token: &str, path: &str) -> StatusCode {
-    reqwest::Client::new()
-        .get(format!("{}{path}", app.api_url))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .status()
-}
-
 #[tokio::test]
 async fn the_provider_s_tokens_stand_for_the_attendee_their_claim_names() {
     let provider = Provider::start().await;
@@ -101,23 +91,15 @@ async fn the_provider_s_tokens_stand_for_the_attendee_their_claim_names() {
 
     // The provider vouches for the person: they are that attendee.
     let token = provider.token(json!({"udaconnect_person_id": id}));
-    let session: Value = reqwest::Client::new()
-        .get(format!("{}/api/session", app.api_url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, session) = get_as(&app, &token, "/api/session").await;
     assert_eq!(session["role"], "attendee");
     assert_eq!(session["person_id"], id);
     assert_eq!(
-        status(&app, &token, &format!("/api/persons/{id}")).await,
+        get_as(&app, &token, &format!("/api/persons/{id}")).await.0,
         StatusCode::OK
     );
     assert_eq!(
-        status(&app, &token, "/api/persons").await,
+        get_as(&app, &token, "/api/persons").await.0,
         StatusCode::FORBIDDEN
     );
 
@@ -142,7 +124,7 @@ async fn the_provider_s_tokens_stand_for_the_attendee_their_claim_names() {
         ),
     ] {
         assert_eq!(
-            status(&app, &bad, "/api/session").await,
+            get_as(&app, &bad, "/api/session").await.0,
             StatusCode::UNAUTHORIZED,
             "{why}"
         );

@@ -10,20 +10,8 @@ use udaconnect_persons::REVOCATION_REFRESH;
 
 use crate::{
     contacts::{BOOTH, person, pings},
-    support::{TestApp, assert_problem, ingest_as, ping, redeem, token},
+    support::{TestApp, assert_problem, get_as, ingest_as, ping, redeem, token},
 };
-
-/// What `token`'s caller gets at `path`, with its status.
-async fn get_as(app: &TestApp, token: &str, path: &str) -> (StatusCode, Value) {
-    let response = reqwest::Client::new()
-        .get(format!("{}{path}", app.api_url))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap())
-}
 
 /// Records `token`'s caller's choices for `person_id`.
 async fn choose(app: &TestApp, token: &str, person_id: i64, visible: bool, paused: bool) {

@@ -872,3 +872,20 @@ pub fn ping(person_id: i64) -> v1::Ping {
 pub fn token(credential: &serde_json::Value) -> String {
     credential["token"].as_str().unwrap().to_owned()
 }
+
+/// What `token`'s caller gets at `path` of the REST API: the status, and
+/// the JSON answer (a problem document when refused).
+pub async fn get_as(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let response = reqwest::Client::new()
+        .get(format!("{}{path}", app.api_url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
