@@ -172,6 +172,16 @@ ensure_kubectl() {
     die "kubectl is missing (https://kubernetes.io/docs/tasks/tools/)"
 }
 
+# promtool checks and unit-tests the Prometheus alert rules in
+# deployment/monitoring. It ships in Debian's `prometheus` package, the
+# server with it; recommends are skipped so no node exporter comes along.
+# (On a machine whose init system starts services on install, the package
+# starts a Prometheus server too: on containers policy-rc.d prevents that.)
+ensure_promtool() {
+  command -v promtool >/dev/null || apt_install --no-install-recommends prometheus ||
+    die "promtool is missing (Debian's prometheus package)"
+}
+
 # Node.js and npm, for the tools of the browser and API tests.
 ensure_node() {
   command -v npm >/dev/null || apt_install nodejs npm
