@@ -32,6 +32,10 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY crates crates
 COPY proto proto
+# The commit the image is built from, shown by udaconnect_build_info
+# (docker build --build-arg UDACONNECT_REVISION="$(git rev-parse HEAD)" .).
+ARG UDACONNECT_REVISION=unknown
+ENV UDACONNECT_REVISION=$UDACONNECT_REVISION
 
 # The cache mounts keep the registry and the build tree between builds; they
 # are not part of any layer, so the binary is copied out of target/.

@@ -150,6 +150,11 @@ impl Service for EventsServer {
         self: Box<Self>,
         shutdown: CancellationToken,
     ) -> BoxFuture<'static, anyhow::Result<()>> {
+        tokio::spawn(admin::report_pool(
+            "events",
+            self.store.pool().clone(),
+            shutdown.clone(),
+        ));
         let erasures = follow_erasures(
             self.kafka,
             ERASURES_GROUP,

@@ -125,6 +125,11 @@ impl Service for LocationsServer {
         self: Box<Self>,
         shutdown: CancellationToken,
     ) -> BoxFuture<'static, anyhow::Result<()>> {
+        tokio::spawn(admin::report_pool(
+            "locations",
+            self.store.pool().clone(),
+            shutdown.clone(),
+        ));
         let erasures = follow_erasures(
             self.kafka,
             ERASURES_GROUP,

@@ -2,7 +2,11 @@
 //! what its caller has safely processed, so that a crash re-delivers instead
 //! of losing. Callers see [`Record`]s, never the Kafka client's types.
 
-use std::{collections::BTreeMap, sync::Arc, time::Duration};
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use rdkafka::{
     Message, Offset, TopicPartitionList,
@@ -11,17 +15,23 @@ use rdkafka::{
     message::{BorrowedMessage, Headers, OwnedMessage},
 };
 use tokio::time::Instant;
-use tokio_util::sync::CancellationToken;
+use tokio_util::sync::{CancellationToken, DropGuard};
 
 use udaconnect_proto::v1::{LocationEvent, PersonErased};
 
 use crate::{
-    DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER, DecodeError, KafkaSettings, Outgoing,
+    ConsumerMetrics, DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER, DecodeError, KafkaSettings, Outgoing,
     erasure::PERSON_ERASED_CONTENT_TYPE,
 };
 
 /// Longest the last offset commit may take at shutdown.
 const FINAL_COMMIT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How often a consumer's lag is measured at the brokers.
+const LAG_PERIOD: Duration = Duration::from_secs(5);
+
+/// Longest one question of a lag measurement may wait for the brokers.
+const LAG_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// One record read from a topic, owned by the caller.
 #[derive(Debug)]
@@ -112,7 +122,13 @@ pub struct Offsets(TopicPartitionList);
 /// A consumer group member that never commits on its own.
 #[derive(Clone)]
 pub struct EventConsumer {
-    consumer: Arc<StreamConsumer>,
+    consumer: Arc<StreamConsumer<ConsumerMetrics>>,
+    group: Arc<str>,
+    /// When the batch in hand was handed out, for the time its caller takes
+    /// to store it (`consumer_write_batch_seconds`).
+    handed_out: Arc<Mutex<Option<Instant>>>,
+    /// Stops the lag reports when the last clone goes.
+    _lag_reports: Arc<DropGuard>,
 }
 
 impl std::fmt::Debug for EventConsumer {
@@ -123,11 +139,17 @@ impl std::fmt::Debug for EventConsumer {
 
 impl EventConsumer {
     /// Joins `group` and subscribes to `topic`.
+    /// Must be called within a Tokio runtime, which reports the lag.
     pub fn subscribe(settings: &KafkaSettings, group: &str, topic: &str) -> KafkaResult<Self> {
-        let consumer = settings.consumer(group)?;
+        let consumer = Arc::new(settings.consumer(group)?);
         consumer.subscribe(&[topic])?;
+        let stop = CancellationToken::new();
+        tokio::spawn(report_lag(Arc::clone(&consumer), stop.clone()));
         Ok(Self {
-            consumer: Arc::new(consumer),
+            consumer,
+            group: group.into(),
+            handed_out: Arc::default(),
+            _lag_reports: Arc::new(stop.drop_guard()),
         })
     }
 
@@ -159,7 +181,14 @@ impl EventConsumer {
                 None => break,
             }
         }
+        *self.handed_out() = (!batch.is_empty()).then(Instant::now);
         batch
+    }
+
+    fn handed_out(&self) -> std::sync::MutexGuard<'_, Option<Instant>> {
+        self.handed_out
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The next record, or `None` once `deadline` passes.
@@ -176,6 +205,10 @@ impl EventConsumer {
     /// the background. A failed commit only means re-delivery, so it is
     /// logged, not fatal. Returns the offsets for [`EventConsumer::commit_last`].
     pub fn commit(&self, batch: &[Record]) -> Offsets {
+        if let Some(handed_out) = self.handed_out().take() {
+            metrics::histogram!("consumer_write_batch_seconds", "group" => self.group.to_string())
+                .record(handed_out.elapsed().as_secs_f64());
+        }
         let mut next: BTreeMap<(&str, i32), i64> = BTreeMap::new();
         for Record(message) in batch {
             let offset = next
@@ -215,4 +248,45 @@ impl EventConsumer {
             Ok(Err(_)) | Err(_) => tracing::warn!("final offset commit did not finish in time"),
         }
     }
+}
+
+/// Publishes, every [`LAG_PERIOD`] until `stop`, how far the group's
+/// committed offset of each partition this member holds is behind the
+/// partition's end: the records still to be stored. Measured at the brokers
+/// rather than taken from the client's statistics, which it only hands over
+/// while it is polled: a member stuck retrying a write would report nothing
+/// just when its lag matters.
+async fn report_lag(consumer: Arc<StreamConsumer<ConsumerMetrics>>, stop: CancellationToken) {
+    let mut ticks = tokio::time::interval(LAG_PERIOD);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            _ = ticks.tick() => {}
+        }
+        // The client's questions block their thread.
+        let consumer = Arc::clone(&consumer);
+        match tokio::task::spawn_blocking(move || measure_lag(&consumer)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::debug!(%error, "consumer lag not measured"),
+            Err(error) => tracing::warn!(%error, "consumer lag measurement failed"),
+        }
+    }
+}
+
+/// One lag measurement of the partitions assigned to `consumer`.
+fn measure_lag(consumer: &StreamConsumer<ConsumerMetrics>) -> KafkaResult<()> {
+    for partition in consumer.committed(LAG_TIMEOUT)?.elements() {
+        let (topic, number) = (partition.topic(), partition.partition());
+        let (start, end) = consumer.fetch_watermarks(topic, number, LAG_TIMEOUT)?;
+        // Nothing committed yet: everything kept is still to be read.
+        let committed = match partition.offset() {
+            Offset::Offset(offset) => offset,
+            _ => start,
+        };
+        consumer
+            .context()
+            .set_lag(topic, number, (end - committed).max(0));
+    }
+    Ok(())
 }

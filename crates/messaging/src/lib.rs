@@ -6,6 +6,7 @@
 mod consumer;
 mod erasure;
 mod event;
+mod observed;
 mod producer;
 mod publisher;
 mod topics;
@@ -17,6 +18,7 @@ pub use event::{
     LOCATION_EVENT_CONTENT_TYPE, TRACEPARENT_HEADER, decode_location_event, encode_location_event,
     header,
 };
+pub use observed::{ConsumerMetrics, ProducerMetrics};
 pub use producer::{EventProducer, Outgoing, PendingDelivery, ProduceError};
 pub use publisher::{LocationPublisher, Source, traceparent};
 pub use topics::{TopicSpec, ensure_topics};
@@ -57,7 +59,7 @@ impl KafkaSettings {
 
     /// A consumer in `group` that never commits on its own: the caller
     /// commits after the consumed records are safely written.
-    pub fn consumer(&self, group: &str) -> KafkaResult<StreamConsumer> {
+    pub fn consumer(&self, group: &str) -> KafkaResult<StreamConsumer<ConsumerMetrics>> {
         self.client_config()
             .set("group.id", group)
             .set("enable.auto.commit", "false")
@@ -71,6 +73,6 @@ impl KafkaSettings {
             // records per partition: that bounds the consumer's memory.
             .set("queued.min.messages", "20000")
             .set("queued.max.messages.kbytes", "16384")
-            .create()
+            .create_with_context(ConsumerMetrics::new(group))
     }
 }

@@ -9,7 +9,10 @@ use rdkafka::{
     producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer},
 };
 
-use crate::KafkaSettings;
+use crate::{
+    KafkaSettings,
+    observed::{ProducerMetrics, STATISTICS_INTERVAL_MS},
+};
 
 /// Why a record was not durably accepted by Kafka. Every variant means "not
 /// stored": the caller may retry with the same event id.
@@ -51,13 +54,13 @@ impl std::fmt::Debug for EventProducer {
 
 struct Shared {
     settings: KafkaSettings,
-    client: RwLock<FutureProducer>,
+    client: RwLock<FutureProducer<ProducerMetrics>>,
     /// When the current run of failed deliveries began, if one is running.
     failing_since: Mutex<Option<Instant>>,
 }
 
 impl Shared {
-    fn client(&self) -> FutureProducer {
+    fn client(&self) -> FutureProducer<ProducerMetrics> {
         self.client
             .read()
             .unwrap_or_else(PoisonError::into_inner)
@@ -93,7 +96,7 @@ impl Shared {
     }
 }
 
-fn create_client(settings: &KafkaSettings) -> Result<FutureProducer, KafkaError> {
+fn create_client(settings: &KafkaSettings) -> Result<FutureProducer<ProducerMetrics>, KafkaError> {
     let timeout_ms = settings.produce_timeout.as_millis().max(1).to_string();
     settings
         .client_config()
@@ -106,7 +109,8 @@ fn create_client(settings: &KafkaSettings) -> Result<FutureProducer, KafkaError>
         .set("linger.ms", "2")
         .set("batch.num.messages", "10000")
         .set("queue.buffering.max.messages", MAX_QUEUED_RECORDS)
-        .create()
+        .set("statistics.interval.ms", STATISTICS_INTERVAL_MS)
+        .create_with_context(ProducerMetrics)
 }
 
 /// A record to send.

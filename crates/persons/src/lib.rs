@@ -120,6 +120,11 @@ impl Service for PersonsServer {
         self: Box<Self>,
         shutdown: CancellationToken,
     ) -> BoxFuture<'static, anyhow::Result<()>> {
+        tokio::spawn(admin::report_pool(
+            "persons",
+            self.store.pool().clone(),
+            shutdown.clone(),
+        ));
         let erasures = follow_erasures(
             self.kafka,
             ERASURES_GROUP,

@@ -1,7 +1,7 @@
 //! The operational endpoints every service exposes over HTTP: liveness,
 //! readiness and Prometheus metrics.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use axum::{Json, Router, extract::State, http::StatusCode, response::IntoResponse, routing::get};
 use futures::future::BoxFuture;
@@ -23,6 +23,26 @@ pub fn database_readiness(pool: PgPool) -> ReadinessCheck {
                 .map_err(|error| error.to_string())
         })
     })
+}
+
+/// How often a database pool's use is published.
+const POOL_REPORT_PERIOD: Duration = Duration::from_secs(5);
+
+/// Publishes the use of `pool`, the service `name`'s connections to its
+/// database, every few seconds until `shutdown`: a pool running dry shows
+/// on the dashboard before requests start waiting for connections.
+pub async fn report_pool(name: &'static str, pool: PgPool, shutdown: CancellationToken) {
+    let max = pool.options().get_max_connections();
+    metrics::gauge!("db_pool_max_connections", "pool" => name).set(f64::from(max));
+    crate::periodic::every(POOL_REPORT_PERIOD, shutdown, || {
+        let idle = pool.num_idle() as f64;
+        let open = f64::from(pool.size());
+        metrics::gauge!("db_pool_connections", "pool" => name, "state" => "idle").set(idle);
+        metrics::gauge!("db_pool_connections", "pool" => name, "state" => "in_use")
+            .set(open - idle);
+        std::future::ready(())
+    })
+    .await;
 }
 
 /// `/healthz` (the process answers), `/readyz` (its dependencies answer) and

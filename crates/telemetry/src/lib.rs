@@ -50,7 +50,25 @@ pub fn metrics_handle() -> PrometheusHandle {
             // Fails only if another recorder is installed, in which case our
             // handle renders an empty page rather than taking the process down.
             let _ = metrics::set_global_recorder(recorder);
+            describe_process();
             handle
         })
         .clone()
+}
+
+/// What process this is: when it started (a restart shows as a change,
+/// and counters that fell back to zero are explained by it) and which build
+/// it runs (`UDACONNECT_REVISION` is set by the image build).
+fn describe_process() {
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|since| since.as_secs_f64())
+        .unwrap_or_default();
+    metrics::gauge!("process_start_time_seconds").set(started);
+    metrics::gauge!(
+        "udaconnect_build_info",
+        "version" => env!("CARGO_PKG_VERSION"),
+        "revision" => option_env!("UDACONNECT_REVISION").unwrap_or("unknown"),
+    )
+    .set(1.0);
 }

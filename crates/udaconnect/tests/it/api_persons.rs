@@ -1,6 +1,8 @@
 use serde_json::{Value, json};
 
-use crate::support::{Options, TestApp, assert_problem, ping};
+use std::time::Duration;
+
+use crate::support::{Options, TestApp, assert_problem, metric_sum, ping};
 
 #[tokio::test]
 async fn lists_the_seeded_persons_in_id_order() {
@@ -85,24 +87,44 @@ async fn operational_endpoints_answer() {
     }
     assert!(last.is_empty(), "the API never became ready: {last}");
     app.get("/api/persons").await;
-    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let metrics = app.scrape().await;
     assert!(metrics.contains("requests_total"), "{metrics}");
     assert!(metrics.contains("route=\"/api/persons\""), "{metrics}");
+    // Which build runs, since when: a restart explains counters that fell.
+    let build = [("version", env!("CARGO_PKG_VERSION"))];
+    assert_eq!(
+        metric_sum(&metrics, "udaconnect_build_info", &build),
+        Some(1.0)
+    );
+    let started = metric_sum(&metrics, "process_start_time_seconds", &[]).unwrap_or_default();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    assert!(
+        started > now - 3600.0 && started <= now,
+        "started at {started}, now {now}"
+    );
+    // The persons service's database pool, in use and at most.
+    app.metric_reaches(
+        "db_pool_max_connections",
+        &[("pool", "persons")],
+        Duration::from_secs(10),
+        |max| max >= 1.0,
+    )
+    .await;
+    app.metric_reaches(
+        "db_pool_connections",
+        &[("pool", "persons")],
+        Duration::from_secs(10),
+        |open| open >= 1.0,
+    )
+    .await;
 }
 
-/// The count of `requests_total` in a Prometheus text exposition for the
-/// series with every one of `labels`.
+/// The count of `requests_total` for the series with every one of `labels`.
 fn requests_counted(metrics: &str, labels: &[(&str, &str)]) -> f64 {
-    metrics
-        .lines()
-        .filter(|line| line.starts_with("requests_total{"))
-        .filter(|line| {
-            labels
-                .iter()
-                .all(|(name, value)| line.contains(&format!("{name}=\"{value}\"")))
-        })
-        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum()
+    metric_sum(metrics, "requests_total", labels).unwrap_or_default()
 }
 
 /// A request cut short by the time limit is counted with the 503 it is

@@ -5,10 +5,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use rdkafka::{
-    Offset, TopicPartitionList,
-    consumer::{Consumer, StreamConsumer},
-};
+use rdkafka::{Offset, TopicPartitionList, consumer::Consumer};
 use sqlx::{Connection, PgConnection, PgPool, migrate::Migrator};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -717,7 +714,7 @@ impl TestApp {
     /// partitions.
     pub fn committed_offsets(&self, group: &str) -> i64 {
         // Not subscribed, so it reads the group's offsets without joining it.
-        let consumer: StreamConsumer = self.kafka.settings().consumer(group).unwrap();
+        let consumer = self.kafka.settings().consumer(group).unwrap();
         let mut partitions = TopicPartitionList::new();
         for partition in 0..self.kafka.topic_partitions {
             partitions.add_partition(&self.kafka.locations_topic, partition);
@@ -755,6 +752,35 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// The metrics page (every service of the test process shares one).
+    pub async fn scrape(&self) -> String {
+        self.get("/metrics").await.text().await.unwrap()
+    }
+
+    /// Waits up to `within` for the sum of metric `name` over the series
+    /// with every one of `labels` to satisfy `expected`, and returns it; the
+    /// Kafka clients report every five seconds.
+    pub async fn metric_reaches(
+        &self,
+        name: &str,
+        labels: &[(&str, &str)],
+        within: Duration,
+        expected: impl Fn(f64) -> bool,
+    ) -> f64 {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            let page = self.scrape().await;
+            let value = metric_sum(&page, name, labels);
+            match value {
+                Some(value) if expected(value) => return value,
+                _ if std::time::Instant::now() > deadline => {
+                    panic!("{name}{labels:?} is {value:?}; the page:\n{page}")
+                }
+                _ => tokio::time::sleep(Duration::from_millis(250)).await,
+            }
+        }
     }
 
     /// Rows in the locations table.
@@ -888,4 +914,23 @@ pub async fn get_as(
         .unwrap();
     let status = response.status();
     (status, response.json().await.unwrap())
+}
+
+/// The sum of metric `name` in a Prometheus text exposition over the series
+/// with every one of `labels`; `None` when there is no such series.
+pub fn metric_sum(page: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    let values: Vec<f64> = page
+        .lines()
+        .filter(|line| {
+            line.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('{') || rest.starts_with(' '))
+        })
+        .filter(|line| {
+            labels
+                .iter()
+                .all(|(label, value)| line.contains(&format!("{label}=\"{value}\"")))
+        })
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .collect();
+    (!values.is_empty()).then(|| values.iter().sum())
 }
