@@ -21,17 +21,26 @@ pub use identity::{Device, IdentityStore, Redemption};
 pub use locations::{AreaPings, ContactSightings, LocationStore};
 pub use persons::PersonStore;
 
-use std::time::Duration;
+use std::{str::FromStr, time::Duration};
 
-use sqlx::{PgPool, postgres::PgPoolOptions};
+use sqlx::{
+    PgPool,
+    postgres::{PgConnectOptions, PgPoolOptions},
+};
 
 /// Opens a connection pool. Connections are made lazily, so a service can
 /// start (and report itself not ready) while the database is still down.
+///
+/// Just-in-time compilation is off for the services' sessions: their
+/// queries are index-driven and end in milliseconds, yet the planner's cost
+/// estimates for PostGIS functions pass the JIT threshold, and compiling
+/// cost a connection search about 100 ms of its 450 (docs/benchmarks.md).
 pub fn connect_lazy(database_url: &str, max_connections: u32) -> Result<PgPool, StorageError> {
+    let options = PgConnectOptions::from_str(database_url)?.options([("jit", "off")]);
     Ok(PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
-        .connect_lazy(database_url)?)
+        .connect_lazy_with(options))
 }
 
 /// Schema of the persons service's database.
