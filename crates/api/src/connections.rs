@@ -11,7 +11,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use futures::{Stream, StreamExt};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tonic::Streaming;
 use udaconnect_domain::{
     ConnectionQuery, DEFAULT_CONNECTION_DISTANCE_METERS, FieldError, parse_date,
@@ -21,7 +21,7 @@ use udaconnect_proto::{timestamp_from_datetime, v1};
 use crate::{
     auth::Caller,
     extract::{PathId, QueryParams},
-    json::{ConnectionJson, LocationJson, PersonJson},
+    json::{ConnectionJson, LocationJson},
     problem::{ApiError, Problem},
     state::{ApiState, Viewer},
 };
@@ -121,19 +121,12 @@ struct JsonArrayWriter {
     state: ApiState,
     viewer: Viewer,
     /// The persons named so far that the viewer may see, each asked for
-    /// once per answer.
-    persons: HashMap<i64, PersonJson>,
+    /// once per answer and kept as the JSON every row of theirs repeats.
+    persons: HashMap<i64, String>,
     /// The persons asked for so far, seen or not.
     asked: HashSet<i64>,
     /// Rows written so far.
     written: u64,
-}
-
-/// One row as written: the other person borrowed, not copied.
-#[derive(Serialize)]
-struct ConnectionRow<'a> {
-    location: LocationJson,
-    person: &'a PersonJson,
 }
 
 impl JsonArrayWriter {
@@ -171,22 +164,26 @@ impl JsonArrayWriter {
         if !unasked.is_empty() {
             self.asked.extend(&unasked);
             let named = self.state.persons_named(unasked, self.viewer).await?;
-            self.persons.extend(named);
+            for (id, person) in named {
+                self.persons.insert(id, serde_json::to_string(&person)?);
+            }
         }
-        let mut out = Vec::with_capacity(chunk.connections.len() * 200);
-        for location in chunk.connections.into_iter().filter_map(|c| c.location) {
+        // Each row as `ConnectionJson` serialises, written straight from
+        // the message: no copy of a row's fields, none of its person.
+        let mut out = String::with_capacity(chunk.connections.len() * 256);
+        for location in chunk.connections.iter().filter_map(|c| c.location.as_ref()) {
             // Someone the viewer may not see, or erased since.
             let Some(person) = self.persons.get(&location.person_id) else {
                 continue;
             };
             if self.written > 0 {
-                out.push(b',');
+                out.push(',');
             }
-            let row = ConnectionRow {
-                location: LocationJson::from(location),
-                person,
-            };
-            serde_json::to_writer(&mut out, &row)?;
+            out.push_str(r#"{"location":"#);
+            LocationJson::write(&mut out, location);
+            out.push_str(r#","person":"#);
+            out.push_str(person);
+            out.push('}');
             self.written += 1;
         }
         Ok(Bytes::from(out))
