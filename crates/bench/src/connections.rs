@@ -1,7 +1,9 @@
 //! The connection search at scale: `GET /api/persons/{id}/connection`
 //! through the REST API (and its set-based query alone, in the storage
 //! layer) against the proof of concept's loop of one `ST_DWithin` query per
-//! own ping, on the same data and server.
+//! own ping, on the same data and server: sent as the proof of concept sent
+//! it ([`proof_of_concept`]), and on our schema for what the index alone
+//! gives.
 
 use std::time::{Duration, Instant};
 
@@ -11,7 +13,8 @@ use udaconnect_domain::ConnectionQuery;
 use udaconnect_storage::{LOCATIONS_MIGRATOR, LocationStore, PersonStore};
 
 use crate::{
-    database,
+    database, machine,
+    proof_of_concept::{self, PocClient},
     services::{self, Services},
     stats::Summary,
 };
@@ -39,8 +42,9 @@ pub struct Args {
     /// the loop on our schema.
     #[arg(long, default_value_t = 20)]
     samples: usize,
-    /// Persons timed with the loop on the proof of concept's own schema
-    /// (geometry column, B-tree index: every query scans the table).
+    /// Persons timed with the proof of concept's own loop (its schema, its
+    /// queries: every query scans the table), the first of those timed
+    /// through REST.
     #[arg(long, default_value_t = 2)]
     poc_samples: usize,
     /// Seed of the data and of the choice of persons.
@@ -49,19 +53,22 @@ pub struct Args {
     /// Reuse the data of an earlier run with the same parameters.
     #[arg(long)]
     reuse: bool,
+    /// Also ask for one answer far larger than memory should hold (this
+    /// radius, in metres, around the first person's pings), read as it
+    /// streams, and report the process's peak memory for it.
+    #[arg(long)]
+    large_answer_distance: Option<f64>,
 }
 
-/// The proof of concept's per-ping query, verbatim but for the table name.
-fn poc_loop_sql(table: &str) -> String {
-    format!(
-        "SELECT person_id, id, ST_X(coordinate::geometry), ST_Y(coordinate::geometry), creation_time
-         FROM {table}
-         WHERE ST_DWithin(coordinate::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography, $3)
-           AND person_id != $4
-           AND TO_DATE($5, 'YYYY-MM-DD') <= creation_time
-           AND TO_DATE($6, 'YYYY-MM-DD') > creation_time"
-    )
-}
+/// The proof of concept's per-ping query on our schema (geography, so
+/// `::geometry` for the coordinates), as a prepared statement.
+const LOOP_ON_OUR_SCHEMA: &str = "
+    SELECT person_id, id, ST_X(coordinate::geometry), ST_Y(coordinate::geometry), creation_time
+    FROM location
+    WHERE ST_DWithin(coordinate::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography, $3)
+      AND person_id != $4
+      AND TO_DATE($5, 'YYYY-MM-DD') <= creation_time
+      AND TO_DATE($6, 'YYYY-MM-DD') > creation_time";
 
 /// The synthetic pings fall on the first day and the `DAYS` days after it.
 const DAYS: u32 = 3;
@@ -82,7 +89,12 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
             .await?;
         pool
     };
-    let store = LocationStore::new(pool.clone());
+    // The set-based query alone, in a session as the locations service
+    // opens them.
+    let store = LocationStore::new(udaconnect_storage::connect_lazy(
+        &database::url(admin_url, LOCATIONS_DATABASE),
+        2,
+    )?);
     let services = Services::start(
         &database::url(admin_url, PERSONS_DATABASE),
         &database::url(admin_url, LOCATIONS_DATABASE),
@@ -121,6 +133,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     let mut set_based = Vec::new();
     let mut loop_ours = Vec::new();
     let mut loop_poc = Vec::new();
+    let mut poc_ratios = Vec::new();
     let mut rows_per_person = Vec::new();
     let mut answer_bytes = 0;
     for &person in &persons {
@@ -137,7 +150,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
             "the query found {query_rows} rows, the REST API answered {rows}"
         );
 
-        let (elapsed, loop_rows) = poc_loop(&pool, "location", person, args.distance).await?;
+        let (elapsed, loop_rows) = loop_on_our_schema(&pool, person, args.distance).await?;
         anyhow::ensure!(
             loop_rows == rows,
             "loop found {loop_rows} rows, set-based {rows}"
@@ -147,13 +160,26 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     }
     // Last: the proof of concept's loop reads the whole table per ping,
     // which would leave the caches cold for the queries timed after it.
-    for (&person, &rows) in persons.iter().zip(&rows_per_person).take(args.poc_samples) {
-        let (elapsed, poc_rows) = poc_loop(&pool, "poc_location", person, args.distance).await?;
+    // Each of its persons is compared with that same person's REST answer.
+    let mut poc = PocClient::connect(&database::url(admin_url, LOCATIONS_DATABASE)).await?;
+    for (index, &person) in persons.iter().enumerate().take(args.poc_samples) {
+        let answer = poc
+            .find_contacts(person, (START, END, END_PLUS_ONE), args.distance)
+            .await?;
         anyhow::ensure!(
-            poc_rows == rows,
-            "PoC loop found {poc_rows} rows, set-based {rows}"
+            answer.rows == rows_per_person[index],
+            "the proof of concept's loop found {} rows, the REST API answered {}",
+            answer.rows,
+            rows_per_person[index]
         );
-        loop_poc.push(elapsed);
+        println!(
+            "  person {person}: the proof of concept's loop took {:.1?} for {} own pings ({:.0?} a query)",
+            answer.elapsed,
+            answer.own_pings,
+            answer.elapsed / answer.own_pings.max(1) as u32
+        );
+        poc_ratios.push(answer.elapsed.as_secs_f64() / through_rest[index].as_secs_f64());
+        loop_poc.push(answer.elapsed);
     }
 
     let through_rest = Summary::of(&through_rest);
@@ -187,37 +213,89 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     });
     if !loop_poc.is_empty() {
         let loop_poc = Summary::of(&loop_poc);
-        println!("  N+1 loop, PoC schema (B-tree)   {loop_poc}");
-        println!(
-            "  ratio loop/REST, PoC schema: {:.0}x",
-            ratio(loop_poc.median)
-        );
-        json["loop_poc_schema"] = loop_poc.to_json();
+        poc_ratios.sort_by(f64::total_cmp);
+        let poc_ratio = poc_ratios[poc_ratios.len() / 2];
+        println!("  the proof of concept's loop     {loop_poc}");
+        println!("  ratio loop/REST, same persons: {poc_ratio:.0}x");
+        json["loop_poc"] = loop_poc.to_json();
+        json["poc_ratio"] = poc_ratio.into();
+    }
+    if let Some(distance) = args.large_answer_distance {
+        json["large_answer"] = large_answer(&services, persons[0], distance).await?;
     }
     Ok(json)
 }
 
-/// The proof of concept's algorithm: its person's pings, then one query each.
-async fn poc_loop(
+/// One answer of hundreds of megabytes, read as it streams and discarded,
+/// with the peak resident memory of this process (which hosts the REST API,
+/// the persons and locations services and the client) over it: the answer
+/// is streamed from PostgreSQL to the client, so a huge answer should cost
+/// time, not memory.
+async fn large_answer(
+    services: &Services,
+    person: i64,
+    distance: f64,
+) -> anyhow::Result<serde_json::Value> {
+    let before = machine::reset_peak_rss()?;
+    let started = Instant::now();
+    let mut response = services
+        .http
+        .get(format!(
+            "{}/api/persons/{person}/connection",
+            services.api_url
+        ))
+        .query(&[
+            ("start_date", START),
+            ("end_date", END),
+            ("distance", &distance.to_string()),
+        ])
+        .send()
+        .await?
+        .error_for_status()?;
+    const ROW: &[u8] = b"{\"location\":";
+    let (mut bytes, mut rows, mut carried) = (0_usize, 0_usize, Vec::new());
+    while let Some(chunk) = response.chunk().await? {
+        bytes += chunk.len();
+        // Each row opens with ROW; one may straddle two chunks.
+        carried.extend_from_slice(&chunk);
+        rows += carried.windows(ROW.len()).filter(|w| *w == ROW).count();
+        carried.drain(..carried.len().saturating_sub(ROW.len() - 1));
+    }
+    let elapsed = started.elapsed();
+    let peak = machine::peak_rss()?;
+    println!(
+        "  a large answer (distance {distance} m): {rows} rows, {:.0} MB in {elapsed:.1?}; \
+         peak RSS {:.0} MiB, {:.0} MiB before",
+        bytes as f64 / 1e6,
+        peak as f64 / 1024.0,
+        before as f64 / 1024.0
+    );
+    Ok(serde_json::json!({
+        "distance": distance, "rows": rows, "bytes": bytes,
+        "seconds": elapsed.as_secs_f64(), "rss_before_kib": before, "peak_rss_kib": peak,
+    }))
+}
+
+/// The proof of concept's algorithm on our schema: the person's pings,
+/// then one query each, where the GiST index finds the candidates.
+async fn loop_on_our_schema(
     pool: &PgPool,
-    table: &str,
     person: i64,
     distance: f64,
 ) -> anyhow::Result<(Duration, usize)> {
     let started = Instant::now();
-    let own: Vec<(f64, f64)> = sqlx::query_as(&format!(
-        "SELECT ST_X(coordinate::geometry), ST_Y(coordinate::geometry) FROM {table}
-         WHERE person_id = $1 AND creation_time >= $2::date AND creation_time < $3::date"
-    ))
+    let own: Vec<(f64, f64)> = sqlx::query_as(
+        "SELECT ST_X(coordinate::geometry), ST_Y(coordinate::geometry) FROM location
+         WHERE person_id = $1 AND creation_time >= $2::date AND creation_time < $3::date",
+    )
     .bind(person)
     .bind(START)
     .bind(END)
     .fetch_all(pool)
     .await?;
-    let sql = poc_loop_sql(table);
     let mut rows = 0;
     for (x, y) in own {
-        rows += sqlx::query(&sql)
+        rows += sqlx::query(LOOP_ON_OUR_SCHEMA)
             .bind(x)
             .bind(y)
             .bind(distance)
@@ -231,8 +309,8 @@ async fn poc_loop(
     Ok((started.elapsed(), rows))
 }
 
-/// Fills `location` (our schema, through our migrations) and `poc_location`
-/// (the proof of concept's schema) with the same synthetic conference:
+/// Fills `location` (our schema, through our migrations) and the proof of
+/// concept's `poc.location` with the same synthetic conference:
 /// uniformly spread over a square venue near San Francisco, three days.
 async fn generate(pool: &PgPool, args: &Args) -> anyhow::Result<()> {
     let started = Instant::now();
@@ -274,31 +352,8 @@ async fn generate(pool: &PgPool, args: &Args) -> anyhow::Result<()> {
     .execute(&mut *session)
     .await?;
     drop(session);
-    sqlx::query(
-        "CREATE TABLE poc_location (
-             id bigint PRIMARY KEY, person_id integer NOT NULL,
-             coordinate geometry(Point) NOT NULL, creation_time timestamp NOT NULL)",
-    )
-    .execute(pool)
-    .await?;
-    sqlx::query(
-        "INSERT INTO poc_location
-         SELECT id, person_id, ST_SetSRID(coordinate::geometry, 0), creation_time AT TIME ZONE 'UTC'
-         FROM location",
-    )
-    .execute(pool)
-    .await?;
-    // The proof of concept's index: a B-tree no spatial predicate can use.
-    sqlx::query("CREATE INDEX coordinate_idx ON poc_location (coordinate)")
-        .execute(pool)
-        .await?;
-    sqlx::query("CREATE INDEX poc_location_person ON poc_location (person_id)")
-        .execute(pool)
-        .await?;
     sqlx::query("VACUUM ANALYZE location").execute(pool).await?;
-    sqlx::query("VACUUM ANALYZE poc_location")
-        .execute(pool)
-        .await?;
+    proof_of_concept::load(pool, args.persons).await?;
     eprintln!("generated {} rows in {:.1?}", args.rows, started.elapsed());
     Ok(())
 }

@@ -149,3 +149,26 @@ fn version(command: &mut Command) -> String {
         _ => UNKNOWN.to_owned(),
     }
 }
+
+/// Resets this process's peak resident memory to its current size (Linux:
+/// `/proc/self/clear_refs`), and returns that size in KiB, so that the next
+/// [`peak_rss`] tells the peak of what runs in between.
+pub fn reset_peak_rss() -> anyhow::Result<u64> {
+    std::fs::write("/proc/self/clear_refs", "5")?;
+    status_kib("VmRSS")
+}
+
+/// This process's peak resident memory in KiB since it started or since
+/// [`reset_peak_rss`].
+pub fn peak_rss() -> anyhow::Result<u64> {
+    status_kib("VmHWM")
+}
+
+fn status_kib(field: &str) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|value| value.trim().strip_suffix("kB")?.trim().parse().ok())
+        .ok_or_else(|| anyhow::anyhow!("no {field} in /proc/self/status"))
+}

@@ -19,6 +19,7 @@ mod credentials;
 mod database;
 mod machine;
 mod pipeline;
+mod proof_of_concept;
 mod services;
 mod stats;
 mod token_checks;

@@ -1,0 +1,206 @@
+//! The proof of concept's connection search, sent the way its Flask service
+//! sent it, as the baseline every connection ratio is built on. Faithful in
+//! what PostgreSQL sees, since that is where its time goes:
+//!
+//! - its schema and indexes (`db/2020-08-15_init-db.sql`): a `GEOMETRY`
+//!   column with a B-tree index, which no spatial predicate can use, and an
+//!   index on the time, which the three-day window makes useless;
+//! - its SQL, verbatim, with the values written into the text: psycopg2
+//!   interpolates on the client, so PostgreSQL gets the simple query
+//!   protocol and literals, never a prepared statement or a generic plan;
+//! - its transactions: the request's ORM session reads the person's pings
+//!   and every person in one transaction, then each per-ping query runs on
+//!   a pooled connection in a transaction of its own, which SQLAlchemy's
+//!   pool rolls back when the connection returns;
+//! - its session: libpq's defaults, not the driver settings of sqlx.
+//!
+//! Left out, and so not timed: the Python side (SQLAlchemy's row objects,
+//! Shapely's parsing and the JSON), which an outside test measured at about
+//! 2.2 s of a 60-s request at 1M rows. The baseline is a lower bound.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use sqlx::{Connection, PgConnection, PgPool, Row, postgres::PgConnectOptions};
+
+/// The proof of concept's tables and indexes, verbatim, in a schema of their
+/// own so that its SQL runs unchanged (`location`, not a renamed table).
+const POC_SCHEMA: &str = "
+CREATE SCHEMA poc;
+SET search_path = poc, public;
+CREATE TABLE person (
+    id SERIAL PRIMARY KEY,
+    first_name VARCHAR NOT NULL,
+    last_name VARCHAR NOT NULL,
+    company_name VARCHAR NOT NULL
+);
+CREATE TABLE location (
+    id SERIAL PRIMARY KEY,
+    person_id INT NOT NULL,
+    coordinate GEOMETRY NOT NULL,
+    creation_time TIMESTAMP NOT NULL DEFAULT NOW(),
+    FOREIGN KEY (person_id) REFERENCES person(id)
+);
+CREATE INDEX coordinate_idx ON location (coordinate);
+CREATE INDEX creation_time_idx ON location (creation_time);
+";
+
+/// Copies the attendees and the pings of our schema (`public.location`,
+/// geography, UTC) into the proof of concept's (`poc`, SRID 0 geometry,
+/// naive UTC times), ids kept, and analyses them as its database would be
+/// after autovacuum.
+pub async fn load(pool: &PgPool, persons: u64) -> anyhow::Result<()> {
+    let mut session = pool.acquire().await?;
+    sqlx::raw_sql(POC_SCHEMA).execute(&mut *session).await?;
+    sqlx::query(
+        "INSERT INTO person (id, first_name, last_name, company_name)
+         SELECT id, 'Attendee ' || id, 'Bench', 'UdaConnect' FROM generate_series(1, $1::int) id",
+    )
+    .bind(i32::try_from(persons)?)
+    .execute(&mut *session)
+    .await?;
+    sqlx::raw_sql(
+        "INSERT INTO location (id, person_id, coordinate, creation_time)
+         SELECT id, person_id, ST_SetSRID(coordinate::geometry, 0), creation_time AT TIME ZONE 'UTC'
+         FROM public.location ORDER BY id;
+         SELECT setval('location_id_seq', (SELECT max(id) FROM location));
+         VACUUM ANALYZE person;
+         VACUUM ANALYZE location;",
+    )
+    .execute(&mut *session)
+    .await?;
+    Ok(())
+}
+
+/// Two connections as the proof of concept's pool held them: one for the
+/// request's ORM session, one for the per-ping queries.
+pub struct PocClient {
+    session: PgConnection,
+    engine: PgConnection,
+}
+
+/// One request's answer, as the proof of concept's loop found it.
+pub struct PocAnswer {
+    /// From the request's first query to the last row of its last.
+    pub elapsed: Duration,
+    /// Rows found, one per (own ping, other ping) pair.
+    pub rows: usize,
+    /// Own pings, so queries sent after the first two.
+    pub own_pings: usize,
+}
+
+impl PocClient {
+    /// Connects as libpq does by default: no DateStyle, time zone or
+    /// float-digit settings of the driver's own, the tables found through
+    /// the search path.
+    pub async fn connect(database_url: &str) -> anyhow::Result<Self> {
+        let options: PgConnectOptions = database_url.parse()?;
+        let options = options
+            .extra_float_digits(None)
+            .options([("search_path", "poc,public")]);
+        let session = PgConnection::connect_with(&options).await?;
+        let engine = PgConnection::connect_with(&options).await?;
+        Ok(Self { session, engine })
+    }
+
+    /// `GET /api/persons/{person}/connection?start_date=…&end_date=…&distance=…`
+    /// as `ConnectionService.find_contacts` answered it: the person's pings
+    /// in `[start, end)` and every person, then one query per ping for the
+    /// others' pings within `meters` up to one day past `end`.
+    pub async fn find_contacts(
+        &mut self,
+        person: i64,
+        (start, end, end_plus_one): (&str, &str, &str),
+        meters: f64,
+    ) -> anyhow::Result<PocAnswer> {
+        let started = Instant::now();
+        sqlx::raw_sql("BEGIN").execute(&mut self.session).await?;
+        let own = sqlx::raw_sql(&format!(
+            "SELECT location.id AS location_id, location.person_id AS location_person_id, \
+             ST_AsEWKB(location.coordinate) AS location_coordinate, \
+             location.creation_time AS location_creation_time \
+             FROM location \
+             WHERE location.person_id = {person} AND location.creation_time < '{end}T00:00:00'::timestamp \
+             AND location.creation_time >= '{start}T00:00:00'::timestamp"
+        ))
+        .fetch_all(&mut self.session)
+        .await?;
+        sqlx::raw_sql(
+            "SELECT person.id AS person_id, person.first_name AS person_first_name, \
+             person.last_name AS person_last_name, person.company_name AS person_company_name \
+             FROM person",
+        )
+        .fetch_all(&mut self.session)
+        .await?;
+        // The model's `latitude` and `longitude` are slices of the point's
+        // WKT (x first): here, the same numbers in their shortest exact text.
+        let mut points = Vec::with_capacity(own.len());
+        for row in &own {
+            let ewkb: Vec<u8> = row.try_get("location_coordinate")?;
+            points.push(point_of_ewkb(&ewkb).context("an own ping is not a point")?);
+        }
+        let mut rows = 0;
+        for (x, y) in &points {
+            sqlx::raw_sql("BEGIN").execute(&mut self.engine).await?;
+            let found = sqlx::raw_sql(&format!(
+                "
+        SELECT  person_id, id, ST_X(coordinate), ST_Y(coordinate), creation_time
+        FROM    location
+        WHERE   ST_DWithin(coordinate::geography,ST_SetSRID(ST_MakePoint('{x}','{y}'),4326)::geography, {meters})
+        AND     person_id != {person}
+        AND     TO_DATE('{start}', 'YYYY-MM-DD') <= creation_time
+        AND     TO_DATE('{end_plus_one}', 'YYYY-MM-DD') > creation_time;
+        "
+            ))
+            .fetch_all(&mut self.engine)
+            .await?;
+            // Read as the service read them, column by column.
+            for row in &found {
+                let _: (i32, i32, f64, f64, chrono::NaiveDateTime) = (
+                    row.try_get(0)?,
+                    row.try_get(1)?,
+                    row.try_get(2)?,
+                    row.try_get(3)?,
+                    row.try_get(4)?,
+                );
+            }
+            rows += found.len();
+            sqlx::raw_sql("ROLLBACK").execute(&mut self.engine).await?;
+        }
+        sqlx::raw_sql("ROLLBACK").execute(&mut self.session).await?;
+        Ok(PocAnswer {
+            elapsed: started.elapsed(),
+            rows,
+            own_pings: points.len(),
+        })
+    }
+}
+
+/// The (x, y) of a 2-D point in extended well-known binary, with or
+/// without its SRID: what Shapely reads from the ORM's column.
+fn point_of_ewkb(bytes: &[u8]) -> Option<(f64, f64)> {
+    let little = *bytes.first()? == 1;
+    let word = |at: usize| -> Option<u32> {
+        let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+        Some(if little {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
+    };
+    let kind = word(1)?;
+    const HAS_SRID: u32 = 0x2000_0000;
+    if kind & !HAS_SRID != 1 {
+        return None;
+    }
+    let at = if kind & HAS_SRID != 0 { 9 } else { 5 };
+    let float = |at: usize| -> Option<f64> {
+        let b: [u8; 8] = bytes.get(at..at + 8)?.try_into().ok()?;
+        Some(if little {
+            f64::from_le_bytes(b)
+        } else {
+            f64::from_be_bytes(b)
+        })
+    };
+    Some((float(at)?, float(at + 8)?))
+}
