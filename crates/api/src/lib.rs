@@ -48,7 +48,7 @@ use udaconnect_runtime::{
     grpc,
     rate_limit::RateLimiter,
 };
-use udaconnect_telemetry::RequestMetricsLayer;
+use udaconnect_telemetry::{RequestMetricsLayer, RequestTraceLayer};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -308,6 +308,8 @@ fn router(
                 .timeout(request_timeout),
         )
         .route_layer(RequestMetricsLayer::new("api"))
+        // The span of a request, named by its route, joins the caller's trace.
+        .route_layer(RequestTraceLayer)
         .with_state(state);
 
     let mut app = Router::new()

@@ -12,7 +12,8 @@ use futures::{FutureExt, future::BoxFuture};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
-use udaconnect_messaging::{EventConsumer, EventProducer, Record};
+use tracing::Instrument;
+use udaconnect_messaging::{EventConsumer, EventProducer, Record, TRACEPARENT_HEADER};
 use udaconnect_proto::{
     limits::MAX_WRITE_LOCATIONS,
     new_location_from_event,
@@ -26,6 +27,21 @@ use udaconnect_runtime::{
     grpc::{self, SignedChannel},
     topics,
 };
+
+/// The span of one batch. One batch carries pings of many traces: its
+/// parent is the span that published the first record (its `traceparent`),
+/// and it links to those of the others, so each ping's trace leads through
+/// it to the `WriteLocations` call it makes.
+fn batch_span(batch: &[Record]) -> tracing::Span {
+    let span = tracing::info_span!("process", records = batch.len(), otel.kind = "consumer");
+    udaconnect_telemetry::follow_traceparents(
+        &span,
+        batch
+            .iter()
+            .filter_map(|record| record.header(TRACEPARENT_HEADER)),
+    );
+    span
+}
 
 /// How the location consumer reads the topic and batches its writes.
 #[derive(Debug, Clone, Args)]
@@ -155,7 +171,11 @@ impl BatchWriter {
                 .next_batch(self.batch_size, self.batch_linger, shutdown)
                 .await;
             if !batch.is_empty() {
-                match self.process(&batch, shutdown).await {
+                match self
+                    .process(&batch, shutdown)
+                    .instrument(batch_span(&batch))
+                    .await
+                {
                     Outcome::Done => committed = Some(self.consumer.commit(&batch)),
                     Outcome::Interrupted => break,
                 }
@@ -172,7 +192,6 @@ impl BatchWriter {
 
     /// Writes the batch's pings (retrying until the write succeeds) and
     /// dead-letters the records that can never be written.
-    #[tracing::instrument(skip_all, fields(records = batch.len()))]
     async fn process(&self, batch: &[Record], shutdown: &CancellationToken) -> Outcome {
         let mut pings = Vec::with_capacity(batch.len());
         let mut origins = Vec::with_capacity(batch.len());

@@ -80,9 +80,15 @@ impl LocationPublisher {
     }
 }
 
-/// A W3C `traceparent` for work caused by a request: the caller's trace id
-/// when it sent a valid one, a new trace otherwise, and always a new span.
+/// A W3C `traceparent` for work caused by a request. When spans are
+/// exported, the current (request) span's, so that the consumer's span is
+/// its child in the same trace. Otherwise the caller's trace id when it sent
+/// a valid one, a new trace else, and always a new span id.
 pub fn traceparent(incoming: Option<&str>) -> String {
+    if let Some(current) = udaconnect_telemetry::current_trace_context().remove(TRACEPARENT_HEADER)
+    {
+        return current;
+    }
     let span = Uuid::new_v4().as_u64_pair().0;
     let trace = incoming
         .and_then(|value| {

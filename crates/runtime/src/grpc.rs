@@ -17,7 +17,7 @@ use tonic_health::{
 };
 use udaconnect_domain::FieldError;
 use udaconnect_storage::StorageError;
-use udaconnect_telemetry::RequestMetricsLayer;
+use udaconnect_telemetry::{RequestMetricsLayer, RequestTraceLayer};
 
 use crate::{
     admin::{self, ReadinessCheck},
@@ -165,7 +165,9 @@ fn unreadable_request_is_invalid<B>(mut response: http::Response<B>) -> http::Re
 const GRPC_MESSAGE_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b'%');
 
 /// Signs every call of a client with a bearer token, in the
-/// `authorization` metadata the services that take requests read.
+/// `authorization` metadata the services that take requests read; and,
+/// when spans are exported, passes the calling span's trace context on
+/// (`traceparent`), so that the callee's span joins the caller's trace.
 #[derive(Debug, Clone)]
 pub struct BearerToken(tonic::metadata::AsciiMetadataValue);
 
@@ -196,6 +198,14 @@ impl BearerToken {
 impl tonic::service::Interceptor for BearerToken {
     fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, Status> {
         self.apply(&mut request);
+        for (key, value) in udaconnect_telemetry::current_trace_context() {
+            if let (Ok(key), Ok(value)) = (
+                tonic::metadata::AsciiMetadataKey::from_bytes(key.as_bytes()),
+                value.parse(),
+            ) {
+                request.metadata_mut().insert(key, value);
+            }
+        }
         Ok(request)
     }
 }
@@ -326,6 +336,7 @@ impl GrpcListeners {
         tracing::info!(service = self.name, address = %self.grpc.local_addr()?, "gRPC listening");
         Server::builder()
             .timeout(CALL_TIMEOUT)
+            .layer(RequestTraceLayer)
             .layer(RequestMetricsLayer::new(self.name))
             .layer(tower::util::MapResponseLayer::new(
                 unreadable_request_is_invalid,

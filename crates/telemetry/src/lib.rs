@@ -1,14 +1,19 @@
-//! Logs and metrics, set up the same way in every UdaConnect service, so that
-//! operators read one format and scrape one set of names.
+//! Logs, metrics and traces, set up the same way in every UdaConnect
+//! service, so that operators read one format, scrape one set of names and
+//! follow one ping across services.
 
 mod request_metrics;
+mod trace_context;
+mod tracing_export;
 
 pub use request_metrics::RequestMetricsLayer;
+pub use trace_context::{RequestTraceLayer, current_trace_context, follow_traceparents};
+pub use tracing_export::{TraceExport, TraceExportError, Tracing};
 
 use std::sync::OnceLock;
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use tracing_subscriber::{EnvFilter, fmt, prelude::*};
+use tracing_subscriber::{EnvFilter, filter::LevelFilter, fmt, prelude::*};
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,18 +24,50 @@ pub enum LogFormat {
     Json,
 }
 
-/// Installs the global log subscriber. The filter comes from `RUST_LOG`
-/// (default `info`). Safe to call more than once: later calls do nothing.
-pub fn init_logging(format: LogFormat) {
+/// Installs the global log subscriber, and with `traces` an exporter of
+/// spans to an OpenTelemetry collector next to it; keep the returned
+/// [`Tracing`] and shut it down at exit. The log filter comes from
+/// `RUST_LOG` (default `info`); spans of level info and above are exported
+/// whatever it says, so that quieter logs keep whole traces. Safe to call
+/// more than once: later calls install nothing. Needs a Tokio runtime when
+/// `traces` is given.
+pub fn init_logging(
+    format: LogFormat,
+    traces: Option<&TraceExport>,
+) -> Result<Tracing, TraceExportError> {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let registry = tracing_subscriber::registry().with(filter);
-    // An error only means a subscriber is already installed (tests, `all`).
-    let _ = match format {
-        LogFormat::Text => registry.with(fmt::layer()).try_init(),
-        LogFormat::Json => registry
-            .with(fmt::layer().json().flatten_event(true))
-            .try_init(),
+    let logs = match format {
+        LogFormat::Text => fmt::layer().boxed(),
+        LogFormat::Json => fmt::layer().json().flatten_event(true).boxed(),
+    }
+    .with_filter(filter);
+    let (exporter, spans) = match traces {
+        Some(export) => {
+            let (exporter, tracer) = tracing_export::install(export)?;
+            let spans = tracing_opentelemetry::layer()
+                .with_tracer(tracer)
+                .with_filter(LevelFilter::INFO);
+            (exporter, Some(spans))
+        }
+        None => (Tracing::default(), None),
     };
+    let exports = spans.is_some();
+    // An error only means a subscriber is already installed (tests, `all`).
+    if tracing_subscriber::registry()
+        .with(logs)
+        .with(spans)
+        .try_init()
+        .is_ok()
+    {
+        // The trace context travels as W3C `traceparent` headers.
+        opentelemetry::global::set_text_map_propagator(
+            opentelemetry_sdk::propagation::TraceContextPropagator::new(),
+        );
+        if exports {
+            trace_context::start_exporting();
+        }
+    }
+    Ok(exporter)
 }
 
 /// The process-wide Prometheus recorder, installed on first use, whose

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use udaconnect_api::{ApiConfig, ApiServer};
 use udaconnect_attendance::{
     AttendanceConsumer, AttendanceConsumerConfig, VisitGapArgs, rebuild_event,
@@ -21,7 +21,7 @@ use udaconnect_runtime::{
     config::{EventsPeerArgs, KafkaArgs, LocationsPeerArgs, PersonsPeerArgs, RetentionArgs},
     shutdown, topics, write_addresses,
 };
-use udaconnect_telemetry::LogFormat;
+use udaconnect_telemetry::{LogFormat, TraceExport};
 use udaconnect_web::{WebConfig, WebServer};
 
 use crate::{
@@ -53,6 +53,28 @@ struct CommonArgs {
     /// whoever started it with port 0 learns the real ports.
     #[arg(long, env = "ADDRESSES_FILE", global = true)]
     addresses_file: Option<PathBuf>,
+    /// An OpenTelemetry collector's OTLP/gRPC address
+    /// (`http://otel-collector:4317`) to send the spans to; unset, none are
+    /// exported.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT", global = true)]
+    otlp_endpoint: Option<String>,
+    /// The `service.name` of the exported spans; unset, the command's name
+    /// (`ingest`, `location-consumer`, …).
+    #[arg(long, env = "OTEL_SERVICE_NAME", global = true)]
+    otel_service_name: Option<String>,
+}
+
+impl CommonArgs {
+    /// Where the spans of `command` go, if anywhere.
+    fn trace_export(&self, command: &str) -> Option<TraceExport> {
+        self.otlp_endpoint.as_ref().map(|endpoint| TraceExport {
+            endpoint: endpoint.clone(),
+            service_name: self
+                .otel_service_name
+                .clone()
+                .unwrap_or_else(|| command.to_owned()),
+        })
+    }
 }
 
 fn parse_log_format(value: &str) -> Result<LogFormat, String> {
@@ -216,10 +238,22 @@ enum Command {
     Call(call::CallArgs),
 }
 
-/// Parses the command line and runs the chosen command to completion.
+/// Parses the command line and runs the chosen command to completion; the
+/// spans it made are sent before it returns.
 pub async fn run() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    udaconnect_telemetry::init_logging(cli.common.log_format);
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches)?;
+    let traces = cli
+        .common
+        .trace_export(matches.subcommand_name().unwrap_or("udaconnect"));
+    let exporter = udaconnect_telemetry::init_logging(cli.common.log_format, traces.as_ref())?;
+    let outcome = run_command(cli).await;
+    exporter.shutdown().await;
+    outcome
+}
+
+/// Runs the parsed command to completion.
+async fn run_command(cli: Cli) -> anyhow::Result<()> {
     let shutdown = shutdown::on_signal();
     let service: Box<dyn Service> = match cli.command {
         Command::Persons {
@@ -380,8 +414,6 @@ pub async fn run() -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
-
     use super::*;
 
     #[test]

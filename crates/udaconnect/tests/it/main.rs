@@ -21,4 +21,5 @@ mod retention;
 mod simulate;
 mod stack;
 mod support;
+mod traces;
 mod web;

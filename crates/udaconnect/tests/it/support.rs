@@ -265,7 +265,7 @@ pub fn any_port() -> SocketAddr {
 
 /// A `udaconnect` process of a test, killed when the test ends, passed or
 /// failed, so that none outlives it.
-pub struct ChildProcess(std::process::Child);
+pub struct ChildProcess(pub std::process::Child);
 
 impl std::ops::Deref for ChildProcess {
     type Target = std::process::Child;
@@ -410,7 +410,7 @@ impl TestApp {
     pub async fn spawn_with(options: Options) -> Self {
         // Service logs, when a developer asks for them with RUST_LOG.
         if std::env::var_os("RUST_LOG").is_some() {
-            udaconnect_telemetry::init_logging(udaconnect_telemetry::LogFormat::Text);
+            let _ = udaconnect_telemetry::init_logging(udaconnect_telemetry::LogFormat::Text, None);
         }
         let persons_database = fresh_database("persons", &PERSONS_MIGRATOR).await;
         let locations_database = fresh_database("locations", &LOCATIONS_MIGRATOR).await;
