@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient, type Event, type Session } from './api';
@@ -46,6 +46,8 @@ function serve(events: Event[]) {
   });
 }
 
+// The address follows the view in an effect, after the render a test waits
+// for: it is read with waitFor.
 const query = () => Object.fromEntries(new URLSearchParams(window.location.search));
 
 afterEach(() => window.history.replaceState(null, '', '/'));
@@ -66,7 +68,7 @@ describe('App', () => {
     render(<App api={api} session={ORGANIZER} onSignOut={() => {}} />);
 
     expect(await screen.findByRole('heading', { name: EVENT.name })).toBeTruthy();
-    expect(query()).toMatchObject({ event: String(EVENT.id), section: 'attendees' });
+    await waitFor(() => expect(query()).toMatchObject({ event: String(EVENT.id), section: 'attendees' }));
     const picker = screen.getByLabelText('Event') as HTMLSelectElement;
     expect(picker.value).toBe(String(EVENT.id));
     expect([...picker.options].map((o) => o.textContent)).toEqual([
@@ -92,7 +94,7 @@ describe('App', () => {
     expect(screen.getByRole('heading', { name: 'Whom they met, over any period' })).toBeTruthy();
 
     await userEvent.click(screen.getByRole('button', { name: 'Show the event’s days' }));
-    expect(query()).toMatchObject({ event: String(EVENT.id), person: '5', start: '2020-08-18', end: '2020-08-18' });
+    await waitFor(() => expect(query()).toMatchObject({ event: String(EVENT.id), person: '5', start: '2020-08-18', end: '2020-08-18' }));
     expect((screen.getByLabelText('Start date') as HTMLInputElement).value).toBe('2020-08-18');
     const contacts = fetch.mock.calls
       .map(([input]) => new URL(String(input)))
@@ -108,7 +110,7 @@ describe('App', () => {
     expect(link.getAttribute('href')).toContain('section=organizer');
     await userEvent.click(link);
 
-    expect(query()).toMatchObject({ event: String(EVENT.id), section: 'organizer' });
+    await waitFor(() => expect(query()).toMatchObject({ event: String(EVENT.id), section: 'organizer' }));
     expect(screen.getByRole('link', { name: 'Organizer' }).getAttribute('aria-current')).toBe('page');
     expect(await screen.findByTestId('attendance-chart')).toBeTruthy();
     expect(screen.queryByRole('heading', { name: 'People' })).toBeNull();
@@ -123,7 +125,7 @@ describe('App', () => {
     const picker = screen.getByLabelText('Event') as HTMLSelectElement;
     expect(picker.value).toBe('');
     await userEvent.selectOptions(picker, String(EVENT.id));
-    expect(query()).toMatchObject({ event: String(EVENT.id) });
+    await waitFor(() => expect(query()).toMatchObject({ event: String(EVENT.id) }));
     expect(await screen.findByRole('heading', { name: EVENT.name })).toBeTruthy();
   });
 
@@ -134,7 +136,7 @@ describe('App', () => {
 
     expect(await screen.findByText('Signed in as Taco Fargo')).toBeTruthy();
     expect(await screen.findByTestId('timeline-presentation-101')).toBeTruthy();
-    expect(query()).toMatchObject({ person: '5', section: 'attendees' });
+    await waitFor(() => expect(query()).toMatchObject({ person: '5', section: 'attendees' }));
     expect(screen.queryByRole('link', { name: 'Organizer' })).toBeNull();
     expect(screen.queryByRole('heading', { name: 'Add a person' })).toBeNull();
     expect(screen.queryByRole('button', { name: /sign-in code/ })).toBeNull();
