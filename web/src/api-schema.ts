@@ -953,6 +953,15 @@ export interface components {
              */
             start: string;
         };
+        /** @description One area of a floor plan to upload. */
+        NewAreaFeatureJson: {
+            /** @description The outline. */
+            geometry: components["schemas"]["PolygonJson"];
+            /** @description Name, kind and exhibitor. */
+            properties: components["schemas"]["AreaPropertiesJson"];
+            /** @description Always `Feature`. */
+            type: string;
+        };
         /**
          * @description A code to exchange.
          * @example {
@@ -990,6 +999,18 @@ export interface components {
             start: string;
             /** @description An IANA time zone name. */
             time_zone: string;
+        };
+        /**
+         * @description A floor plan to upload: GeoJSON (RFC 7946) as [`FloorPlanJson`] answers
+         *     it, but an area's `id` may be left out and is ignored: areas keep their
+         *     id while their name is kept. Only its schema is used: the events service
+         *     parses the upload itself.
+         */
+        NewFloorPlanJson: {
+            /** @description One feature per area; names are unique. */
+            features: components["schemas"]["NewAreaFeatureJson"][];
+            /** @description Always `FeatureCollection`. */
+            type: string;
         };
         /**
          * @description A ping to record, in the proof of concept's shape. Coordinates may be
@@ -1030,7 +1051,9 @@ export interface components {
         };
         /**
          * @description A person to create. Every name is required, 1–200 characters after
-         *     trimming; unknown fields are rejected.
+         *     trimming spaces, with a visible character and no control characters,
+         *     direction overrides, byte-order marks or tags; unknown fields are
+         *     rejected.
          * @example {
          *       "company_name": "Analytical Engines",
          *       "first_name": "Ada",
@@ -1400,6 +1423,15 @@ export interface operations {
                     "application/json": components["schemas"]["AreaVisitorsJson"];
                 };
             };
+            /** @description A path or query parameter is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No token, or one that is expired, forged or revoked */
             401: {
                 headers: {
@@ -1761,7 +1793,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The event's id */
+                /** @description The event's id (a positive integer) */
                 event_id: number;
             };
             cookie?: never;
@@ -1775,6 +1807,15 @@ export interface operations {
                 };
                 content: {
                     "application/geo+json": components["schemas"]["FloorPlanJson"];
+                };
+            };
+            /** @description A path or query parameter is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No token, or one that is expired, forged or revoked */
@@ -1829,7 +1870,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The event's id */
+                /** @description The event's id (a positive integer) */
                 event_id: number;
             };
             cookie?: never;
@@ -1837,7 +1878,7 @@ export interface operations {
         /** @description A GeoJSON FeatureCollection (`application/geo+json` or `application/json`), at most 16 MiB */
         requestBody: {
             content: {
-                "application/geo+json": components["schemas"]["FloorPlanJson"];
+                "application/geo+json": components["schemas"]["NewFloorPlanJson"];
             };
         };
         responses: {
@@ -1848,6 +1889,15 @@ export interface operations {
                 };
                 content: {
                     "application/geo+json": components["schemas"]["FloorPlanJson"];
+                };
+            };
+            /** @description A path or query parameter is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No token, or one that is expired, forged or revoked */
@@ -1947,7 +1997,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The event's id */
+                /** @description The event's id (a positive integer) */
                 event_id: number;
             };
             cookie?: never;
@@ -1961,6 +2011,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PresentationJson"][];
+                };
+            };
+            /** @description A path or query parameter is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No token, or one that is expired, forged or revoked */
@@ -2015,7 +2074,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The event's id */
+                /** @description The event's id (a positive integer) */
                 event_id: number;
             };
             cookie?: never;
@@ -2034,6 +2093,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PresentationJson"][];
+                };
+            };
+            /** @description A path or query parameter is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No token, or one that is expired, forged or revoked */
@@ -2138,6 +2206,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventStatisticsJson"];
+                };
+            };
+            /** @description A path or query parameter is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No token, or one that is expired, forged or revoked */
@@ -2630,7 +2707,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The erasure is queued and will be carried out by every service */
+            /** @description The erasure is queued and will be carried out by every service within seconds; until then the person's routes answer as before */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -2698,7 +2775,7 @@ export interface operations {
     get_attendance: {
         parameters: {
             query: {
-                /** @description The event's id */
+                /** @description The event's id (a positive integer) */
                 event: number;
             };
             header?: never;
@@ -3476,7 +3553,7 @@ export interface operations {
     find_shared: {
         parameters: {
             query: {
-                /** @description The event's id */
+                /** @description The event's id (a positive integer) */
                 event: number;
                 /** @description Entries per page, 1 to 100; default 20 */
                 limit?: number;
@@ -3576,6 +3653,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PresentationAttendeesJson"];
+                };
+            };
+            /** @description A path or query parameter is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No token, or one that is expired, forged or revoked */

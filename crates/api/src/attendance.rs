@@ -128,7 +128,7 @@ pub struct AttendanceJson {
     get, path = "/api/persons/{person_id}/attendance", tag = "attendance",
     params(
         ("person_id" = i64, Path, minimum = 1, description = "The person's id"),
-        ("event" = i64, Query, description = "The event's id"),
+        ("event" = i64, Query, minimum = 1, description = "The event's id (a positive integer)"),
     ),
     responses(
         (status = 200, description = "What the person attended", body = AttendanceJson),
@@ -278,7 +278,7 @@ impl SharedParams {
     get, path = "/api/persons/{person_id}/shared", tag = "attendance",
     params(
         ("person_id" = i64, Path, minimum = 1, description = "The person's id"),
-        ("event" = i64, Query, description = "The event's id"),
+        ("event" = i64, Query, minimum = 1, description = "The event's id (a positive integer)"),
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Entries per page, 1 to 100; default 20"),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
     ),

@@ -60,8 +60,14 @@ pub struct NewEventJson {
     /// 1 to 200 characters.
     pub name: String,
     /// ISO-8601 date-time (naive means UTC).
+    #[schema(
+        pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})?$"
+    )]
     pub start: String,
     /// After `start`, by at most 31 days.
+    #[schema(
+        pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})?$"
+    )]
     pub end: String,
     /// An IANA time zone name.
     pub time_zone: String,
@@ -112,9 +118,45 @@ impl PresentationJson {
 pub struct FloorPlanJson {
     /// Always `FeatureCollection`.
     #[serde(rename = "type")]
+    #[schema(pattern = "^FeatureCollection$")]
     pub kind: String,
     /// One feature per area, by name.
     pub features: Vec<AreaFeatureJson>,
+}
+
+/// A floor plan to upload: GeoJSON (RFC 7946) as [`FloorPlanJson`] answers
+/// it, but an area's `id` may be left out and is ignored: areas keep their
+/// id while their name is kept. Only its schema is used: the events service
+/// parses the upload itself.
+#[derive(Debug, Deserialize, ToSchema)]
+#[expect(
+    dead_code,
+    reason = "documents the upload, which the events service parses"
+)]
+pub struct NewFloorPlanJson {
+    /// Always `FeatureCollection`.
+    #[serde(rename = "type")]
+    #[schema(pattern = "^FeatureCollection$")]
+    kind: String,
+    /// One feature per area; names are unique.
+    features: Vec<NewAreaFeatureJson>,
+}
+
+/// One area of a floor plan to upload.
+#[derive(Debug, Deserialize, ToSchema)]
+#[expect(
+    dead_code,
+    reason = "documents the upload, which the events service parses"
+)]
+pub struct NewAreaFeatureJson {
+    /// Always `Feature`.
+    #[serde(rename = "type")]
+    #[schema(pattern = "^Feature$")]
+    kind: String,
+    /// Name, kind and exhibitor.
+    properties: AreaPropertiesJson,
+    /// The outline.
+    geometry: PolygonJson,
 }
 
 /// One area of a floor plan: a booth or a room.
@@ -123,6 +165,7 @@ pub struct FloorPlanJson {
 pub struct AreaFeatureJson {
     /// Always `Feature`.
     #[serde(rename = "type")]
+    #[schema(pattern = "^Feature$")]
     pub kind: String,
     /// The area's id (kept across uploads while its name is).
     pub id: i64,
@@ -138,6 +181,7 @@ pub struct AreaPropertiesJson {
     /// Unique within the event.
     pub name: String,
     /// `booth` or `room`.
+    #[schema(pattern = "^(booth|room)$")]
     pub kind: String,
     /// A booth's exhibitor.
     pub exhibitor: Option<String>,
@@ -148,6 +192,7 @@ pub struct AreaPropertiesJson {
 pub struct PolygonJson {
     /// Always `Polygon`.
     #[serde(rename = "type")]
+    #[schema(pattern = "^Polygon$")]
     pub kind: String,
     /// Closed rings of [longitude, latitude] positions.
     pub coordinates: Vec<Vec<[f64; 2]>>,
@@ -264,7 +309,15 @@ pub async fn list_events(State(state): State<ApiState>) -> Result<Json<Vec<Event
     request_body = NewEventJson,
     responses(
         (status = 201, description = "Created; `Location` names the new event", body = EventJson,
-            headers(("Location" = String, description = "URL of the new event"))),
+            headers(("Location" = String, description = "URL of the new event")),
+            links(
+                ("GetEvent" = (operation_id = "get_event", parameters(("event_id" = "$response.body#/id")))),
+                ("PutFloorPlan" = (operation_id = "put_floor_plan", parameters(("event_id" = "$response.body#/id")))),
+                ("ListAreas" = (operation_id = "list_areas", parameters(("event_id" = "$response.body#/id")))),
+                ("PutProgramme" = (operation_id = "put_programme", parameters(("event_id" = "$response.body#/id")))),
+                ("ListPresentations" = (operation_id = "list_presentations", parameters(("event_id" = "$response.body#/id")))),
+                ("GetStatistics" = (operation_id = "get_statistics", parameters(("event_id" = "$response.body#/id"))))
+            )),
         (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not declared as JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is missing, unknown or invalid (an end before the start, an unknown time zone); `field` names it", body = Problem, content_type = "application/problem+json"),
@@ -319,10 +372,13 @@ pub async fn get_event(
 /// Nothing is stored unless every area is valid.
 #[utoipa::path(
     put, path = "/api/events/{event_id}/floor-plan", tag = "events",
-    params(("event_id" = i64, Path, minimum = 1, description = "The event's id")),
-    request_body(content = FloorPlanJson, content_type = "application/geo+json", description = "A GeoJSON FeatureCollection (`application/geo+json` or `application/json`), at most 16 MiB"),
+    params(("event_id" = i64, Path, minimum = 1, description = "The event's id (a positive integer)")),
+    request_body(content = NewFloorPlanJson, content_type = "application/geo+json", description = "A GeoJSON FeatureCollection (`application/geo+json` or `application/json`), at most 16 MiB"),
     responses(
-        (status = 200, description = "The event's floor plan now, with area ids", body = FloorPlanJson, content_type = "application/geo+json"),
+        (status = 200, description = "The event's floor plan now, with area ids", body = FloorPlanJson, content_type = "application/geo+json",
+            links(
+                ("ListAreaVisitors" = (operation_id = "list_area_visitors", parameters(("area_id" = "$response.body#/features/0/id"))))
+            )),
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A room the programme still uses would be removed", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 16 MiB", body = Problem, content_type = "application/problem+json"),
@@ -359,7 +415,7 @@ pub async fn put_floor_plan(
 /// The event's floor plan.
 #[utoipa::path(
     get, path = "/api/events/{event_id}/areas", tag = "events",
-    params(("event_id" = i64, Path, minimum = 1, description = "The event's id")),
+    params(("event_id" = i64, Path, minimum = 1, description = "The event's id (a positive integer)")),
     responses(
         (status = 200, description = "Every area, by name, as GeoJSON", body = FloorPlanJson, content_type = "application/geo+json"),
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
@@ -403,10 +459,13 @@ pub(crate) fn events_error(what: &'static str, id: i64) -> impl FnOnce(tonic::St
 /// presentation is valid.
 #[utoipa::path(
     put, path = "/api/events/{event_id}/programme", tag = "events",
-    params(("event_id" = i64, Path, minimum = 1, description = "The event's id")),
+    params(("event_id" = i64, Path, minimum = 1, description = "The event's id (a positive integer)")),
     request_body(content = String, content_type = "text/calendar", description = "An iCalendar text (RFC 5545), or the same programme as `application/json`; at most 16 MiB"),
     responses(
-        (status = 200, description = "The event's presentations now, by start", body = [PresentationJson]),
+        (status = 200, description = "The event's presentations now, by start", body = [PresentationJson],
+            links(
+                ("ListPresentationAttendees" = (operation_id = "list_presentation_attendees", parameters(("presentation_id" = "$response.body#/0/id"))))
+            )),
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 16 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is neither `text/calendar` nor `application/json`", body = Problem, content_type = "application/problem+json"),
@@ -452,7 +511,7 @@ pub async fn put_programme(
 /// The event's programme.
 #[utoipa::path(
     get, path = "/api/events/{event_id}/presentations", tag = "events",
-    params(("event_id" = i64, Path, minimum = 1, description = "The event's id")),
+    params(("event_id" = i64, Path, minimum = 1, description = "The event's id (a positive integer)")),
     responses(
         (status = 200, description = "Every presentation, by start, then room", body = [PresentationJson]),
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),

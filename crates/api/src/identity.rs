@@ -163,7 +163,11 @@ pub async fn create_enrollment_code(
     request_body = NewEnrollmentJson,
     security(()),
     responses(
-        (status = 201, description = "The token", body = CredentialJson),
+        (status = 201, description = "The token", body = CredentialJson,
+            links(
+                ("ListDevices" = (operation_id = "list_devices", parameters(("person_id" = "$response.body#/person_id")))),
+                ("RevokeDevice" = (operation_id = "revoke_device", parameters(("person_id" = "$response.body#/person_id"), ("device_id" = "$response.body#/device_id"))))
+            )),
         (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not declared as JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The code is unknown, expired or used, or a field is invalid; `field` names it", body = Problem, content_type = "application/problem+json"),

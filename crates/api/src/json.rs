@@ -51,19 +51,33 @@ impl From<v1::Person> for PersonJson {
 }
 
 /// A person to create. Every name is required, 1–200 characters after
-/// trimming; unknown fields are rejected.
+/// trimming spaces, with a visible character and no control characters,
+/// direction overrides, byte-order marks or tags; unknown fields are
+/// rejected.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"first_name": "Ada", "last_name": "Lovelace", "company_name": "Analytical Engines"}))]
 pub struct NewPersonJson {
     /// Given name.
-    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF\\uFFF9-\\uFFFB]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF\\uFFF9-\\uFFFB][^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF\\uFFF9-\\uFFFB]*$"
+    )]
     pub first_name: String,
     /// Family name.
-    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF\\uFFF9-\\uFFFB]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF\\uFFF9-\\uFFFB][^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF\\uFFF9-\\uFFFB]*$"
+    )]
     pub last_name: String,
     /// Employer or affiliation.
-    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF\\uFFF9-\\uFFFB]*[^\\s\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF\\uFFF9-\\uFFFB][^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF\\uFFF9-\\uFFFB]*$"
+    )]
     pub company_name: String,
 }
 
@@ -164,6 +178,9 @@ pub struct NewLocationJson {
     /// When the position was observed: ISO-8601, e.g. `2020-08-18T10:37:06`
     /// (UTC) or `2020-08-18T12:37:06+02:00`; not before 2000, at most 24
     /// hours in the future.
+    #[schema(
+        pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})?$"
+    )]
     pub creation_time: String,
     /// Optional client-chosen UUID, hyphenated and not the nil UUID: sending
     /// the same ping again with the same id stores it once. An id names one

@@ -4,6 +4,7 @@ use utoipa::{
     Modify, OpenApi,
     openapi::{
         Content, RefOr, Response,
+        link::Link,
         security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme},
     },
 };
@@ -79,6 +80,8 @@ use crate::{
         events::NewEventJson,
         events::PresentationJson,
         events::FloorPlanJson,
+        events::NewFloorPlanJson,
+        events::NewAreaFeatureJson,
         events::AreaFeatureJson,
         events::AreaPropertiesJson,
         events::PolygonJson,
@@ -112,8 +115,8 @@ pub struct ApiDoc;
 /// Declares the bearer scheme, and on every operation that requires it the
 /// 401 and 403 it may answer (and on every operation the 429 of the rate
 /// limits and the 503 of a backing service down or a request too slow, on
-/// every one with a body the 408 of a stalled body), so clients and fuzzers
-/// know them.
+/// every one with parameters the 400 of an invalid one, on every one with a
+/// body the 408 of a stalled body), so clients and fuzzers know them.
 struct BearerTokens;
 
 impl Modify for BearerTokens {
@@ -145,6 +148,11 @@ impl Modify for BearerTokens {
             .into_iter()
             .flatten()
             {
+                for response in operation.responses.responses.values_mut() {
+                    if let RefOr::T(response) = response {
+                        response.links.values_mut().for_each(spell_operation_id);
+                    }
+                }
                 operation.responses.responses.insert(
                     "429".to_owned(),
                     RefOr::T(
@@ -174,6 +182,29 @@ impl Modify for BearerTokens {
                                 .build(),
                         )
                     });
+                // Every path and query parameter is checked before anything
+                // else (an id above 2^63 - 1 too): the operations that say
+                // more keep their words.
+                if operation
+                    .parameters
+                    .as_ref()
+                    .is_some_and(|parameters| !parameters.is_empty())
+                {
+                    operation
+                        .responses
+                        .responses
+                        .entry("400".to_owned())
+                        .or_insert_with(|| {
+                            RefOr::T(
+                                Response::builder()
+                                    .description(
+                                        "A path or query parameter is invalid; `field` names it",
+                                    )
+                                    .content("application/problem+json", problem())
+                                    .build(),
+                            )
+                        });
+                }
                 if operation.request_body.is_some() {
                     operation.responses.responses.insert(
                         "408".to_owned(),
@@ -208,6 +239,20 @@ impl Modify for BearerTokens {
                 }
             }
         }
+    }
+}
+
+/// Writes a response link's target as OpenAPI spells it, `operationId`:
+/// utoipa 5 serializes its field as `operation_id`, which no reader of the
+/// document (schemathesis following links, for one) understands.
+fn spell_operation_id(link: &mut RefOr<Link>) {
+    if let RefOr::T(link) = link
+        && !link.operation_id.is_empty()
+    {
+        let target = std::mem::take(&mut link.operation_id);
+        link.extensions
+            .get_or_insert_with(Default::default)
+            .insert("operationId".to_owned(), target.into());
     }
 }
 

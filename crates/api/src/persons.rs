@@ -49,7 +49,19 @@ pub async fn list_persons(
     request_body = NewPersonJson,
     responses(
         (status = 201, description = "Created; `Location` names the new person", body = PersonJson,
-            headers(("Location" = String, description = "URL of the new person"))),
+            headers(("Location" = String, description = "URL of the new person")),
+            links(
+                ("GetPerson" = (operation_id = "get_person", parameters(("person_id" = "$response.body#/id")))),
+                ("GetPrivacy" = (operation_id = "get_privacy", parameters(("person_id" = "$response.body#/id")))),
+                ("ExportPerson" = (operation_id = "export_person", parameters(("person_id" = "$response.body#/id")))),
+                ("FindContacts" = (operation_id = "find_contacts", parameters(("person_id" = "$response.body#/id")))),
+                ("FindConnections" = (operation_id = "find_connections", parameters(("person_id" = "$response.body#/id")))),
+                ("GetAttendance" = (operation_id = "get_attendance", parameters(("person_id" = "$response.body#/id")))),
+                ("FindShared" = (operation_id = "find_shared", parameters(("person_id" = "$response.body#/id")))),
+                ("CreateEnrollmentCode" = (operation_id = "create_enrollment_code", parameters(("person_id" = "$response.body#/id")))),
+                ("ListDevices" = (operation_id = "list_devices", parameters(("person_id" = "$response.body#/id")))),
+                ("ErasePerson" = (operation_id = "erase_person", parameters(("person_id" = "$response.body#/id"))))
+            )),
         (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 64 KiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not declared as JSON", body = Problem, content_type = "application/problem+json"),

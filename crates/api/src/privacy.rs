@@ -112,7 +112,7 @@ pub async fn set_privacy(
     delete, path = "/api/persons/{person_id}", tag = "privacy",
     params(("person_id" = i64, Path, minimum = 1, description = "The person's id")),
     responses(
-        (status = 202, description = "The erasure is queued and will be carried out by every service", body = ErasureJson),
+        (status = 202, description = "The erasure is queued and will be carried out by every service within seconds; until then the person's routes answer as before", body = ErasureJson),
         (status = 400, description = "The id is not a positive integer", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person (or already erased)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The erasure could not be queued; nothing was erased; retry", body = Problem, content_type = "application/problem+json"),

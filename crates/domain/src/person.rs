@@ -90,7 +90,9 @@ fn check_name(field: &str, value: &str) -> Result<String, FieldError> {
             format!("must be at most {MAX_NAME_CHARS} characters"),
         ));
     }
-    if trimmed.chars().any(|c| c.is_control() || misleads(c)) {
+    // The whole value, not only what trimming keeps: a tab or a newline at
+    // either end is as much a control character as one within.
+    if value.chars().any(|c| c.is_control() || misleads(c)) {
         return Err(FieldError::new(
             field,
             "must not contain control characters, direction overrides or tags",
@@ -206,6 +208,15 @@ mod tests {
         assert_eq!(
             NewPerson::parse("a\u{7}", "T", "C").unwrap_err().field,
             "first_name"
+        );
+        // Trimming takes spaces, not the control characters around a name.
+        assert_eq!(
+            NewPerson::parse("Pam\n", "T", "C").unwrap_err().field,
+            "first_name"
+        );
+        assert_eq!(
+            NewPerson::parse("  Pam  ", "T", "C").unwrap().first_name(),
+            "Pam"
         );
     }
 
