@@ -81,7 +81,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         database::connect(admin_url, LOCATIONS_DATABASE).await?
     } else {
         let pool = database::recreate(admin_url, LOCATIONS_DATABASE).await?;
-        generate(&pool, &args).await?;
+        generate(&pool, &database::url(admin_url, LOCATIONS_DATABASE), &args).await?;
         let attendees = PersonStore::new(database::recreate(admin_url, PERSONS_DATABASE).await?);
         attendees.migrate().await?;
         attendees
@@ -312,7 +312,7 @@ async fn loop_on_our_schema(
 /// Fills `location` (our schema, through our migrations) and the proof of
 /// concept's `poc.location` with the same synthetic conference:
 /// uniformly spread over a square venue near San Francisco, three days.
-async fn generate(pool: &PgPool, args: &Args) -> anyhow::Result<()> {
+async fn generate(pool: &PgPool, database_url: &str, args: &Args) -> anyhow::Result<()> {
     let started = Instant::now();
     LOCATIONS_MIGRATOR.run(pool).await?;
     // The rows go in by SQL, past the store: their days' partitions first.
@@ -353,7 +353,7 @@ async fn generate(pool: &PgPool, args: &Args) -> anyhow::Result<()> {
     .await?;
     drop(session);
     sqlx::query("VACUUM ANALYZE location").execute(pool).await?;
-    proof_of_concept::load(pool, args.persons).await?;
+    proof_of_concept::load(database_url, args.persons).await?;
     eprintln!("generated {} rows in {:.1?}", args.rows, started.elapsed());
     Ok(())
 }

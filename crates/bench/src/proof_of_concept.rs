@@ -21,7 +21,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use sqlx::{Connection, PgConnection, PgPool, Row, postgres::PgConnectOptions};
+use sqlx::{Connection, PgConnection, Row, postgres::PgConnectOptions};
 
 /// The proof of concept's tables and indexes, verbatim, in a schema of their
 /// own so that its SQL runs unchanged (`location`, not a renamed table).
@@ -48,27 +48,28 @@ CREATE INDEX creation_time_idx ON location (creation_time);
 /// Copies the attendees and the pings of our schema (`public.location`,
 /// geography, UTC) into the proof of concept's (`poc`, SRID 0 geometry,
 /// naive UTC times), ids kept, and analyses them as its database would be
-/// after autovacuum.
-pub async fn load(pool: &PgPool, persons: u64) -> anyhow::Result<()> {
-    let mut session = pool.acquire().await?;
-    sqlx::raw_sql(POC_SCHEMA).execute(&mut *session).await?;
+/// after autovacuum. A session of its own, since it sets the search path.
+pub async fn load(database_url: &str, persons: u64) -> anyhow::Result<()> {
+    let mut session = PgConnection::connect(database_url).await?;
+    sqlx::raw_sql(POC_SCHEMA).execute(&mut session).await?;
     sqlx::query(
         "INSERT INTO person (id, first_name, last_name, company_name)
          SELECT id, 'Attendee ' || id, 'Bench', 'UdaConnect' FROM generate_series(1, $1::int) id",
     )
     .bind(i32::try_from(persons)?)
-    .execute(&mut *session)
+    .execute(&mut session)
     .await?;
-    sqlx::raw_sql(
+    for statement in [
         "INSERT INTO location (id, person_id, coordinate, creation_time)
          SELECT id, person_id, ST_SetSRID(coordinate::geometry, 0), creation_time AT TIME ZONE 'UTC'
-         FROM public.location ORDER BY id;
-         SELECT setval('location_id_seq', (SELECT max(id) FROM location));
-         VACUUM ANALYZE person;
-         VACUUM ANALYZE location;",
-    )
-    .execute(&mut *session)
-    .await?;
+         FROM public.location ORDER BY id",
+        "SELECT setval('location_id_seq', (SELECT max(id) FROM location))",
+        // One statement each: VACUUM refuses to run in a transaction.
+        "VACUUM ANALYZE person",
+        "VACUUM ANALYZE location",
+    ] {
+        sqlx::raw_sql(statement).execute(&mut session).await?;
+    }
     Ok(())
 }
 
