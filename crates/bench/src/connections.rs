@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDate, NaiveDateTime};
 use sqlx::PgPool;
 use udaconnect_domain::ConnectionQuery;
+use udaconnect_proto::{timestamp_from_datetime, v1};
 use udaconnect_storage::{LOCATIONS_MIGRATOR, LocationStore, PersonStore};
 
 use crate::{
@@ -131,6 +132,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
 
     let mut through_rest = Vec::new();
     let mut set_based = Vec::new();
+    let mut through_grpc = Vec::new();
     let mut loop_ours = Vec::new();
     let mut loop_poc = Vec::new();
     let mut poc_ratios = Vec::new();
@@ -148,6 +150,13 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         anyhow::ensure!(
             query_rows == rows,
             "the query found {query_rows} rows, the REST API answered {rows}"
+        );
+
+        let (elapsed, grpc_rows) = find_connections_over_grpc(&services, &query).await?;
+        through_grpc.push(elapsed);
+        anyhow::ensure!(
+            grpc_rows == rows,
+            "FindConnections streamed {grpc_rows} rows, the REST API answered {rows}"
         );
 
         let (elapsed, loop_rows) = loop_on_our_schema(&pool, person, args.distance).await?;
@@ -184,6 +193,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
 
     let through_rest = Summary::of(&through_rest);
     let set_based = Summary::of(&set_based);
+    let through_grpc = Summary::of(&through_grpc);
     let loop_ours = Summary::of(&loop_ours);
     let mean_rows = rows_per_person.iter().sum::<usize>() as f64 / rows_per_person.len() as f64;
     let mean_answer_bytes = answer_bytes as f64 / persons.len() as f64;
@@ -197,6 +207,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         mean_answer_bytes / 1e6
     );
     println!("  GET …/connection (REST)         {through_rest}");
+    println!("  FindConnections over gRPC       {through_grpc}");
     println!("  set-based query alone (GiST)    {set_based}");
     println!("  N+1 loop, our schema (GiST)     {loop_ours}");
     let ratio = |loop_time: Duration| loop_time.as_secs_f64() / through_rest.median.as_secs_f64();
@@ -209,7 +220,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         "rows": args.rows, "persons": args.persons, "venue_meters": args.venue_meters,
         "distance": args.distance, "mean_result_rows": mean_rows,
         "mean_answer_bytes": mean_answer_bytes, "rest": through_rest.to_json(),
-        "set_based": set_based.to_json(), "loop_our_schema": loop_ours.to_json(),
+        "set_based": set_based.to_json(), "grpc": through_grpc.to_json(), "loop_our_schema": loop_ours.to_json(),
     });
     if !loop_poc.is_empty() {
         let loop_poc = Summary::of(&loop_poc);
@@ -274,6 +285,31 @@ async fn large_answer(
         "distance": distance, "rows": rows, "bytes": bytes,
         "seconds": elapsed.as_secs_f64(), "rss_before_kib": before, "peak_rss_kib": peak,
     }))
+}
+
+/// The locations service's `FindConnections`, its stream read to the end:
+/// the answer before the REST API names the persons and writes the JSON.
+async fn find_connections_over_grpc(
+    services: &Services,
+    query: &ConnectionQuery,
+) -> anyhow::Result<(Duration, usize)> {
+    let started = Instant::now();
+    let mut chunks = services
+        .locations
+        .clone()
+        .find_connections(v1::FindConnectionsRequest {
+            person_id: query.person_id(),
+            start_time: Some(timestamp_from_datetime(query.start())),
+            end_time: Some(timestamp_from_datetime(query.end())),
+            distance_meters: query.distance_meters(),
+        })
+        .await?
+        .into_inner();
+    let mut rows = 0;
+    while let Some(chunk) = chunks.message().await? {
+        rows += chunk.connections.len();
+    }
+    Ok((started.elapsed(), rows))
 }
 
 /// The proof of concept's algorithm on our schema: the person's pings,

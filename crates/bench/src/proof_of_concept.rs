@@ -12,7 +12,11 @@
 //!   and every person in one transaction, then each per-ping query runs on
 //!   a pooled connection in a transaction of its own, which SQLAlchemy's
 //!   pool rolls back when the connection returns;
-//! - its session: libpq's defaults, not the driver settings of sqlx.
+//! - its session: libpq's defaults, not the driver settings of sqlx, but
+//!   for one setting chosen so as not to flatter the ratio: PostgreSQL's
+//!   just-in-time compilation is off. Whether the proof of concept's server
+//!   had it is not known; here it makes each of the loop's queries up to a
+//!   third slower (docs/benchmarks.md, §7), and the services run without it.
 //!
 //! Left out, and so not timed: the Python side (SQLAlchemy's row objects,
 //! Shapely's parsing and the JSON), which an outside test measured at about
@@ -93,12 +97,12 @@ pub struct PocAnswer {
 impl PocClient {
     /// Connects as libpq does by default: no DateStyle, time zone or
     /// float-digit settings of the driver's own, the tables found through
-    /// the search path.
+    /// the search path; without JIT (see the module's notes).
     pub async fn connect(database_url: &str) -> anyhow::Result<Self> {
         let options: PgConnectOptions = database_url.parse()?;
         let options = options
             .extra_float_digits(None)
-            .options([("search_path", "poc,public")]);
+            .options([("search_path", "poc,public"), ("jit", "off")]);
         let session = PgConnection::connect_with(&options).await?;
         let engine = PgConnection::connect_with(&options).await?;
         Ok(Self { session, engine })
