@@ -32,9 +32,9 @@ use sqlx::{
 /// start (and report itself not ready) while the database is still down.
 ///
 /// Just-in-time compilation is off for the services' sessions: their
-/// queries are index-driven and end in milliseconds, yet the planner's cost
-/// estimates for PostGIS functions pass the JIT threshold, and compiling
-/// cost a connection search about 100 ms of its 450 (docs/benchmarks.md).
+/// queries are index-driven and short, yet the planner's cost estimates for
+/// PostGIS functions reach the JIT threshold, where compiling cost a
+/// connection search 110 ms of about a second (docs/benchmarks.md, §7).
 pub fn connect_lazy(database_url: &str, max_connections: u32) -> Result<PgPool, StorageError> {
     let options = PgConnectOptions::from_str(database_url)?.options([("jit", "off")]);
     Ok(PgPoolOptions::new()
