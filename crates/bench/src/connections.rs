@@ -101,18 +101,8 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         &database::url(admin_url, LOCATIONS_DATABASE),
     )
     .await?;
-    let http = &services.http;
     let rest = |person: i64| {
-        let request = http
-            .get(format!(
-                "{}/api/persons/{person}/connection",
-                services.api_url
-            ))
-            .query(&[
-                ("start_date", START),
-                ("end_date", END),
-                ("distance", &args.distance.to_string()),
-            ]);
+        let request = connection_request(&services, person, args.distance);
         async move {
             let started = Instant::now();
             let response = request.send().await?.error_for_status()?;
@@ -237,6 +227,21 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     Ok(json)
 }
 
+/// `GET /api/persons/{person}/connection` over the benchmark's three days.
+fn connection_request(services: &Services, person: i64, distance: f64) -> reqwest::RequestBuilder {
+    services
+        .http
+        .get(format!(
+            "{}/api/persons/{person}/connection",
+            services.api_url
+        ))
+        .query(&[
+            ("start_date", START),
+            ("end_date", END),
+            ("distance", &distance.to_string()),
+        ])
+}
+
 /// One answer of hundreds of megabytes, read as it streams and discarded,
 /// with the peak resident memory of this process (which hosts the REST API,
 /// the persons and locations services and the client) over it: the answer
@@ -249,17 +254,7 @@ async fn large_answer(
 ) -> anyhow::Result<serde_json::Value> {
     let before = machine::reset_peak_rss()?;
     let started = Instant::now();
-    let mut response = services
-        .http
-        .get(format!(
-            "{}/api/persons/{person}/connection",
-            services.api_url
-        ))
-        .query(&[
-            ("start_date", START),
-            ("end_date", END),
-            ("distance", &distance.to_string()),
-        ])
+    let mut response = connection_request(services, person, distance)
         .send()
         .await?
         .error_for_status()?;

@@ -185,27 +185,60 @@ impl PocClient {
 /// without its SRID: what Shapely reads from the ORM's column.
 fn point_of_ewkb(bytes: &[u8]) -> Option<(f64, f64)> {
     let little = *bytes.first()? == 1;
-    let word = |at: usize| -> Option<u32> {
-        let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
-        Some(if little {
-            u32::from_le_bytes(b)
-        } else {
-            u32::from_be_bytes(b)
-        })
-    };
-    let kind = word(1)?;
+    let kind = u32::from_le_bytes(little_endian(bytes, 1, little)?);
     const HAS_SRID: u32 = 0x2000_0000;
     if kind & !HAS_SRID != 1 {
         return None;
     }
     let at = if kind & HAS_SRID != 0 { 9 } else { 5 };
-    let float = |at: usize| -> Option<f64> {
-        let b: [u8; 8] = bytes.get(at..at + 8)?.try_into().ok()?;
-        Some(if little {
-            f64::from_le_bytes(b)
-        } else {
-            f64::from_be_bytes(b)
-        })
-    };
+    let float = |at| Some(f64::from_le_bytes(little_endian(bytes, at, little)?));
     Some((float(at)?, float(at + 8)?))
+}
+
+/// The `N` bytes at `at`, in little-endian order whichever order they were
+/// written in.
+fn little_endian<const N: usize>(bytes: &[u8], at: usize, little: bool) -> Option<[u8; N]> {
+    let mut field: [u8; N] = bytes.get(at..at + N)?.try_into().ok()?;
+    if !little {
+        field.reverse();
+    }
+    Some(field)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A point as PostGIS writes it, with and without its SRID, in both
+    /// byte orders.
+    #[test]
+    fn reads_a_points_coordinates_from_ewkb() {
+        let (x, y) = (-122.290524_f64, 37.553441_f64);
+        let point = |little: bool, srid: Option<u32>| {
+            let mut bytes = vec![u8::from(little)];
+            let kind = 1 | srid.map_or(0, |_| 0x2000_0000_u32);
+            let put = |bytes: &mut Vec<u8>, field: &[u8]| {
+                let mut field = field.to_vec();
+                if !little {
+                    field.reverse();
+                }
+                bytes.extend(field);
+            };
+            put(&mut bytes, &kind.to_le_bytes());
+            if let Some(srid) = srid {
+                put(&mut bytes, &srid.to_le_bytes());
+            }
+            put(&mut bytes, &x.to_le_bytes());
+            put(&mut bytes, &y.to_le_bytes());
+            bytes
+        };
+        for little in [true, false] {
+            for srid in [None, Some(4326)] {
+                assert_eq!(point_of_ewkb(&point(little, srid)), Some((x, y)));
+            }
+        }
+        let mut line = point(true, None);
+        line[1] = 2;
+        assert_eq!(point_of_ewkb(&line), None, "a line string is not a point");
+    }
 }
