@@ -150,11 +150,6 @@ impl Service for EventsServer {
         self: Box<Self>,
         shutdown: CancellationToken,
     ) -> BoxFuture<'static, anyhow::Result<()>> {
-        tokio::spawn(admin::report_pool(
-            "events",
-            self.store.pool().clone(),
-            shutdown.clone(),
-        ));
         let erasures = follow_erasures(
             self.kafka,
             ERASURES_GROUP,
@@ -164,7 +159,11 @@ impl Service for EventsServer {
         let (store, retention, listeners) = (self.store.clone(), self.retention, self.listeners);
         let service = GrpcService {
             proto_name: "udaconnect.v1.EventService",
-            readiness: admin::database_readiness(self.store.pool().clone()),
+            readiness: admin::database_readiness(
+                "events",
+                self.store.pool().clone(),
+                shutdown.clone(),
+            ),
             routes: Routes::new(InterceptedService::new(
                 EventServiceServer::new(handlers::Events::new(self.store, self.rules))
                     .max_decoding_message_size(handlers::MAX_MESSAGE_BYTES),

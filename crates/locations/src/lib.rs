@@ -125,18 +125,14 @@ impl Service for LocationsServer {
         self: Box<Self>,
         shutdown: CancellationToken,
     ) -> BoxFuture<'static, anyhow::Result<()>> {
-        tokio::spawn(admin::report_pool(
-            "locations",
-            self.store.pool().clone(),
-            shutdown.clone(),
-        ));
         let erasures = follow_erasures(
             self.kafka,
             ERASURES_GROUP,
             self.store.clone(),
             shutdown.clone(),
         );
-        let readiness = admin::database_readiness(self.store.pool().clone());
+        let readiness =
+            admin::database_readiness("locations", self.store.pool().clone(), shutdown.clone());
         let handlers = handlers::Locations::new(self.store, self.persons);
         let service = GrpcService {
             proto_name: "udaconnect.v1.LocationService",

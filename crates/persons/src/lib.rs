@@ -120,11 +120,6 @@ impl Service for PersonsServer {
         self: Box<Self>,
         shutdown: CancellationToken,
     ) -> BoxFuture<'static, anyhow::Result<()>> {
-        tokio::spawn(admin::report_pool(
-            "persons",
-            self.store.pool().clone(),
-            shutdown.clone(),
-        ));
         let erasures = follow_erasures(
             self.kafka,
             ERASURES_GROUP,
@@ -133,7 +128,11 @@ impl Service for PersonsServer {
         );
         let service = GrpcService {
             proto_name: "udaconnect.v1.PersonService",
-            readiness: admin::database_readiness(self.store.pool().clone()),
+            readiness: admin::database_readiness(
+                "persons",
+                self.store.pool().clone(),
+                shutdown.clone(),
+            ),
             routes: Routes::new(PersonServiceServer::with_interceptor(
                 handlers::Persons::new(self.store, self.identity),
                 self.gate,

@@ -13,8 +13,14 @@ use tokio_util::sync::CancellationToken;
 /// Answers whether the service's dependencies are reachable right now.
 pub type ReadinessCheck = Arc<dyn Fn() -> BoxFuture<'static, Result<(), String>> + Send + Sync>;
 
-/// Readiness of a service whose only dependency is its database.
-pub fn database_readiness(pool: PgPool) -> ReadinessCheck {
+/// Readiness of a service whose only dependency is its database, named
+/// `name`; also publishes the use of its pool until `shutdown`.
+pub fn database_readiness(
+    name: &'static str,
+    pool: PgPool,
+    shutdown: CancellationToken,
+) -> ReadinessCheck {
+    tokio::spawn(report_pool(name, pool.clone(), shutdown));
     Arc::new(move || {
         let pool = pool.clone();
         Box::pin(async move {
@@ -28,10 +34,10 @@ pub fn database_readiness(pool: PgPool) -> ReadinessCheck {
 /// How often a database pool's use is published.
 const POOL_REPORT_PERIOD: Duration = Duration::from_secs(5);
 
-/// Publishes the use of `pool`, the service `name`'s connections to its
-/// database, every few seconds until `shutdown`: a pool running dry shows
-/// on the dashboard before requests start waiting for connections.
-pub async fn report_pool(name: &'static str, pool: PgPool, shutdown: CancellationToken) {
+/// Publishes the use of `pool` every few seconds until `shutdown`: a pool
+/// running dry shows on the dashboard before requests start waiting for
+/// connections.
+async fn report_pool(name: &'static str, pool: PgPool, shutdown: CancellationToken) {
     let max = pool.options().get_max_connections();
     metrics::gauge!("db_pool_max_connections", "pool" => name).set(f64::from(max));
     crate::periodic::every(POOL_REPORT_PERIOD, shutdown, || {
