@@ -10,7 +10,10 @@ use tokio_util::sync::CancellationToken;
 use udaconnect_devtools::simulate::{self, SimulateArgs};
 
 use super::{Pipeline, parse_flags, stack::Stack};
-use crate::{credentials::ORGANIZER_TOKEN, unary};
+use crate::{
+    credentials::{ORGANIZER_TOKEN, SERVICE_TOKEN},
+    unary,
+};
 
 /// How often the stored pings are counted while a conference drains.
 const DURABLE_POLL: Duration = Duration::from_millis(50);
@@ -67,6 +70,9 @@ pub async fn play(pipeline: &Pipeline, kind: &str, flags: &[&str]) -> anyhow::Re
             &stack.url("persons")?,
             "--organizer-token",
             ORGANIZER_TOKEN,
+            // The simulator creates the attendees at the persons service.
+            "--service-token",
+            SERVICE_TOKEN,
         ]
         .into_iter()
         .chain(flags.iter().copied()),
