@@ -286,7 +286,7 @@ def main():
             "proof_of_concept.rs`): its schema and indexes, its SQL with the values written in as "
             "literals over the simple query protocol, a transaction per query, libpq's session; "
             "without its Python serialisation, so a lower bound. It is timed for the first of the "
-            "persons in each run (in the first run only at 10M rows, where it takes minutes), and "
+            "persons in each run (for about ten minutes at 10M rows), and "
             "its ratio is over that same person's REST answer in that run. Beside them: the same "
             "loop on our schema, as prepared statements, where the GiST index finds the candidates "
             "(what an index alone gives), and the set-based query alone (`FindConnections` in the "
