@@ -17,6 +17,9 @@ use tower::{Layer, Service};
 /// mid-stream). A request the API's time limit cuts short is counted with
 /// the 503 it is answered.
 ///
+/// The request's span, when the layer runs inside [`crate::RequestTraceLayer`],
+/// is marked with the same outcome.
+///
 /// The route is axum's matched path (bounded: `/api/persons/{person_id}`) or,
 /// for gRPC, the method path (`/udaconnect.v1.PersonService/GetPerson`).
 #[derive(Debug, Clone)]
@@ -76,6 +79,7 @@ where
             ]),
             started: Instant::now(),
             status: ABANDONED.to_owned(),
+            span: tracing::Span::current(),
         };
         let response = self.inner.call(request);
         Box::pin(async move {
@@ -112,6 +116,8 @@ struct Recorder {
     labels: Option<[(&'static str, String); 3]>,
     started: Instant,
     status: String,
+    /// The request's span (disabled when none is exported).
+    span: tracing::Span,
 }
 
 impl Recorder {
@@ -119,6 +125,7 @@ impl Recorder {
         let Some([service, method, route]) = self.labels.take() else {
             return;
         };
+        crate::trace_context::record_outcome(&self.span, &self.status);
         let labels = [
             service,
             method,

@@ -85,6 +85,42 @@ where
     }
 }
 
+/// Marks a request's span with how the request ended, `status` as the
+/// request metrics label it (`200`, `503`, `grpc-13`, `error`,
+/// `abandoned`): the answer's HTTP or gRPC status code as an attribute, and
+/// the span's status an error when the server failed (a 5xx, or a gRPC code
+/// that OpenTelemetry counts as the server's fault) so that a tracing
+/// backend finds the failed requests. A client's mistake (a 4xx, a gRPC
+/// `INVALID_ARGUMENT` or `NOT_FOUND`) is not the server's error, and a
+/// request whose client went away has no status to give.
+pub(crate) fn record_outcome(span: &tracing::Span, status: &str) {
+    if !exporting() || span.is_disabled() {
+        return;
+    }
+    let failed = if let Some(code) = status.strip_prefix("grpc-") {
+        let Ok(code) = code.parse::<i64>() else {
+            return;
+        };
+        span.set_attribute("rpc.grpc.status_code", code);
+        server_fault_grpc_code(code)
+    } else if let Ok(code) = status.parse::<i64>() {
+        span.set_attribute("http.response.status_code", code);
+        code >= 500
+    } else {
+        status == "error"
+    };
+    if failed {
+        span.set_status(opentelemetry::trace::Status::error(status.to_owned()));
+    }
+}
+
+/// The gRPC codes a server's span reports as errors (OpenTelemetry's
+/// semantic conventions for RPC): UNKNOWN, DEADLINE_EXCEEDED,
+/// UNIMPLEMENTED, INTERNAL, UNAVAILABLE and DATA_LOSS.
+fn server_fault_grpc_code(code: i64) -> bool {
+    matches!(code, 2 | 4 | 12 | 13 | 14 | 15)
+}
+
 /// Reads trace headers from an HTTP (or gRPC) request.
 struct HeaderExtractor<'a>(&'a http::HeaderMap);
 
@@ -162,12 +198,22 @@ where
 
 #[cfg(test)]
 mod tests {
-    use opentelemetry::trace::{TraceId, TracerProvider as _};
-    use opentelemetry_sdk::{propagation::TraceContextPropagator, trace::SdkTracerProvider};
+    use std::sync::{Arc, Mutex};
+
+    use opentelemetry::{
+        Value,
+        trace::{Status, TraceId, TracerProvider as _},
+    };
+    use opentelemetry_sdk::{
+        error::OTelSdkResult,
+        propagation::TraceContextPropagator,
+        trace::{SdkTracerProvider, SpanData, SpanExporter},
+    };
     use tower::ServiceExt;
     use tracing_subscriber::prelude::*;
 
     use super::*;
+    use crate::RequestMetricsLayer;
 
     const TRACE: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
     const CALLER: &str = "00f067aa0ba902b7";
@@ -175,12 +221,36 @@ mod tests {
     /// Spans made into OpenTelemetry spans (sent nowhere) on this thread,
     /// as `init_logging` does with an exporter.
     fn exporting_spans() -> tracing::subscriber::DefaultGuard {
+        spans_to(SdkTracerProvider::builder().build())
+    }
+
+    /// Spans made into OpenTelemetry spans of `provider` on this thread.
+    fn spans_to(provider: SdkTracerProvider) -> tracing::subscriber::DefaultGuard {
         opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
         start_exporting();
-        let tracer = SdkTracerProvider::builder().build().tracer("test");
+        let tracer = provider.tracer("test");
         tracing::subscriber::set_default(
             tracing_subscriber::registry().with(tracing_opentelemetry::layer().with_tracer(tracer)),
         )
+    }
+
+    /// Keeps every span that ends, as a collector would.
+    #[derive(Debug, Clone, Default)]
+    struct Collected(Arc<Mutex<Vec<SpanData>>>);
+
+    impl SpanExporter for Collected {
+        async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+            self.0.lock().unwrap().extend(batch);
+            Ok(())
+        }
+    }
+
+    /// The value of `span`'s attribute `key`, if it has one.
+    fn attribute<'a>(span: &'a SpanData, key: &str) -> Option<&'a Value> {
+        span.attributes
+            .iter()
+            .find(|attribute| attribute.key.as_str() == key)
+            .map(|attribute| &attribute.value)
     }
 
     fn trace_of(carrier: &HashMap<String, String>) -> (&str, &str) {
@@ -241,5 +311,60 @@ mod tests {
         let (trace, _) = trace_of(&carried);
         assert_ne!(trace, TRACE, "no traceparent: a trace of its own");
         assert_ne!(TraceId::from_hex(trace).unwrap(), TraceId::INVALID);
+    }
+
+    #[tokio::test]
+    async fn a_request_span_tells_how_the_request_ended() {
+        let collected = Collected::default();
+        let _spans = spans_to(
+            SdkTracerProvider::builder()
+                .with_simple_exporter(collected.clone())
+                .build(),
+        );
+        // Each path answers with the status it names: an HTTP status, or
+        // gRPC's `grpc-status` header on a 200.
+        let handler = tower::service_fn(|request: Request<()>| async move {
+            let mut response = http::Response::builder();
+            response = match request.uri().path().strip_prefix("/grpc/") {
+                Some(code) => response.header("grpc-status", code),
+                None => response.status(request.uri().path()[1..].parse::<u16>().unwrap()),
+            };
+            Ok::<_, std::convert::Infallible>(response.body(axum::body::Body::empty()).unwrap())
+        });
+        let service = RequestTraceLayer.layer(RequestMetricsLayer::new("test").layer(handler));
+        for path in ["/200", "/404", "/503", "/grpc/0", "/grpc/5", "/grpc/13"] {
+            let request = Request::builder().uri(path).body(()).unwrap();
+            let response = service.clone().oneshot(request).await.unwrap();
+            // The span ends once the answer has been sent whole.
+            axum::body::to_bytes(axum::body::Body::new(response.into_body()), usize::MAX)
+                .await
+                .unwrap();
+        }
+
+        let spans = collected.0.lock().unwrap();
+        let span = |name: &str| {
+            spans
+                .iter()
+                .find(|span| span.name == name)
+                .unwrap_or_else(|| panic!("no span {name}"))
+        };
+        for (name, code) in [("/200", 200), ("/404", 404), ("/503", 503)] {
+            assert_eq!(
+                attribute(span(name), "http.response.status_code"),
+                Some(&Value::I64(code))
+            );
+        }
+        for (name, code) in [("/grpc/0", 0), ("/grpc/5", 5), ("/grpc/13", 13)] {
+            assert_eq!(
+                attribute(span(name), "rpc.grpc.status_code"),
+                Some(&Value::I64(code))
+            );
+        }
+        // Only the server's failures are errors; a client's mistake is not.
+        for name in ["/200", "/404", "/grpc/0", "/grpc/5"] {
+            assert_eq!(span(name).status, Status::Unset, "{name}");
+        }
+        assert_eq!(span("/503").status, Status::error("503"));
+        assert_eq!(span("/grpc/13").status, Status::error("grpc-13"));
     }
 }
