@@ -97,7 +97,7 @@ where
                     ))
                 }
                 Err(error) => {
-                    recorder.status = "error".to_owned();
+                    recorder.status = FAILED.to_owned();
                     recorder.record();
                     Err(error)
                 }
@@ -109,6 +109,17 @@ where
 /// The status recorded for a request that ended before its answer did: the
 /// client went away, or a time limit cut it short.
 const ABANDONED: &str = "abandoned";
+
+/// The status recorded for a request whose service failed to answer.
+pub(crate) const FAILED: &str = "error";
+
+/// What the status recorded for a gRPC answer starts with, before its code.
+pub(crate) const GRPC_STATUS_PREFIX: &str = "grpc-";
+
+/// The status recorded for a gRPC answer of `code` (`grpc-5`).
+fn grpc_status_label(code: &str) -> String {
+    format!("{GRPC_STATUS_PREFIX}{code}")
+}
 
 /// Records one request when it ends, however it ends: its answer sent
 /// whole, an error, or dropped midway ([`ABANDONED`]).
@@ -178,13 +189,13 @@ impl<B: http_body::Body> http_body::Body for MeteredBody<B> {
                         .get("grpc-status")
                         .and_then(|code| code.to_str().ok())
                     {
-                        *this.status = format!("grpc-{code}");
+                        *this.status = grpc_status_label(code);
                     }
                 }
             }
             Some(Err(_)) => {
                 ended = true;
-                *this.status = "error".to_owned();
+                *this.status = FAILED.to_owned();
             }
             None => {}
         }
@@ -211,6 +222,6 @@ fn grpc_or_http_status<B>(response: &Response<B>) -> String {
         .headers()
         .get("grpc-status")
         .and_then(|status| status.to_str().ok())
-        .map(|code| format!("grpc-{code}"))
+        .map(grpc_status_label)
         .unwrap_or_else(|| response.status().as_u16().to_string())
 }

@@ -21,6 +21,8 @@ use tower::{Layer, Service};
 use tracing::{Instrument, instrument::Instrumented};
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
+use crate::request_metrics::{FAILED, GRPC_STATUS_PREFIX};
+
 /// Set once the process exports spans ([`crate::init_logging`]).
 static EXPORTING: AtomicBool = AtomicBool::new(false);
 
@@ -97,7 +99,7 @@ pub(crate) fn record_outcome(span: &tracing::Span, status: &str) {
     if !exporting() || span.is_disabled() {
         return;
     }
-    let failed = if let Some(code) = status.strip_prefix("grpc-") {
+    let failed = if let Some(code) = status.strip_prefix(GRPC_STATUS_PREFIX) {
         let Ok(code) = code.parse::<i64>() else {
             return;
         };
@@ -107,7 +109,7 @@ pub(crate) fn record_outcome(span: &tracing::Span, status: &str) {
         span.set_attribute("http.response.status_code", code);
         code >= 500
     } else {
-        status == "error"
+        status == FAILED
     };
     if failed {
         span.set_status(opentelemetry::trace::Status::error(status.to_owned()));
