@@ -17,6 +17,7 @@ mod connections;
 mod contacts;
 mod credentials;
 mod database;
+mod history;
 mod machine;
 mod pipeline;
 mod proof_of_concept;

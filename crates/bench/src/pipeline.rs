@@ -41,7 +41,7 @@ use self::{
 };
 use crate::{
     credentials::{ORGANIZER_TOKEN, SERVICE_TOKEN},
-    database, unary,
+    database, history, unary,
 };
 
 /// The pipeline's knobs, `./scripts/bench-ingest`'s environment as flags.
@@ -72,6 +72,12 @@ pub struct Args {
     /// Skip the one-ping-per-call runs.
     #[arg(long)]
     no_unary: bool,
+    /// Pings stored before the conferences: a week-long event's seven days
+    /// up to today, 10,000 attendees (today's partition, which the
+    /// conferences write to, holds a day's share). Times the conferences
+    /// only, so `--no-unary` is required with it.
+    #[arg(long, default_value_t = 0)]
+    stored_rows: u64,
     /// Where the broker keeps its records.
     #[arg(long, value_enum, default_value = "memory")]
     broker_storage: BrokerStorage,
@@ -151,6 +157,10 @@ pub async fn run(
         args.partitions,
         args.consumers
     );
+    anyhow::ensure!(
+        args.stored_rows == 0 || args.no_unary,
+        "--stored-rows times the conferences only: pass --no-unary with it"
+    );
     let udaconnect = match &args.udaconnect_bin {
         Some(path) => path.clone(),
         None => std::env::current_exe()?
@@ -173,6 +183,18 @@ pub async fn run(
         .await?;
     let locations = database::recreate(admin_url, LOCATIONS_DATABASE).await?;
     LocationStore::new(locations.clone()).migrate().await?;
+    let stored_before = if args.stored_rows > 0 {
+        let started = std::time::Instant::now();
+        let last_id = history::load(&locations, args.stored_rows, chrono::Utc::now(), 7).await?;
+        eprintln!(
+            "==> {} pings stored beforehand, loaded in {:.0} s",
+            args.stored_rows,
+            started.elapsed().as_secs_f64()
+        );
+        last_id
+    } else {
+        0
+    };
     EventStore::new(database::recreate(admin_url, EVENTS_DATABASE).await?)
         .migrate()
         .await?;
@@ -217,6 +239,7 @@ pub async fn run(
         args,
         clock,
         locations,
+        stored_before,
         locations_database_url,
         stack: None,
         peak_rss_kib: BTreeMap::new(),
@@ -256,6 +279,9 @@ struct Pipeline {
     clock: CpuClock,
     /// The locations database, where stored pings are counted.
     locations: PgPool,
+    /// The highest id of the pings stored before the run (0 without them):
+    /// the conferences' pings are those above it.
+    stored_before: i64,
     locations_database_url: String,
     stack: Option<Stack>,
     /// Each process's highest peak memory over every stack so far.
@@ -319,6 +345,7 @@ impl Pipeline {
             "attendees": args.attendees,
             "minutes": args.minutes,
             "ping_interval": args.ping_interval,
+            "stored_rows": args.stored_rows,
             "broker_storage": args.broker_storage.to_possible_value().map(|value| value.get_name().to_owned()),
             "streamed": streamed.figures(),
             "batched": batched.figures(),

@@ -163,7 +163,7 @@ pub async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
         None => None,
     };
     let rows_before = match &stored {
-        Some(pool) => count_rows(pool).await?.0,
+        Some(pool) => count_rows(pool, 0).await?.0,
         None => 0,
     };
     let phase = Duration::from_secs(args.seconds);
@@ -196,7 +196,7 @@ pub async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
     let mut drained = serde_json::Map::new();
     if let Some(pool) = &stored {
         let waited =
-            wait_until_drained(pool, rows_before + acknowledged as i64, DRAIN_POLL).await?;
+            wait_until_drained(pool, 0, rows_before + acknowledged as i64, DRAIN_POLL).await?;
         println!(
             "  its backlog was stored {:.1} s after the loop ended",
             waited.as_secs_f64()
@@ -248,7 +248,7 @@ pub async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
     let latency = Summary::of(&latencies.lock().unwrap());
     if let Some(pool) = &stored {
         let all = rows_before + acknowledged as i64 + latency.samples as i64;
-        let waited = wait_until_drained(pool, all, DRAIN_POLL).await?;
+        let waited = wait_until_drained(pool, 0, all, DRAIN_POLL).await?;
         drained.insert("open_loop".into(), waited.as_secs_f64().into());
     }
     println!(
@@ -310,10 +310,11 @@ async fn wait_until_stored(
     }
 }
 
-/// Waits until the locations table holds `rows` rows, that is until the
-/// consumers have stored every acknowledged ping, looking every `poll`;
-/// returns how long it took. (The pipeline benchmark times its conferences
-/// with it too.)
+/// Waits until the locations table holds `rows` rows with an id above
+/// `after_id` (below it: pings stored before the benchmark began), that is
+/// until the consumers have stored every acknowledged ping, looking every
+/// `poll`; returns how long it took. (The pipeline benchmark times its
+/// conferences with it too.)
 ///
 /// Counting a table of a million rows keeps a core busy for a tenth of a
 /// second, and counting at every poll slowed the very writes it waited for.
@@ -325,11 +326,12 @@ async fn wait_until_stored(
 /// without counting between two batches of a busy writer.
 pub(crate) async fn wait_until_drained(
     pool: &PgPool,
+    after_id: i64,
     rows: i64,
     poll: Duration,
 ) -> anyhow::Result<Duration> {
     let started = Instant::now();
-    let (mut counted, mut newest_counted) = count_rows(pool).await?;
+    let (mut counted, mut newest_counted) = count_rows(pool, after_id).await?;
     // The newest id seen and when it last moved; the last sign of progress;
     // the last count made because nothing moved.
     let (mut newest_seen, mut moved_at) = (newest_counted, Instant::now());
@@ -350,7 +352,7 @@ pub(crate) async fn wait_until_drained(
                 quiet_count_at = Some(Instant::now());
             }
             let before = counted;
-            (counted, newest_counted) = count_rows(pool).await?;
+            (counted, newest_counted) = count_rows(pool, after_id).await?;
             if counted != before {
                 progressed_at = Instant::now();
             }
@@ -365,11 +367,16 @@ pub(crate) async fn wait_until_drained(
     Ok(started.elapsed())
 }
 
-/// The rows of the locations table and its newest id, exactly.
-async fn count_rows(pool: &PgPool) -> sqlx::Result<(i64, i64)> {
-    sqlx::query_as("SELECT count(*), coalesce(max(id), 0) FROM location")
-        .fetch_one(pool)
-        .await
+/// The rows of the locations table with an id above `after_id`, exactly,
+/// and its newest id.
+async fn count_rows(pool: &PgPool, after_id: i64) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as(
+        "SELECT (SELECT count(*) FROM location WHERE id > $1),
+                (SELECT coalesce(max(id), 0) FROM location)",
+    )
+    .bind(after_id)
+    .fetch_one(pool)
+    .await
 }
 
 fn ping(person_id: i64) -> Ping {

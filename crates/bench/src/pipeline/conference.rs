@@ -49,9 +49,14 @@ impl Played {
 pub async fn play(pipeline: &Pipeline, kind: &str, flags: &[&str]) -> anyhow::Result<Played> {
     let stack = pipeline.stack()?;
     let args = &pipeline.args;
-    // Each conference starts from an empty table, so the second is not
-    // slowed by the first's index pages.
-    sqlx::query("TRUNCATE location")
+    // Each conference starts from the pings stored before the run (or an
+    // empty table), the previous conference's deleted and vacuumed away, so
+    // the second is not slowed by the first's.
+    sqlx::query("DELETE FROM location WHERE id > $1")
+        .bind(pipeline.stored_before)
+        .execute(&pipeline.locations)
+        .await?;
+    sqlx::query("VACUUM ANALYZE location")
         .execute(&pipeline.locations)
         .await?;
     let simulate: SimulateArgs = parse_flags(
@@ -94,6 +99,7 @@ pub async fn play(pipeline: &Pipeline, kind: &str, flags: &[&str]) -> anyhow::Re
     // Counted often: the figure is the instant the last ping became durable.
     unary::wait_until_drained(
         &pipeline.locations,
+        pipeline.stored_before,
         i64::try_from(report.accepted)?,
         DURABLE_POLL,
     )
