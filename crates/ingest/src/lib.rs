@@ -10,7 +10,7 @@ mod admission;
 mod handlers;
 mod stream;
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{net::SocketAddr, time::Duration};
 
 use admission::Admitter;
 use clap::Args;
@@ -125,7 +125,7 @@ impl IngestServer {
 
 /// Ready when Kafka's brokers answer: without them no ping can be accepted.
 fn kafka_readiness(publisher: LocationPublisher) -> ReadinessCheck {
-    Arc::new(move || {
+    ReadinessCheck::new(move || {
         let publisher = publisher.clone();
         Box::pin(async move { publisher.check_brokers(KAFKA_CHECK_TIMEOUT).await })
     })

@@ -229,7 +229,7 @@ pub fn peer_readiness(peers: Vec<(&'static str, Channel)>) -> ReadinessCheck {
         .into_iter()
         .map(|(name, channel)| (name, HealthClient::new(channel)))
         .collect();
-    std::sync::Arc::new(move || {
+    ReadinessCheck::new(move || {
         let peers = peers.clone();
         Box::pin(async move {
             for (name, mut client) in peers {
@@ -369,12 +369,9 @@ async fn report_health(
             _ = shutdown.cancelled() => break,
             _ = interval.tick() => {}
         }
-        let status = match readiness().await {
+        let status = match readiness.check().await {
             Ok(()) => ServingStatus::Serving,
-            Err(reason) => {
-                tracing::warn!(%reason, "not serving");
-                ServingStatus::NotServing
-            }
+            Err(_) => ServingStatus::NotServing,
         };
         reporter.set_service_status("", status).await;
         reporter.set_service_status(proto_name, status).await;

@@ -5,7 +5,6 @@
 use std::{
     net::SocketAddr,
     path::{Path, PathBuf},
-    sync::Arc,
 };
 
 use anyhow::bail;
@@ -60,7 +59,7 @@ const INDEX: &str = "index.html";
 fn router(assets_dir: &Path, api_url: Option<String>) -> Router {
     let index = assets_dir.join(INDEX);
     let readiness_dir = assets_dir.to_owned();
-    let readiness: admin::ReadinessCheck = Arc::new(move || {
+    let readiness = admin::ReadinessCheck::new(move || {
         let result = check_assets(&readiness_dir).map_err(|error| error.to_string());
         Box::pin(async move { result })
     });

@@ -683,7 +683,7 @@ async fn the_internal_services_answer_the_services_only() {
     let unsigned = [&app.persons_url, &app.locations_url, &app.events_url]
         .map(|url| ("internal", grpc::channel(url).unwrap()));
     let readiness = grpc::peer_readiness(unsigned.to_vec());
-    assert_eq!(readiness().await, Ok(()));
+    assert_eq!(readiness.check().await, Ok(()));
     // With the service token, they answer.
     let person = app
         .persons_grpc
