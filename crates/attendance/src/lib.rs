@@ -23,8 +23,9 @@ use futures::{FutureExt, future::BoxFuture};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
+use tracing::Instrument;
 use udaconnect_domain::{Visit, VisitGap, merge_visits};
-use udaconnect_messaging::{EventConsumer, Record};
+use udaconnect_messaging::{EventConsumer, Record, batch_span};
 use udaconnect_proto::{
     datetime_from_timestamp, duration_from_timedelta,
     limits::MAX_VISITS_PER_CALL,
@@ -192,11 +193,11 @@ impl StayRecorder {
                 .next_batch(self.batch_size, self.batch_linger, shutdown)
                 .await;
             if !batch.is_empty() {
-                if !self.floor_plans.refresh(shutdown).await {
-                    break;
-                }
-                let stays = self.stays(&batch);
-                if !self.record(&stays, shutdown).await {
+                if !self
+                    .process(&batch, shutdown)
+                    .instrument(batch_span(&batch))
+                    .await
+                {
                     break;
                 }
                 committed = Some(self.consumer.commit(&batch));
@@ -209,6 +210,15 @@ impl StayRecorder {
             self.consumer.commit_last(offsets).await;
         }
         tracing::info!("attendance consumer stopped");
+    }
+
+    /// Maps the batch to stays and records them, with the floor plans
+    /// brought up to date first; `false` if shutdown comes first.
+    async fn process(&mut self, batch: &[Record], shutdown: &CancellationToken) -> bool {
+        self.floor_plans.refresh(shutdown).await && {
+            let stays = self.stays(batch);
+            self.record(&stays, shutdown).await
+        }
     }
 
     /// The batch's pings as stays, merged within the batch. Records that

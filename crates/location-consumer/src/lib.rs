@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 use tracing::Instrument;
-use udaconnect_messaging::{EventConsumer, EventProducer, Record, TRACEPARENT_HEADER};
+use udaconnect_messaging::{EventConsumer, EventProducer, Record, batch_span};
 use udaconnect_proto::{
     limits::MAX_WRITE_LOCATIONS,
     new_location_from_event,
@@ -27,21 +27,6 @@ use udaconnect_runtime::{
     grpc::{self, SignedChannel},
     topics,
 };
-
-/// The span of one batch. One batch carries pings of many traces: its
-/// parent is the span that published the first record (its `traceparent`),
-/// and it links to those of the others, so each ping's trace leads through
-/// it to the `WriteLocations` call it makes.
-fn batch_span(batch: &[Record]) -> tracing::Span {
-    let span = tracing::info_span!("process", records = batch.len(), otel.kind = "consumer");
-    udaconnect_telemetry::follow_traceparents(
-        &span,
-        batch
-            .iter()
-            .filter_map(|record| record.header(TRACEPARENT_HEADER)),
-    );
-    span
-}
 
 /// How the location consumer reads the topic and batches its writes.
 #[derive(Debug, Clone, Args)]

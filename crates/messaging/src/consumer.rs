@@ -33,6 +33,21 @@ const LAG_PERIOD: Duration = Duration::from_secs(5);
 /// Longest one question of a lag measurement may wait for the brokers.
 const LAG_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The span of processing one batch. One batch carries pings of many
+/// traces: its parent is the span that published the first record (its
+/// `traceparent`), and it links to those of the others, so each ping's trace
+/// leads through it to the calls the batch makes.
+pub fn batch_span(batch: &[Record]) -> tracing::Span {
+    let span = tracing::info_span!("process", records = batch.len(), otel.kind = "consumer");
+    udaconnect_telemetry::follow_traceparents(
+        &span,
+        batch
+            .iter()
+            .filter_map(|record| record.header(crate::TRACEPARENT_HEADER)),
+    );
+    span
+}
+
 /// One record read from a topic, owned by the caller.
 #[derive(Debug)]
 pub struct Record(OwnedMessage);

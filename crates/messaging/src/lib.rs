@@ -11,7 +11,7 @@ mod producer;
 mod publisher;
 mod topics;
 
-pub use consumer::{EventConsumer, Offsets, Record};
+pub use consumer::{EventConsumer, Offsets, Record, batch_span};
 pub use erasure::{ErasurePublisher, PERSON_ERASED_CONTENT_TYPE};
 pub use event::{
     CONTENT_TYPE_HEADER, DLQ_ORIGIN_HEADER, DLQ_REASON_HEADER, DecodeError,

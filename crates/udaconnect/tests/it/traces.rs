@@ -1,5 +1,6 @@
 //! One ping's trace: a phone's `traceparent` followed through ingest, the
-//! Kafka record, the location consumer and the locations service, each a
+//! Kafka record, the location consumer and the locations service, and the
+//! attendance consumer beside them, each a
 //! `udaconnect` process exporting its spans over OTLP to a receiver in the
 //! test, as it would to a collector.
 
@@ -140,7 +141,8 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn one_ping_is_one_trace_from_the_phone_to_the_locations_service() {
+async fn one_ping_is_one_trace_from_the_phone_to_the_locations_service_and_the_attendance_consumer()
+{
     let receiver = Receiver::default();
     let collector = receiver.start().await;
     // Persons (which ingest asks) and events (which locations asks) run in
@@ -204,6 +206,21 @@ async fn one_ping_is_one_trace_from_the_phone_to_the_locations_service() {
         ],
     );
     url_of(&addresses, "location-consumer-admin").await;
+    // The topic's other reader, in a group of its own.
+    let attendance_group = format!("{}-attendance", app.group);
+    let (_attendance, addresses) = traced_process(
+        "attendance-consumer",
+        &collector,
+        &dir,
+        &kafka,
+        &[
+            ("ATTENDANCE_CONSUMER_GROUP", attendance_group.as_str()),
+            ("ATTENDANCE_BATCH_LINGER", "20ms"),
+            ("ATTENDANCE_ADMIN_LISTEN", "127.0.0.1:0"),
+            ("EVENTS_URL", app.events_url.as_str()),
+        ],
+    );
+    url_of(&addresses, "attendance-consumer-admin").await;
 
     let person = app
         .persons_grpc
@@ -233,7 +250,7 @@ async fn one_ping_is_one_trace_from_the_phone_to_the_locations_service() {
         .expect("ingest takes the ping");
 
     let deadline = Instant::now() + Duration::from_secs(30);
-    let (ingest, consumer, locations) = loop {
+    let (ingest, consumer, locations, attendance) = loop {
         let spans = receiver.spans_of(&trace_id);
         let find = |service: &str, name: &str| {
             spans
@@ -245,9 +262,10 @@ async fn one_ping_is_one_trace_from_the_phone_to_the_locations_service() {
             find("ingest", "/udaconnect.v1.IngestService/SendPing"),
             find("location-consumer", "process"),
             find("locations", "/udaconnect.v1.LocationService/WriteLocations"),
+            find("attendance-consumer", "process"),
         );
-        if let (Some(ingest), Some(consumer), Some(locations)) = found {
-            break (ingest, consumer, locations);
+        if let (Some(ingest), Some(consumer), Some(locations), Some(attendance)) = found {
+            break (ingest, consumer, locations, attendance);
         }
         assert!(
             Instant::now() < deadline,
@@ -271,6 +289,10 @@ async fn one_ping_is_one_trace_from_the_phone_to_the_locations_service() {
     assert_eq!(
         locations.parent_span_id, consumer.span_id,
         "the write is the child of the consumer's batch"
+    );
+    assert_eq!(
+        attendance.parent_span_id, ingest.span_id,
+        "the attendance consumer's batch is a child of the same ingest span"
     );
     std::fs::remove_dir_all(&dir).ok();
 }
