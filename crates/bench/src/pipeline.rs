@@ -12,9 +12,11 @@
 //!    until its last ping is durable in PostGIS.
 //! 2. The unary benchmark measures one ping per call, through gRPC and
 //!    through REST (see [`crate::unary`]); then gRPC again without following
-//!    pings (no polling), and with the consumers paused (Kafka holds the
+//!    pings (no polling), with the consumers paused (Kafka holds the
 //!    pings), which shows what the storing side's share of the cores costs
-//!    the acknowledgements. Its results go to `--out` like its own command's.
+//!    the acknowledgements, and with the pings fetched by consumers that
+//!    store nothing, which splits that cost between the broker's fetches and
+//!    PostgreSQL's inserts. Its results go to `--out` like its own command's.
 //! 3. Each process's cold start, CPU time, idle and peak memory are recorded.
 
 mod conference;
@@ -109,29 +111,45 @@ struct UnaryPhase {
     label: &'static str,
     /// Its flags beside the stack's URLs and the phase length.
     flags: &'static [&'static str],
-    /// Whether the consumers are paused (SIGSTOP) throughout.
-    consumers_paused: bool,
+    /// What reads the pings off the topic meanwhile.
+    readers: Readers,
 }
 
-const UNARY_PHASES: [UnaryPhase; 4] = [
+/// What reads the pings off the topic during a phase: which of the storing
+/// side's two parts, the broker's fetches and PostgreSQL's inserts, runs
+/// beside the acknowledgements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Readers {
+    /// The location consumers, which fetch the pings and store them.
+    Storing,
+    /// Nothing: the location consumers are paused (SIGSTOP) throughout and
+    /// Kafka holds the pings.
+    Paused,
+    /// The location consumers paused, and as many consumers of another group
+    /// fetching every ping and storing none: the broker's fetches without
+    /// the inserts.
+    FetchingOnly,
+}
+
+const UNARY_PHASES: [UnaryPhase; 5] = [
     UnaryPhase {
         about: "one ping per call through grpc",
         label: "followed",
         flags: &["--via", "grpc"],
-        consumers_paused: false,
+        readers: Readers::Storing,
     },
     UnaryPhase {
         about: "one ping per call through rest",
         label: "followed",
         flags: &["--via", "rest"],
-        consumers_paused: false,
+        readers: Readers::Storing,
     },
     // Following pings polls PostgreSQL; without it, the acknowledgements alone.
     UnaryPhase {
         about: "one ping per call through grpc, no ping followed",
         label: "unfollowed",
         flags: &["--via", "grpc", "--follow-every", "0"],
-        consumers_paused: false,
+        readers: Readers::Storing,
     },
     // Kafka holds the pings, so nothing is stored and there is no backlog
     // to wait for (hence no database URL).
@@ -139,7 +157,15 @@ const UNARY_PHASES: [UnaryPhase; 4] = [
         about: "one ping per call through grpc, the consumers paused",
         label: "consumers-paused",
         flags: &["--via", "grpc"],
-        consumers_paused: true,
+        readers: Readers::Paused,
+    },
+    // The broker serves the fetches, PostgreSQL stores nothing: which of
+    // the two the tail comes from.
+    UnaryPhase {
+        about: "one ping per call through grpc, the pings fetched and not stored",
+        label: "fetched-not-stored",
+        flags: &["--via", "grpc"],
+        readers: Readers::FetchingOnly,
     },
 ];
 
@@ -296,7 +322,7 @@ impl Pipeline {
         binary_bytes: u64,
     ) -> anyhow::Result<serde_json::Value> {
         // The first stack starts cold, and its processes idle once settled.
-        self.start_stack().await?;
+        self.start_stack(0).await?;
         let stack = self.stack()?;
         let cold_start_ms: BTreeMap<String, u64> = stack
             .started_in
@@ -314,14 +340,18 @@ impl Pipeline {
             .collect::<anyhow::Result<BTreeMap<_, _>>>()?;
         let streamed = conference::play(self, "streamed", &[]).await?;
         self.stop_stack().await;
-        self.start_stack().await?;
+        self.start_stack(0).await?;
         let batched = conference::play(self, "batched", &["--batched", "--seed", "43"]).await?;
         self.stop_stack().await;
         if !self.args.no_unary {
             for phase in &UNARY_PHASES {
                 eprintln!("==> {}", phase.about);
-                self.start_stack().await?;
-                if phase.consumers_paused {
+                let fetchers = match phase.readers {
+                    Readers::FetchingOnly => self.args.consumers,
+                    Readers::Storing | Readers::Paused => 0,
+                };
+                self.start_stack(fetchers).await?;
+                if phase.readers != Readers::Storing {
                     self.stack()?.pause_consumers()?;
                 }
                 let result = unary::run(self.unary_args(phase)?).await?;
@@ -357,9 +387,10 @@ impl Pipeline {
         }))
     }
 
-    /// Starts a fresh stack and lets it settle.
-    async fn start_stack(&mut self) -> anyhow::Result<()> {
-        self.stack = Some(Stack::start(&self.config).await?);
+    /// Starts a fresh stack, with `fetchers` fetch-only consumers (see
+    /// [`Readers::FetchingOnly`]), and lets it settle.
+    async fn start_stack(&mut self, fetchers: u32) -> anyhow::Result<()> {
+        self.stack = Some(Stack::start(&self.config, fetchers).await?);
         tokio::time::sleep(SETTLE).await;
         Ok(())
     }
@@ -403,7 +434,7 @@ impl Pipeline {
             phase.label.to_owned(),
         ];
         flags.extend(phase.flags.iter().map(|&flag| flag.to_owned()));
-        if !phase.consumers_paused {
+        if phase.readers == Readers::Storing {
             flags.push("--locations-database-url".to_owned());
             flags.push(self.locations_database_url.clone());
         }

@@ -53,6 +53,8 @@ struct ServiceSpec {
 
 /// Location consumers are named this and their number (`consumer1`…).
 const CONSUMER: &str = "consumer";
+/// Fetch-only readers are named this and their number (`fetcher1`…).
+const FETCHER: &str = "fetcher";
 /// Bind-anywhere for every listener: the service picks its own port.
 const ANY_PORT: &str = "127.0.0.1:0";
 /// How long a service may take to report its addresses and be ready.
@@ -158,8 +160,9 @@ pub struct Stack {
 }
 
 impl Stack {
-    /// Starts a fresh broker, then each service once its peers are ready.
-    pub async fn start(config: &StackConfig) -> anyhow::Result<Self> {
+    /// Starts a fresh broker, then each service once its peers are ready,
+    /// and `fetchers` consumers that fetch every ping and store none.
+    pub async fn start(config: &StackConfig, fetchers: u32) -> anyhow::Result<Self> {
         let (broker, bootstrap) =
             start_broker(&config.tansu, config.broker_storage, &config.work).await?;
         let mut stack = Self {
@@ -168,7 +171,7 @@ impl Stack {
             addresses: BTreeMap::new(),
             started_in: BTreeMap::new(),
         };
-        if let Err(error) = stack.start_services(config, &bootstrap).await {
+        if let Err(error) = stack.start_services(config, &bootstrap, fetchers).await {
             stack.stop().await;
             return Err(error);
         }
@@ -179,6 +182,7 @@ impl Stack {
         &mut self,
         config: &StackConfig,
         bootstrap: &str,
+        fetchers: u32,
     ) -> anyhow::Result<()> {
         let mut services = vec![
             ServiceSpec {
@@ -217,6 +221,15 @@ impl Stack {
             subcommand: "location-consumer",
             listen: &["CONSUMER_ADMIN_LISTEN"],
             ready: "location-consumer-admin",
+        }));
+        // Attendance consumers, in a group of their own, with no event's
+        // floor plan to map the pings to: they fetch and decode every ping,
+        // as the location consumers do, and write nothing.
+        services.extend((1..=fetchers).map(|n| ServiceSpec {
+            name: format!("{FETCHER}{n}"),
+            subcommand: "attendance-consumer",
+            listen: &["ATTENDANCE_ADMIN_LISTEN"],
+            ready: "attendance-consumer-admin",
         }));
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(1))
