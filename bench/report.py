@@ -84,6 +84,7 @@ def main():
     rest = [r for r in unary if r["via"] == "rest" and r["label"] == "followed"]
     unfollowed = [r for r in unary if r["label"] == "unfollowed"]
     paused = [r for r in unary if r["label"] == "consumers-paused"]
+    fetched = [r for r in unary if r["label"] == "fetched-not-stored"]
     scaling = load(results, "scaling")
     connection_sizes = sorted(int(p.stem.split("-")[1]) for p in results.glob("connections-*.json"))
     contact_sizes = sorted(int(p.stem.split("-")[1]) for p in results.glob("contacts-*.json"))
@@ -197,7 +198,8 @@ def main():
             say("")
             rows = []
             for via, runs_via in (("gRPC, pings followed", grpc), ("REST, pings followed", rest),
-                                  ("gRPC", unfollowed), ("gRPC, consumers paused", paused)):
+                                  ("gRPC", unfollowed), ("gRPC, consumers paused", paused),
+                                  ("gRPC, pings fetched, not stored", fetched)):
                 if not runs_via:
                     continue
                 rows.append([via, spread(runs_via, "open_loop_pings_per_second"),
@@ -210,7 +212,7 @@ def main():
                        "fresh p99 (ms)", "failed"], rows))
             say("")
         if unfollowed and paused:
-            say(f"The third row measures the acknowledgements alone, no ping followed; the last is the "
+            say(f"The third row measures the acknowledgements alone, no ping followed; the fourth is the "
                 f"ingest path alone: the consumers are paused (SIGSTOP) while Kafka "
                 f"holds the pings, so PostgreSQL and the consumers stop competing for the two cores. "
                 f"The peak rises from {spread(unfollowed, 'closed_loop_pings_per_second')} to "
@@ -221,6 +223,16 @@ def main():
                 "and the broker serving the consumers' fetches; §7 says what was tried), not from the "
                 "ingest path, which waits only for Kafka's acknowledgement. Where ingest has cores of "
                 "its own (its own pods, as in Kubernetes) the ingest-alone figure is the one that applies.")
+            say("")
+        if fetched and paused and unfollowed:
+            say(f"The last row splits the storing side in two: the location consumers are paused and as "
+                f"many attendance consumers (with no floor plan, so they write nothing) fetch every ping "
+                f"in a group of their own. The broker serves the same fetches as while the pings are "
+                f"stored, and PostgreSQL inserts nothing. Its p99, "
+                f"{spread(fetched, 'acknowledgement.p99_ms', 1)} ms, against "
+                f"{spread(paused, 'acknowledgement.p99_ms', 1)} ms with nothing fetched and "
+                f"{spread(unfollowed, 'acknowledgement.p99_ms', 1)} ms with the pings stored, says how "
+                "much of the tail the fetches alone make.")
             say("")
         say("Where the CPU goes while the streamed conference is ingested (CPU seconds per process, "
             "median over the runs; the machine has "
@@ -501,7 +513,9 @@ def main():
         say(week_machine["command"])
         say("```")
         say("")
-        say(f"Run of {week_machine['started']} on {week_machine['cpu']}, {week_machine['cores']} cores.")
+        say(f"Run of {week_machine['started']} on {week_machine['cpu']}, {week_machine['cores']} cores, "
+            f"{week_machine['memory_gib']} GiB RAM; PostgreSQL {week_machine['postgresql']} ("
+            + ", ".join(f"{k} = {v}" for k, v in week_machine["postgresql_settings"].items()) + ").")
         say("")
         rows = []
         for r in week:

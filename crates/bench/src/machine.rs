@@ -51,6 +51,8 @@ pub struct Machine {
 struct PostgresqlSettings {
     shared_buffers: String,
     max_wal_size: String,
+    checkpoint_timeout: String,
+    wal_compression: String,
     synchronous_commit: String,
 }
 
@@ -121,6 +123,8 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<Machine> {
         postgresql_settings: PostgresqlSettings {
             shared_buffers: ask(SETTING, "shared_buffers").await,
             max_wal_size: ask(SETTING, "max_wal_size").await,
+            checkpoint_timeout: ask(SETTING, "checkpoint_timeout").await,
+            wal_compression: ask(SETTING, "wal_compression").await,
             synchronous_commit: ask(SETTING, "synchronous_commit").await,
         },
         postgis: ask(
