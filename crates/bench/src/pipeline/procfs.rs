@@ -27,7 +27,8 @@ impl CpuClock {
         Ok(Self { ticks_per_second })
     }
 
-    /// User and system CPU seconds process `pid` has used so far.
+    /// User and system CPU seconds process `pid` and its exited children
+    /// have used so far.
     pub fn seconds(&self, pid: u32) -> anyhow::Result<f64> {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
             .with_context(|| format!("cannot read the CPU time of process {pid}"))?;
@@ -38,7 +39,8 @@ impl CpuClock {
 
     /// CPU seconds used so far by every process named `postgres` (the
     /// server and its backends, as `pgrep -x postgres` finds them). A
-    /// backend that has exited since is not counted.
+    /// backend that has exited is still counted, in its parent's (the
+    /// server's) children's time, so the figure never falls.
     pub fn postgres_seconds(&self) -> anyhow::Result<f64> {
         let mut ticks = 0.0;
         for entry in std::fs::read_dir("/proc").context("cannot list /proc")? {
@@ -56,17 +58,22 @@ impl CpuClock {
     }
 }
 
-/// A process's name and its user + system CPU time in ticks, from the text
-/// of /proc/PID/stat. The name is in parentheses and may hold spaces or
-/// parentheses itself, so the fields are counted from the last `)`.
+/// A process's name and the user + system CPU time in ticks of it and of its
+/// children that have exited, from the text of /proc/PID/stat. The name is
+/// in parentheses and may hold spaces or parentheses itself, so the fields
+/// are counted from the last `)`.
 fn parse_stat(stat: &str) -> Option<(&str, f64)> {
     let (head, tail) = stat.rsplit_once(')')?;
     let (_, name) = head.split_once('(')?;
-    // After the name: state (field 3), …, utime (14), stime (15).
-    let mut fields = tail.split_whitespace().skip(11);
-    let user: f64 = fields.next()?.parse().ok()?;
-    let system: f64 = fields.next()?.parse().ok()?;
-    Some((name, user + system))
+    // After the name: state (field 3), …, utime (14), stime (15), and the
+    // exited children's cutime (16), cstime (17).
+    let times: Vec<f64> = tail
+        .split_whitespace()
+        .skip(11)
+        .take(4)
+        .map(|field| field.parse().ok())
+        .collect::<Option<_>>()?;
+    (times.len() == 4).then(|| (name, times.iter().sum()))
 }
 
 /// Which memory figure of /proc/PID/status to read.
@@ -99,8 +106,8 @@ mod tests {
 
     #[test]
     fn stat_fields_are_counted_from_the_name_s_end() {
-        let stat = "42 (post gres) (x) S 1 42 42 0 -1 4194560 100 0 0 0 250 75 0 0 20 0 1 0";
-        assert_eq!(parse_stat(stat), Some(("post gres) (x", 325.0)));
+        let stat = "42 (post gres) (x) S 1 42 42 0 -1 4194560 100 0 0 0 250 75 30 5 20 0 1 0";
+        assert_eq!(parse_stat(stat), Some(("post gres) (x", 360.0)));
         assert_eq!(parse_stat("42 (short) S 1"), None);
     }
 
