@@ -525,6 +525,11 @@ def main():
         say(table(["pings stored beforehand", "streamed pings/s", "batched pings/s",
                    "change against none (streamed / batched)"], rows))
         say("")
+        say("Each figure is one conference of about 25 seconds. On the same settings a conference "
+            "varied by up to a third from one run to the next (§7, \"A week of stored pings\", with "
+            "the figures on PostgreSQL's default settings), so a change smaller than that is not a "
+            "finding.")
+        say("")
 
     sys.stdout.write("\n".join(out))
 
