@@ -17,6 +17,7 @@ use crate::{
     database, machine,
     proof_of_concept::{self, PocClient},
     services::{self, Services},
+    square_venue,
     stats::Summary,
 };
 
@@ -353,9 +354,7 @@ async fn generate(pool: &PgPool, database_url: &str, args: &Args) -> anyhow::Res
         .ensure_partitions(first_day.iter_days().take(DAYS as usize + 1))
         .await?;
     let pings = args.rows / args.persons;
-    let lat0 = 37.5530_f64;
-    let dlat = args.venue_meters / 111_320.0;
-    let dlon = args.venue_meters / (111_320.0 * lat0.to_radians().cos());
+    let (longitudes, latitudes) = square_venue::side_degrees(args.venue_meters);
     let t0: NaiveDateTime = first_day
         .and_hms_opt(8, 0, 0)
         .ok_or_else(|| anyhow::anyhow!("bad start time"))?;
@@ -369,17 +368,18 @@ async fn generate(pool: &PgPool, database_url: &str, args: &Args) -> anyhow::Res
     sqlx::query(
         "INSERT INTO location (event_id, person_id, coordinate, creation_time)
          SELECT gen_random_uuid(), p,
-                ST_SetSRID(ST_MakePoint(-122.2910 + random() * $3, $4 + random() * $5), 4326)::geography,
+                ST_SetSRID(ST_MakePoint($8 + random() * $3, $4 + random() * $5), 4326)::geography,
                 ($6::timestamp + (random() * $7)::int * interval '1 day' + random() * interval '9 hours') AT TIME ZONE 'UTC'
          FROM generate_series(1, $1::bigint) p, generate_series(1, $2::bigint) k",
     )
     .bind(args.persons as i64)
     .bind(pings as i64)
-    .bind(dlon)
-    .bind(lat0)
-    .bind(dlat)
+    .bind(longitudes)
+    .bind(square_venue::SOUTH)
+    .bind(latitudes)
     .bind(t0)
     .bind(f64::from(DAYS))
+    .bind(square_venue::WEST)
     .execute(&mut *session)
     .await?;
     drop(session);

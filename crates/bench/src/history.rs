@@ -12,6 +12,8 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use futures::{StreamExt, TryStreamExt};
 use sqlx::PgPool;
 
+use crate::square_venue;
+
 /// Days of stored pings, today the last.
 const DAYS: u32 = 7;
 /// Their attendees, ids 1 to this: a large event's.
@@ -19,9 +21,6 @@ const PERSONS: i64 = 10_000;
 /// Side of the square venue in metres; the density of the benchmarks'
 /// conferences (10,000 attendees to 300 m).
 const VENUE_METERS: f64 = 300.0;
-/// Its south-west corner.
-const LATITUDE: f64 = 37.5530;
-const LONGITUDE: f64 = -122.2910;
 /// Days loaded at a time.
 const CONCURRENT_DAYS: usize = 2;
 
@@ -95,7 +94,7 @@ async fn load_day(
     sqlx::query(&format!("CREATE TABLE {partition} (LIKE location)"))
         .execute(&mut *session)
         .await?;
-    let meters_per_degree = 111_320.0;
+    let (longitudes, latitudes) = square_venue::side_degrees(VENUE_METERS);
     sqlx::query(&format!(
         "INSERT INTO {partition} (id, event_id, person_id, coordinate, creation_time)
          SELECT nextval(pg_get_serial_sequence('location', 'id')), gen_random_uuid(),
@@ -106,10 +105,10 @@ async fn load_day(
     ))
     .bind(i64::try_from(rows)?)
     .bind(PERSONS)
-    .bind(LONGITUDE)
-    .bind(VENUE_METERS / (meters_per_degree * LATITUDE.to_radians().cos()))
-    .bind(LATITUDE)
-    .bind(VENUE_METERS / meters_per_degree)
+    .bind(square_venue::WEST)
+    .bind(longitudes)
+    .bind(square_venue::SOUTH)
+    .bind(latitudes)
     .bind(opens)
     .bind(until)
     .execute(&mut *session)

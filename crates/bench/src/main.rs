@@ -22,6 +22,7 @@ mod machine;
 mod pipeline;
 mod proof_of_concept;
 mod services;
+mod square_venue;
 mod stats;
 mod token_checks;
 mod unary;

@@ -97,6 +97,8 @@ fn duration_text(value: &str) -> Result<String, String> {
 }
 
 const PERSONS_DATABASE: &str = "udaconnect_bench_ingest_persons";
+/// The seed of the pings stored beforehand, so that runs compare.
+const HISTORY_SEED: u64 = 7;
 const LOCATIONS_DATABASE: &str = "udaconnect_bench_ingest_locations";
 /// The events service's, which the REST API needs to be ready.
 const EVENTS_DATABASE: &str = "udaconnect_bench_ingest_events";
@@ -211,7 +213,13 @@ pub async fn run(
     LocationStore::new(locations.clone()).migrate().await?;
     let stored_before = if args.stored_rows > 0 {
         let started = std::time::Instant::now();
-        let last_id = history::load(&locations, args.stored_rows, chrono::Utc::now(), 7).await?;
+        let last_id = history::load(
+            &locations,
+            args.stored_rows,
+            chrono::Utc::now(),
+            HISTORY_SEED,
+        )
+        .await?;
         eprintln!(
             "==> {} pings stored beforehand, loaded in {:.0} s",
             args.stored_rows,

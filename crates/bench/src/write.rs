@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::{
     database,
     services::{self, Services},
+    square_venue,
     stats::{Summary, ms},
 };
 
@@ -188,6 +189,7 @@ async fn insert_one(pool: &sqlx::PgPool, ping: &NewLocation) -> anyhow::Result<(
 }
 
 fn random_ping(rng: &mut fastrand::Rng, persons: i64, random_event_id: bool) -> NewLocation {
+    let (longitudes, latitudes) = square_venue::side_degrees(300.0);
     let time = Utc.with_ymd_and_hms(2024, 5, 14, 8, 0, 0).unwrap()
         + chrono::Duration::seconds(rng.i64(0..9 * 3600));
     NewLocation {
@@ -197,8 +199,8 @@ fn random_ping(rng: &mut fastrand::Rng, persons: i64, random_event_id: bool) -> 
             Uuid::now_v7().to_string()
         },
         person_id: 1 + rng.i64(0..persons),
-        latitude: 37.5530 + rng.f64() * 0.0027,
-        longitude: -122.2910 + rng.f64() * 0.0034,
+        latitude: square_venue::SOUTH + rng.f64() * latitudes,
+        longitude: square_venue::WEST + rng.f64() * longitudes,
         creation_time: Some(timestamp_from_datetime(time)),
     }
 }
