@@ -229,9 +229,9 @@ async fn partitioning_keeps_every_row_id_and_index() {
         [
             "location_cell_time",
             "location_coordinate_gist",
-            "location_event_time_key",
             "location_person_time",
-            "location_pkey"
+            "location_pkey",
+            "location_time_event_key"
         ]
     );
     assert_eq!(
