@@ -38,6 +38,7 @@ use udaconnect_runtime::config::parse_duration;
 use udaconnect_storage::{EventStore, LocationStore, PersonStore};
 
 use self::{
+    conference::Conferences,
     procfs::{CpuClock, Memory, memory_kib},
     stack::{BrokerStorage, Stack, StackConfig},
 };
@@ -71,6 +72,10 @@ pub struct Args {
     /// Seconds of each phase of the one-ping-per-call runs.
     #[arg(long, default_value_t = 10)]
     unary_seconds: u64,
+    /// Conferences of each kind (streamed, batched), played in turn; the
+    /// figure of each kind is their median.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    conferences: u32,
     /// Skip the one-ping-per-call runs.
     #[arg(long)]
     no_unary: bool,
@@ -346,11 +351,18 @@ impl Pipeline {
                 ))
             })
             .collect::<anyhow::Result<BTreeMap<_, _>>>()?;
-        let streamed = conference::play(self, "streamed", &[]).await?;
-        self.stop_stack().await;
-        self.start_stack(0).await?;
-        let batched = conference::play(self, "batched", &["--batched", "--seed", "43"]).await?;
-        self.stop_stack().await;
+        let (mut streamed, mut batched) = (Vec::new(), Vec::new());
+        for round in 0..self.args.conferences {
+            if round > 0 {
+                self.start_stack(0).await?;
+            }
+            streamed.push(conference::play(self, "streamed", &[]).await?);
+            self.stop_stack().await;
+            self.start_stack(0).await?;
+            batched.push(conference::play(self, "batched", &["--batched", "--seed", "43"]).await?);
+            self.stop_stack().await;
+        }
+        let (streamed, batched) = (Conferences::new(streamed)?, Conferences::new(batched)?);
         if !self.args.no_unary {
             for phase in &UNARY_PHASES {
                 eprintln!("==> {}", phase.about);
@@ -369,7 +381,7 @@ impl Pipeline {
         }
 
         summary::print(
-            [("streamed", &streamed), ("batched", &batched)],
+            [("streamed", streamed.median()), ("batched", batched.median())],
             &cold_start_ms,
             &idle_rss_kib,
             &self.peak_rss_kib,
@@ -387,7 +399,11 @@ impl Pipeline {
             "broker_storage": args.broker_storage.to_possible_value().map(|value| value.get_name().to_owned()),
             "streamed": streamed.figures(),
             "batched": batched.figures(),
-            "cpu_seconds": {"streamed": streamed.cpu_seconds, "batched": batched.cpu_seconds},
+            "conferences": args.conferences,
+            "cpu_seconds": {
+                "streamed": streamed.median().cpu_seconds,
+                "batched": batched.median().cpu_seconds,
+            },
             "cold_start_ms": cold_start_ms,
             "idle_rss_kib": idle_rss_kib,
             "peak_rss_kib": self.peak_rss_kib,

@@ -26,6 +26,8 @@ pub struct Played {
     pub seconds: f64,
     /// CPU seconds each process used meanwhile, by process name.
     pub cpu_seconds: BTreeMap<String, f64>,
+    /// Autovacuum and autoanalyze runs on the location partitions meanwhile.
+    pub autovacuums: Maintenance,
 }
 
 impl Played {
@@ -34,13 +36,75 @@ impl Played {
         self.pings as f64 / self.seconds
     }
 
-    /// The throughput figures, as the result holds them.
+    /// PostgreSQL's CPU time per ping stored, in microseconds: what the
+    /// table's size costs the database, apart from the rest of the machine.
+    fn postgres_micros_per_ping(&self) -> f64 {
+        self.cpu_seconds.get("postgres").copied().unwrap_or_default() * 1e6 / self.pings as f64
+    }
+}
+
+/// The conferences of one kind a run played; its figure is their median.
+pub struct Conferences(Vec<Played>);
+
+impl Conferences {
+    /// Collects `played`, which must not be empty.
+    pub fn new(played: Vec<Played>) -> anyhow::Result<Self> {
+        anyhow::ensure!(!played.is_empty(), "no conference was played");
+        Ok(Self(played))
+    }
+
+    /// The conference of the median throughput (the lower of the middle two).
+    pub fn median(&self) -> &Played {
+        let mut runs: Vec<&Played> = self.0.iter().collect();
+        runs.sort_by(|a, b| a.pings_per_second().total_cmp(&b.pings_per_second()));
+        runs[(runs.len() - 1) / 2]
+    }
+
+    /// The median's throughput, and each conference's, as the result holds
+    /// them.
     pub fn figures(&self) -> serde_json::Value {
+        let median = self.median();
+        let runs: Vec<serde_json::Value> = self
+            .0
+            .iter()
+            .map(|played| {
+                serde_json::json!({
+                    "pings_per_second": played.pings_per_second(),
+                    "postgres_cpu_us_per_ping": played.postgres_micros_per_ping(),
+                    "autovacuums": played.autovacuums.vacuums,
+                    "autoanalyzes": played.autovacuums.analyzes,
+                })
+            })
+            .collect();
         serde_json::json!({
-            "pings": self.pings,
-            "seconds": self.seconds,
-            "pings_per_second": self.pings_per_second(),
+            "pings": median.pings,
+            "seconds": median.seconds,
+            "pings_per_second": median.pings_per_second(),
+            "runs": runs,
         })
+    }
+}
+
+/// Counts of PostgreSQL's background maintenance of the location partitions.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Maintenance {
+    /// Autovacuum runs.
+    pub vacuums: i64,
+    /// Autoanalyze runs.
+    pub analyzes: i64,
+}
+
+impl Maintenance {
+    /// The counts so far, as the statistics collector has them.
+    async fn now(pool: &sqlx::PgPool) -> anyhow::Result<Self> {
+        let (vacuums, analyzes): (i64, i64) = sqlx::query_as(
+            "SELECT coalesce(sum(autovacuum_count), 0)::bigint,
+                    coalesce(sum(autoanalyze_count), 0)::bigint
+             FROM pg_stat_user_tables WHERE relname LIKE 'location\\_p%'",
+        )
+        .fetch_one(pool)
+        .await?;
+        Ok(Self { vacuums, analyzes })
     }
 }
 
@@ -92,6 +156,7 @@ pub async fn play(pipeline: &Pipeline, kind: &str, flags: &[&str]) -> anyhow::Re
         .chain(flags.iter().copied()),
     )?;
     let before = cpu_seconds(pipeline, stack)?;
+    let maintenance_before = Maintenance::now(&pipeline.locations).await?;
     eprintln!(
         "==> {kind}: {} attendees × {} min, a ping every {}, {} clients, {} consumers, {} partitions",
         args.attendees,
@@ -114,6 +179,7 @@ pub async fn play(pipeline: &Pipeline, kind: &str, flags: &[&str]) -> anyhow::Re
     )
     .await?;
     let durable = Utc::now();
+    let maintenance = Maintenance::now(&pipeline.locations).await?;
     let cpu_seconds = cpu_seconds(pipeline, stack)?
         .into_iter()
         .map(|(name, used)| {
@@ -125,6 +191,10 @@ pub async fn play(pipeline: &Pipeline, kind: &str, flags: &[&str]) -> anyhow::Re
         pings: report.accepted,
         seconds: (durable - report.began).as_seconds_f64(),
         cpu_seconds,
+        autovacuums: Maintenance {
+            vacuums: maintenance.vacuums - maintenance_before.vacuums,
+            analyzes: maintenance.analyzes - maintenance_before.analyzes,
+        },
     })
 }
 
