@@ -1,10 +1,12 @@
 //! Contact search at scale: a conference of `--attendees` people pinging
 //! `--pings` times each over `--days` days is loaded in time order (as the
-//! pipeline would write it), then `GET /api/persons/{id}/contacts` (and the
-//! locations service's `FindContacts` behind it, over gRPC) is timed for
-//! random persons over the whole event, with the default distance and window.
+//! pipeline would write it, or with `--bulk` as a restore would), then
+//! `GET /api/persons/{id}/contacts` (and the locations service's
+//! `FindContacts` behind it, over gRPC) is timed for random persons over the
+//! whole event (or `--window-hours` of one day), with the default distance
+//! and window.
 
-use std::time::Instant;
+use std::{fmt::Write as _, time::Instant};
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, TimeZone, Utc};
 use futures::{StreamExt, TryStreamExt};
@@ -13,6 +15,7 @@ use udaconnect_domain::{
     ContactQuery, ContactQueryParts, Coordinates, NewLocation, find_encounters, group_contacts,
 };
 use udaconnect_proto::{timestamp_from_datetime, v1::FindContactsRequest};
+use sqlx::PgPool;
 use udaconnect_storage::{LocationStore, PersonStore};
 use uuid::Uuid;
 
@@ -43,10 +46,25 @@ pub struct Args {
     /// Reuse the data of an earlier run with the same parameters.
     #[arg(long)]
     reuse: bool,
+    /// Load each day into a table of its own and attach it as the day's
+    /// partition, which builds the indexes once, sorted (as a restore
+    /// would): a week of 100 million pings takes hours through the write
+    /// path. The pings differ from the write path's for the same seed.
+    #[arg(long)]
+    bulk: bool,
+    /// Search one window of this many hours, at a random time of a random
+    /// day, instead of the whole event: whom a person met this morning,
+    /// rather than in a week.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=HOURS_PER_DAY))]
+    window_hours: Option<u32>,
 }
 
 /// Hours of each conference day.
 const HOURS_PER_DAY: i64 = 8;
+/// Days whose partitions a bulk load fills at a time.
+const BULK_CONCURRENT_DAYS: usize = 2;
+/// Bytes of COPY text sent at a time while bulk loading.
+const BULK_CHUNK_BYTES: usize = 4 << 20;
 /// Attendees per hall.
 const HALL_ATTENDEES: u32 = 2_000;
 /// Rows per bulk insert while loading.
@@ -60,8 +78,12 @@ fn first_day() -> DateTime<Utc> {
 
 pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Value> {
     let name = format!(
-        "udaconnect_bench_contacts_{}_{}_{}_{}",
-        args.attendees, args.pings, args.days, args.seed
+        "udaconnect_bench_contacts_{}_{}_{}_{}{}",
+        args.attendees,
+        args.pings,
+        args.days,
+        args.seed,
+        if args.bulk { "_bulk" } else { "" }
     );
     let (persons_db, locations_db) = (format!("{name}_p"), format!("{name}_l"));
     let locations = if args.reuse {
@@ -74,7 +96,11 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
             .await?;
         let locations = LocationStore::new(database::recreate(admin_url, &locations_db).await?);
         locations.migrate().await?;
-        load(&locations, &args).await?;
+        if args.bulk {
+            load_bulk(locations.pool(), &args).await?;
+        } else {
+            load(&locations, &args).await?;
+        }
         sqlx::query("VACUUM ANALYZE location")
             .execute(locations.pool())
             .await?;
@@ -101,21 +127,16 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     )
     .await?;
     let mut rng = fastrand::Rng::with_seed(args.seed ^ 0x5eed);
-    let request = |person_id| FindContactsRequest {
+    let request = |person_id, (start, end): Period| FindContactsRequest {
         person_id,
-        start_time: Some(timestamp_from_datetime(first_day())),
-        end_time: Some(timestamp_from_datetime(
-            first_day() + TimeDelta::days(i64::from(args.days)),
-        )),
+        start_time: Some(timestamp_from_datetime(start)),
+        end_time: Some(timestamp_from_datetime(end)),
         ..Default::default()
     };
     let http = &services.http;
-    let period = [
-        ("start", first_day()),
-        ("end", first_day() + TimeDelta::days(i64::from(args.days))),
-    ]
-    .map(|(name, time)| (name, time.to_rfc3339_opts(SecondsFormat::Secs, true)));
-    let rest = |person: i64| {
+    let rest = |person: i64, (start, end): Period| {
+        let period = [("start", start), ("end", end)]
+            .map(|(name, time)| (name, time.to_rfc3339_opts(SecondsFormat::Secs, true)));
         let request = http
             .get(format!(
                 "{}/api/persons/{person}/contacts",
@@ -132,7 +153,8 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     };
     // Warm-up: the persons cache, the connection pools, the index's pages.
     for _ in 0..20 {
-        rest(1 + i64::from(rng.u32(..args.attendees))).await?;
+        let period = searched_period(&args, &mut rng);
+        rest(1 + i64::from(rng.u32(..args.attendees)), period).await?;
     }
     let mut latencies = Vec::with_capacity(args.samples);
     let mut grpc_latencies = Vec::with_capacity(args.samples);
@@ -140,14 +162,15 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     let (mut contacts, mut meetings, mut encounters, mut candidates) = (0u64, 0u64, 0u64, 0u64);
     for _ in 0..args.samples {
         let person = 1 + i64::from(rng.u32(..args.attendees));
-        let mut all = request(person);
+        let period = searched_period(&args, &mut rng);
+        let mut all = request(person, period);
         all.limit = 100;
-        latencies.push(rest(person).await?);
+        latencies.push(rest(person, period).await?);
         let started = Instant::now();
         let page = services
             .locations
             .clone()
-            .find_contacts(request(person))
+            .find_contacts(request(person, period))
             .await?
             .into_inner();
         grpc_latencies.push(started.elapsed());
@@ -175,8 +198,8 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         // Untimed above, timed here: the stages inside the service.
         let query = ContactQuery::new(ContactQueryParts {
             person_id: person,
-            start: Some(first_day()),
-            end: Some(first_day() + TimeDelta::days(i64::from(args.days))),
+            start: Some(period.0),
+            end: Some(period.1),
             ..Default::default()
         })?;
         let started = Instant::now();
@@ -207,7 +230,10 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         cell_index_bytes as f64 / 1e6,
     );
     println!(
-        "  GET …/contacts, first page, 10 m / 10 min: {latency}  p99 {:.2} ms",
+        "  GET …/contacts, first page, 10 m / 10 min, {}: {latency}  p99 {:.2} ms",
+        args.window_hours.map_or("the whole event".to_owned(), |hours| format!(
+            "{hours} h windows"
+        )),
         ms(latency.p99)
     );
     println!(
@@ -228,7 +254,8 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     );
     Ok(serde_json::json!({
         "benchmark": "find_contacts", "rows": rows, "attendees": args.attendees,
-        "pings_per_attendee": args.pings, "days": args.days, "latency": latency.to_json(),
+        "pings_per_attendee": args.pings, "days": args.days, "bulk": args.bulk,
+        "window_hours": args.window_hours, "latency": latency.to_json(),
         "grpc_latency": grpc_latency.to_json(),
         "table_bytes": table_bytes, "index_bytes": index_bytes,
         "cell_index_bytes": cell_index_bytes,
@@ -241,34 +268,64 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     }))
 }
 
-/// Plays the conference day by day and writes its pings in time order.
-async fn load(store: &LocationStore, args: &Args) -> anyhow::Result<()> {
-    let halls: Vec<Venue> = (0..args.attendees.div_ceil(HALL_ATTENDEES))
-        .map(|hall| Venue::new(100, 10).in_hall(hall))
-        .collect();
-    let mut rng = fastrand::Rng::with_seed(args.seed);
-    let day_length = TimeDelta::hours(HOURS_PER_DAY);
-    // Each phone pings at a steady interval with a phase of its own.
-    let interval = day_length * args.days as i32 / args.pings as i32;
-    let phases: Vec<TimeDelta> = (0..args.attendees)
-        .map(|_| TimeDelta::milliseconds(rng.i64(0..interval.num_milliseconds())))
-        .collect();
-    let started = Instant::now();
-    let mut written = 0u64;
-    for day in 0..args.days {
+/// A searched period, from its start to its end.
+type Period = (DateTime<Utc>, DateTime<Utc>);
+
+/// The whole event, or with `--window-hours` a window of that length within
+/// the open hours of a random day, on a whole minute.
+fn searched_period(args: &Args, rng: &mut fastrand::Rng) -> Period {
+    let Some(hours) = args.window_hours else {
+        return (
+            first_day(),
+            first_day() + TimeDelta::days(i64::from(args.days)),
+        );
+    };
+    let latest_start_minute = (HOURS_PER_DAY - i64::from(hours)) * 60;
+    let start = first_day()
+        + TimeDelta::days(i64::from(rng.u32(..args.days)))
+        + TimeDelta::minutes(rng.i64(0..=latest_start_minute));
+    (start, start + TimeDelta::hours(i64::from(hours)))
+}
+
+/// The conference the loaders store: its halls, and each phone's steady
+/// ping interval and phase.
+struct Conference {
+    halls: Vec<Venue>,
+    interval: TimeDelta,
+    phases: Vec<TimeDelta>,
+}
+
+impl Conference {
+    /// Draws the phones' phases from `rng`.
+    fn new(args: &Args, rng: &mut fastrand::Rng) -> Self {
+        let halls = (0..args.attendees.div_ceil(HALL_ATTENDEES))
+            .map(|hall| Venue::new(100, 10).in_hall(hall))
+            .collect();
+        let interval = TimeDelta::hours(HOURS_PER_DAY) * args.days as i32 / args.pings as i32;
+        let phases = (0..args.attendees)
+            .map(|_| TimeDelta::milliseconds(rng.i64(0..interval.num_milliseconds())))
+            .collect();
+        Self {
+            halls,
+            interval,
+            phases,
+        }
+    }
+
+    /// Day `day`'s pings in time order, its itineraries and positions drawn
+    /// from `rng`. Attendee n spends the event in hall n mod halls.
+    fn day(&self, args: &Args, day: u32, rng: &mut fastrand::Rng) -> anyhow::Result<Vec<NewLocation>> {
+        let day_length = TimeDelta::hours(HOURS_PER_DAY);
         let opens = first_day() + TimeDelta::days(i64::from(day));
-        // Attendee n spends the event in hall n mod halls.
+        let hall = |person: i64| &self.halls[person as usize % self.halls.len()];
         let itineraries: Vec<_> = (1..=i64::from(args.attendees))
-            .map(|person| {
-                let hall = &halls[person as usize % halls.len()];
-                conference::plan(person, hall, opens, opens + day_length, &mut rng)
-            })
+            .map(|person| conference::plan(person, hall(person), opens, opens + day_length, rng))
             .collect();
         let mut pings = Vec::new();
-        for (itinerary, phase) in itineraries.iter().zip(&phases) {
+        for (itinerary, phase) in itineraries.iter().zip(&self.phases) {
             // Offsets into the event's open hours, laid end to end.
             for k in 0..args.pings {
-                let offset = *phase + interval * k as i32;
+                let offset = *phase + self.interval * k as i32;
                 let (ping_day, within) = (
                     offset.num_milliseconds() / day_length.num_milliseconds(),
                     TimeDelta::milliseconds(
@@ -279,8 +336,8 @@ async fn load(store: &LocationStore, args: &Args) -> anyhow::Result<()> {
                     continue;
                 }
                 let time = opens + within;
-                let hall = &halls[itinerary.person_id as usize % halls.len()];
-                let (latitude, longitude) = itinerary.position(hall, time, &mut rng);
+                let (latitude, longitude) =
+                    itinerary.position(hall(itinerary.person_id), time, rng);
                 pings.push(NewLocation {
                     event_id: Uuid::from_u64_pair(rng.u64(..), rng.u64(..)),
                     person_id: itinerary.person_id,
@@ -290,6 +347,18 @@ async fn load(store: &LocationStore, args: &Args) -> anyhow::Result<()> {
             }
         }
         pings.sort_by_key(|ping| ping.creation_time);
+        Ok(pings)
+    }
+}
+
+/// Plays the conference day by day and writes its pings in time order.
+async fn load(store: &LocationStore, args: &Args) -> anyhow::Result<()> {
+    let mut rng = fastrand::Rng::with_seed(args.seed);
+    let conference = Conference::new(args, &mut rng);
+    let started = Instant::now();
+    let mut written = 0u64;
+    for day in 0..args.days {
+        let pings = conference.day(args, day, &mut rng)?;
         written += futures::stream::iter(pings.chunks(LOAD_BATCH))
             .map(|batch| store.write(batch))
             .buffered(LOAD_CONCURRENCY)
@@ -308,4 +377,105 @@ async fn load(store: &LocationStore, args: &Args) -> anyhow::Result<()> {
         written as f64 / elapsed.as_secs_f64().max(1e-9)
     );
     Ok(())
+}
+
+/// Loads the conference as a restore would: each day's pings are copied, in
+/// time order, into a table of their own that then becomes the day's
+/// partition (`location_create_partition`'s name and bounds), the indexes
+/// built once. Each day draws from a generator of its own, so days load
+/// side by side.
+async fn load_bulk(pool: &PgPool, args: &Args) -> anyhow::Result<()> {
+    let conference = Conference::new(args, &mut fastrand::Rng::with_seed(args.seed));
+    let started = Instant::now();
+    let written: u64 = futures::stream::iter(0..args.days)
+        .map(|day| {
+            let conference = &conference;
+            async move {
+                let mut rng = fastrand::Rng::with_seed(args.seed ^ (u64::from(day) << 32));
+                let pings = conference.day(args, day, &mut rng)?;
+                let copied = copy_day(pool, day, &pings).await?;
+                eprintln!(
+                    "  day {}: {copied} rows copied and attached at {:.0} s",
+                    day + 1,
+                    started.elapsed().as_secs_f64()
+                );
+                anyhow::Ok(copied)
+            }
+        })
+        .buffer_unordered(BULK_CONCURRENT_DAYS)
+        .try_fold(0, |sum, count| async move { Ok(sum + count) })
+        .await?;
+    let days: i64 = sqlx::query_scalar("SELECT count(*) FROM location_partition_days()")
+        .fetch_one(pool)
+        .await?;
+    anyhow::ensure!(
+        days == i64::from(args.days),
+        "{} days were loaded but location has {days} partitions",
+        args.days
+    );
+    let elapsed = started.elapsed();
+    println!(
+        "loaded {written} rows in {:.1} s ({:.0} rows/s, copied {BULK_CONCURRENT_DAYS} days at a time)",
+        elapsed.as_secs_f64(),
+        written as f64 / elapsed.as_secs_f64().max(1e-9)
+    );
+    Ok(())
+}
+
+/// Copies `pings`, all of day `day` of the event, into that day's partition,
+/// made and attached here; returns how many were copied.
+async fn copy_day(pool: &PgPool, day: u32, pings: &[NewLocation]) -> anyhow::Result<u64> {
+    let opens = (first_day() + TimeDelta::days(i64::from(day)))
+        .date_naive()
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc();
+    let partition = format!("location_p{}", opens.format("%Y%m%d"));
+    let mut session = pool.acquire().await?;
+    // The index builds sort in memory rather than in temporary files.
+    sqlx::query("SET maintenance_work_mem = '1GB'")
+        .execute(&mut *session)
+        .await?;
+    // Ids come from location's own sequence while the rows are copied.
+    sqlx::raw_sql(&format!(
+        "CREATE TABLE {partition} (LIKE location);
+         ALTER TABLE {partition} ALTER COLUMN id
+             SET DEFAULT nextval(pg_get_serial_sequence('location', 'id'))"
+    ))
+    .execute(&mut *session)
+    .await?;
+    let mut copy = session
+        .copy_in_raw(&format!(
+            "COPY {partition} (event_id, person_id, coordinate, creation_time) FROM STDIN"
+        ))
+        .await?;
+    let mut text = String::with_capacity(BULK_CHUNK_BYTES + 256);
+    for ping in pings {
+        writeln!(
+            text,
+            "{}\t{}\tSRID=4326;POINT({} {})\t{}",
+            ping.event_id,
+            ping.person_id,
+            ping.coordinates.longitude(),
+            ping.coordinates.latitude(),
+            ping.creation_time.to_rfc3339_opts(SecondsFormat::Micros, true)
+        )?;
+        if text.len() >= BULK_CHUNK_BYTES {
+            copy.send(text.as_bytes()).await?;
+            text.clear();
+        }
+    }
+    if !text.is_empty() {
+        copy.send(text.as_bytes()).await?;
+    }
+    let copied = copy.finish().await?;
+    sqlx::raw_sql(&format!(
+        "ALTER TABLE {partition} ALTER COLUMN id DROP DEFAULT;
+         ALTER TABLE location ATTACH PARTITION {partition}
+             FOR VALUES FROM ('{}') TO ('{}')",
+        opens.to_rfc3339(),
+        (opens + TimeDelta::days(1)).to_rfc3339()
+    ))
+    .execute(&mut *session)
+    .await?;
+    Ok(copied)
 }
