@@ -10,12 +10,12 @@ use std::{fmt::Write as _, time::Instant};
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, TimeZone, Utc};
 use futures::{StreamExt, TryStreamExt};
+use sqlx::PgPool;
 use udaconnect_devtools::conference::{self, Venue};
 use udaconnect_domain::{
     ContactQuery, ContactQueryParts, Coordinates, NewLocation, find_encounters, group_contacts,
 };
 use udaconnect_proto::{timestamp_from_datetime, v1::FindContactsRequest};
-use sqlx::PgPool;
 use udaconnect_storage::{LocationStore, PersonStore};
 use uuid::Uuid;
 
@@ -231,9 +231,10 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     );
     println!(
         "  GET …/contacts, first page, 10 m / 10 min, {}: {latency}  p99 {:.2} ms",
-        args.window_hours.map_or("the whole event".to_owned(), |hours| format!(
-            "{hours} h windows"
-        )),
+        args.window_hours
+            .map_or("the whole event".to_owned(), |hours| format!(
+                "{hours} h windows"
+            )),
         ms(latency.p99)
     );
     println!(
@@ -314,7 +315,12 @@ impl Conference {
 
     /// Day `day`'s pings in time order, its itineraries and positions drawn
     /// from `rng`. Attendee n spends the event in hall n mod halls.
-    fn day(&self, args: &Args, day: u32, rng: &mut fastrand::Rng) -> anyhow::Result<Vec<NewLocation>> {
+    fn day(
+        &self,
+        args: &Args,
+        day: u32,
+        rng: &mut fastrand::Rng,
+    ) -> anyhow::Result<Vec<NewLocation>> {
         let day_length = TimeDelta::hours(HOURS_PER_DAY);
         let opens = first_day() + TimeDelta::days(i64::from(day));
         let hall = |person: i64| &self.halls[person as usize % self.halls.len()];
@@ -457,7 +463,8 @@ async fn copy_day(pool: &PgPool, day: u32, pings: &[NewLocation]) -> anyhow::Res
             ping.person_id,
             ping.coordinates.longitude(),
             ping.coordinates.latitude(),
-            ping.creation_time.to_rfc3339_opts(SecondsFormat::Micros, true)
+            ping.creation_time
+                .to_rfc3339_opts(SecondsFormat::Micros, true)
         )?;
         if text.len() >= BULK_CHUNK_BYTES {
             copy.send(text.as_bytes()).await?;

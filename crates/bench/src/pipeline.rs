@@ -381,7 +381,10 @@ impl Pipeline {
         }
 
         summary::print(
-            [("streamed", streamed.median()), ("batched", batched.median())],
+            [
+                ("streamed", streamed.median()),
+                ("batched", batched.median()),
+            ],
             &cold_start_ms,
             &idle_rss_kib,
             &self.peak_rss_kib,

@@ -39,7 +39,12 @@ impl Played {
     /// PostgreSQL's CPU time per ping stored, in microseconds: what the
     /// table's size costs the database, apart from the rest of the machine.
     fn postgres_micros_per_ping(&self) -> f64 {
-        self.cpu_seconds.get("postgres").copied().unwrap_or_default() * 1e6 / self.pings as f64
+        self.cpu_seconds
+            .get("postgres")
+            .copied()
+            .unwrap_or_default()
+            * 1e6
+            / self.pings as f64
     }
 }
 
