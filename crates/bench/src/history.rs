@@ -12,23 +12,30 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use futures::{StreamExt, TryStreamExt};
 use sqlx::PgPool;
 
-use crate::square_venue;
+use udaconnect_devtools::conference::Venue;
 
 /// Days of stored pings, today the last.
 const DAYS: u32 = 7;
 /// Their attendees, ids 1 to this: a large event's.
 const PERSONS: i64 = 10_000;
-/// Side of the square venue in metres; the density of the benchmarks'
-/// conferences (10,000 attendees to 300 m).
-const VENUE_METERS: f64 = 300.0;
 /// Days loaded at a time.
 const CONCURRENT_DAYS: usize = 2;
 
 /// Stores `rows` pings over the seven UTC days up to `now`'s, the same
-/// number each (today's before `now`), in `location`, which must have no
-/// partition for those days yet. Seeded by `seed`, so runs compare. Returns
-/// the highest id stored: the rows a benchmark writes afterwards are above it.
-pub async fn load(pool: &PgPool, rows: u64, now: DateTime<Utc>, seed: u64) -> anyhow::Result<i64> {
+/// number each (today's before `now`), spread over `venue`'s floor, in
+/// `location`, which must have no partition for those days yet. The venue
+/// must be the one the benchmark's conferences then play at: the indexes'
+/// cost is where a new ping lands among the stored ones, and pings of
+/// another place land beside them, in pages of their own. Seeded by
+/// `seed`, so runs compare. Returns the highest id stored: the rows a
+/// benchmark writes afterwards are above it.
+pub async fn load(
+    pool: &PgPool,
+    rows: u64,
+    now: DateTime<Utc>,
+    venue: &Venue,
+    seed: u64,
+) -> anyhow::Result<i64> {
     let today = now.date_naive();
     let days: Vec<NaiveDate> = (0..DAYS)
         .rev()
@@ -43,7 +50,14 @@ pub async fn load(pool: &PgPool, rows: u64, now: DateTime<Utc>, seed: u64) -> an
                 } else {
                     0
                 };
-            load_day(pool, day, share, now, seed.wrapping_add(index as u64))
+            load_day(
+                pool,
+                day,
+                share,
+                now,
+                venue,
+                seed.wrapping_add(index as u64),
+            )
         })
         .buffer_unordered(CONCURRENT_DAYS)
         .try_collect::<()>()
@@ -74,6 +88,7 @@ async fn load_day(
     day: NaiveDate,
     rows: u64,
     now: DateTime<Utc>,
+    venue: &Venue,
     seed: u64,
 ) -> anyhow::Result<()> {
     let opens = day.and_time(chrono::NaiveTime::MIN).and_utc();
@@ -94,7 +109,7 @@ async fn load_day(
     sqlx::query(&format!("CREATE TABLE {partition} (LIKE location)"))
         .execute(&mut *session)
         .await?;
-    let (longitudes, latitudes) = square_venue::side_degrees(VENUE_METERS);
+    let ((south, west), (north, east)) = venue.bounds_degrees();
     sqlx::query(&format!(
         "INSERT INTO {partition} (id, event_id, person_id, coordinate, creation_time)
          SELECT nextval(pg_get_serial_sequence('location', 'id')), gen_random_uuid(),
@@ -105,10 +120,10 @@ async fn load_day(
     ))
     .bind(i64::try_from(rows)?)
     .bind(PERSONS)
-    .bind(square_venue::WEST)
-    .bind(longitudes)
-    .bind(square_venue::SOUTH)
-    .bind(latitudes)
+    .bind(west)
+    .bind(east - west)
+    .bind(south)
+    .bind(north - south)
     .bind(opens)
     .bind(until)
     .execute(&mut *session)

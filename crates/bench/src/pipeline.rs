@@ -34,6 +34,7 @@ use anyhow::Context;
 use clap::ValueEnum;
 use sqlx::PgPool;
 use tokio::signal::unix::SignalKind;
+use udaconnect_devtools::{conference::Venue, simulate::SimulateArgs};
 use udaconnect_runtime::config::parse_duration;
 use udaconnect_storage::{EventStore, LocationStore, PersonStore};
 
@@ -218,10 +219,14 @@ pub async fn run(
     LocationStore::new(locations.clone()).migrate().await?;
     let stored_before = if args.stored_rows > 0 {
         let started = std::time::Instant::now();
+        // The week took place where the conferences are played: the
+        // simulator's floor.
+        let simulated: SimulateArgs = parse_flags(["--organizer-token", ORGANIZER_TOKEN])?;
         let last_id = history::load(
             &locations,
             args.stored_rows,
             chrono::Utc::now(),
+            &Venue::new(simulated.booths, simulated.talks),
             HISTORY_SEED,
         )
         .await?;
@@ -484,8 +489,6 @@ fn parse_flags<'a, T: clap::Args + clap::FromArgMatches>(
 
 #[cfg(test)]
 mod tests {
-    use udaconnect_devtools::simulate::SimulateArgs;
-
     use super::*;
 
     #[test]

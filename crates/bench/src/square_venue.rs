@@ -1,6 +1,6 @@
 //! The square venue near San Francisco where the data sets generated in SQL
-//! (the connection search's, the stored week's) spread their pings
-//! uniformly: its corner, and its side in degrees.
+//! for the searches and the writes spread their pings uniformly: its
+//! corner, and its side in degrees.
 
 /// The latitude of the venue's south-west corner.
 pub const SOUTH: f64 = 37.5530;

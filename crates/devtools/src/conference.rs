@@ -130,6 +130,29 @@ impl Venue {
         self
     }
 
+    /// The smallest box holding every place and the aisles between them,
+    /// as its south-west and north-east corners in WGS 84 degrees
+    /// (latitude, longitude): where the venue's pings fall.
+    pub fn bounds_degrees(&self) -> ((f64, f64), (f64, f64)) {
+        let (mut west, mut south) = (f64::INFINITY, f64::INFINITY);
+        let (mut east, mut north) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for place in &self.places {
+            // The disc, the door, and for a booth the column aisle beside
+            // it (see `route`).
+            let aisle = match place.kind {
+                PlaceKind::Booth => BOOTH_SPACING / 2.0,
+                PlaceKind::Talk => 0.0,
+            };
+            west = west.min(place.centre.0 - place.radius).min(place.door.0);
+            east = east
+                .max(place.centre.0 + place.radius)
+                .max(place.centre.0 + aisle);
+            south = south.min(place.centre.1 - place.radius).min(place.door.1);
+            north = north.max(place.centre.1 + place.radius).max(place.door.1);
+        }
+        (to_degrees((west, south)), to_degrees((east, north)))
+    }
+
     /// Every place, booths first.
     pub fn places(&self) -> &[Place] {
         &self.places
@@ -377,6 +400,35 @@ mod tests {
             let (east, north) = plan.position_meters(&venue, middle, &mut rng);
             let place = &venue.places[stay.place];
             assert!((east - place.centre.0).hypot(north - place.centre.1) <= place.radius + 1e-9);
+        }
+    }
+
+    #[test]
+    fn every_ping_falls_within_the_venue_bounds() {
+        let venue = Venue::new(24, 4).in_hall(1);
+        let ((south, west), (north, east)) = venue.bounds_degrees();
+        let start = Utc::now();
+        let mut rng = fastrand::Rng::with_seed(5);
+        for person in 0..20 {
+            let plan = plan(
+                person,
+                &venue,
+                start,
+                start + TimeDelta::minutes(60),
+                &mut rng,
+            );
+            for minute in 0..60 {
+                let time = start + TimeDelta::minutes(minute);
+                let (latitude, longitude) = plan.position(&venue, time, &mut rng);
+                assert!(
+                    (south..=north).contains(&latitude),
+                    "{latitude} outside {south}..{north}"
+                );
+                assert!(
+                    (west..=east).contains(&longitude),
+                    "{longitude} outside {west}..{east}"
+                );
+            }
         }
     }
 
