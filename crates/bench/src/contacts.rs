@@ -376,11 +376,10 @@ async fn load(store: &LocationStore, args: &Args) -> anyhow::Result<()> {
             started.elapsed().as_secs_f64()
         );
     }
-    let elapsed = started.elapsed();
-    println!(
-        "loaded {written} rows in {:.1} s ({:.0} rows/s, {LOAD_CONCURRENCY} writers of {LOAD_BATCH})",
-        elapsed.as_secs_f64(),
-        written as f64 / elapsed.as_secs_f64().max(1e-9)
+    print_loaded(
+        written,
+        started,
+        &format!("{LOAD_CONCURRENCY} writers of {LOAD_BATCH}"),
     );
     Ok(())
 }
@@ -419,13 +418,21 @@ async fn load_bulk(pool: &PgPool, args: &Args) -> anyhow::Result<()> {
         "{} days were loaded but location has {days} partitions",
         args.days
     );
-    let elapsed = started.elapsed();
-    println!(
-        "loaded {written} rows in {:.1} s ({:.0} rows/s, copied {BULK_CONCURRENT_DAYS} days at a time)",
-        elapsed.as_secs_f64(),
-        written as f64 / elapsed.as_secs_f64().max(1e-9)
+    print_loaded(
+        written,
+        started,
+        &format!("copied {BULK_CONCURRENT_DAYS} days at a time"),
     );
     Ok(())
+}
+
+/// Prints how long loading `written` rows took since `started`, and `how`.
+fn print_loaded(written: u64, started: Instant, how: &str) {
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "loaded {written} rows in {seconds:.1} s ({:.0} rows/s, {how})",
+        written as f64 / seconds.max(1e-9)
+    );
 }
 
 /// Copies `pings`, all of day `day` of the event, into that day's partition,
