@@ -569,8 +569,8 @@ def main():
             f"conference of {number(c['attendees'])} attendees pinging {number(c['pings_per_attendee'])} "
             f"times each over {c['days']} days of 8 hours ({number(c['rows'])} rows, indexes "
             f"{number(c['index_bytes'] / 1e9, 1)} GB), loaded a day at a time as a restore would "
-            "(`--bulk`), searched over a window of an hour or of a day's 8 hours at a random time, "
-            "and over the whole event:")
+            "(`--bulk`), each person searched over the period below (a window at a random time of a "
+            "random day, or the whole event):")
         say("")
         rows = [[window_label(r), r["latency"]["samples"], number(pick(r, "latency.median_ms"), 1),
                  number(pick(r, "latency.p99_ms"), 1), number(pick(r, "grpc_latency.median_ms"), 1),
