@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 use crate::{
     database,
+    day_partition::DetachedDay,
     services::{self, Services},
     stats::{Summary, ms},
 };
@@ -438,27 +439,23 @@ fn print_loaded(written: u64, started: Instant, how: &str) {
 /// Copies `pings`, all of day `day` of the event, into that day's partition,
 /// made and attached here; returns how many were copied.
 async fn copy_day(pool: &PgPool, day: u32, pings: &[NewLocation]) -> anyhow::Result<u64> {
-    let opens = (first_day() + TimeDelta::days(i64::from(day)))
-        .date_naive()
-        .and_time(chrono::NaiveTime::MIN)
-        .and_utc();
-    let partition = format!("location_p{}", opens.format("%Y%m%d"));
-    let mut session = pool.acquire().await?;
-    // The index builds sort in memory rather than in temporary files.
-    sqlx::query("SET maintenance_work_mem = '1GB'")
-        .execute(&mut *session)
-        .await?;
+    let mut partition = DetachedDay::create(
+        pool,
+        (first_day() + TimeDelta::days(i64::from(day))).date_naive(),
+    )
+    .await?;
+    let name = partition.name.clone();
     // Ids come from location's own sequence while the rows are copied.
-    sqlx::raw_sql(&format!(
-        "CREATE TABLE {partition} (LIKE location);
-         ALTER TABLE {partition} ALTER COLUMN id
+    sqlx::query(&format!(
+        "ALTER TABLE {name} ALTER COLUMN id
              SET DEFAULT nextval(pg_get_serial_sequence('location', 'id'))"
     ))
-    .execute(&mut *session)
+    .execute(partition.session())
     .await?;
-    let mut copy = session
+    let mut copy = partition
+        .session()
         .copy_in_raw(&format!(
-            "COPY {partition} (event_id, person_id, coordinate, creation_time) FROM STDIN"
+            "COPY {name} (event_id, person_id, coordinate, creation_time) FROM STDIN"
         ))
         .await?;
     let mut text = String::with_capacity(BULK_CHUNK_BYTES + 256);
@@ -482,14 +479,9 @@ async fn copy_day(pool: &PgPool, day: u32, pings: &[NewLocation]) -> anyhow::Res
         copy.send(text.as_bytes()).await?;
     }
     let copied = copy.finish().await?;
-    sqlx::raw_sql(&format!(
-        "ALTER TABLE {partition} ALTER COLUMN id DROP DEFAULT;
-         ALTER TABLE location ATTACH PARTITION {partition}
-             FOR VALUES FROM ('{}') TO ('{}')",
-        opens.to_rfc3339(),
-        (opens + TimeDelta::days(1)).to_rfc3339()
-    ))
-    .execute(&mut *session)
-    .await?;
+    sqlx::query(&format!("ALTER TABLE {name} ALTER COLUMN id DROP DEFAULT"))
+        .execute(partition.session())
+        .await?;
+    partition.attach().await?;
     Ok(copied)
 }

@@ -14,6 +14,8 @@ use sqlx::PgPool;
 
 use udaconnect_devtools::conference::Venue;
 
+use crate::day_partition::DetachedDay;
+
 /// Days of stored pings, today the last.
 const DAYS: u32 = 7;
 /// Their attendees, ids 1 to this: a large event's.
@@ -92,31 +94,21 @@ async fn load_day(
     seed: u64,
 ) -> anyhow::Result<()> {
     let opens = day.and_time(chrono::NaiveTime::MIN).and_utc();
-    let closes = opens + TimeDelta::days(1);
-    let until = closes.min(now);
-    // location_create_partition's name and bounds; the check in `load`
-    // catches a drift.
-    let partition = format!("location_p{}", day.format("%Y%m%d"));
-    let mut session = pool.acquire().await?;
-    // The index builds sort in memory rather than in temporary files.
-    sqlx::query("SET maintenance_work_mem = '1GB'")
-        .execute(&mut *session)
-        .await?;
+    let until = (opens + TimeDelta::days(1)).min(now);
+    let mut partition = DetachedDay::create(pool, day).await?;
     sqlx::query("SELECT setseed($1)")
         .bind((seed % 1000) as f64 / 1000.0)
-        .execute(&mut *session)
-        .await?;
-    sqlx::query(&format!("CREATE TABLE {partition} (LIKE location)"))
-        .execute(&mut *session)
+        .execute(partition.session())
         .await?;
     let ((south, west), (north, east)) = venue.bounds_degrees();
     sqlx::query(&format!(
-        "INSERT INTO {partition} (id, event_id, person_id, coordinate, creation_time)
+        "INSERT INTO {} (id, event_id, person_id, coordinate, creation_time)
          SELECT nextval(pg_get_serial_sequence('location', 'id')), gen_random_uuid(),
                 1 + floor(random() * $2)::bigint,
                 ST_SetSRID(ST_MakePoint($3 + random() * $4, $5 + random() * $6), 4326)::geography,
                 $7 + random() * ($8 - $7)
-         FROM generate_series(1, $1::bigint)"
+         FROM generate_series(1, $1::bigint)",
+        partition.name
     ))
     .bind(i64::try_from(rows)?)
     .bind(PERSONS)
@@ -126,14 +118,8 @@ async fn load_day(
     .bind(north - south)
     .bind(opens)
     .bind(until)
-    .execute(&mut *session)
+    .execute(partition.session())
     .await?;
-    sqlx::query(&format!(
-        "ALTER TABLE location ATTACH PARTITION {partition} FOR VALUES FROM ('{}') TO ('{}')",
-        opens.to_rfc3339(),
-        closes.to_rfc3339()
-    ))
-    .execute(&mut *session)
-    .await?;
+    partition.attach().await?;
     Ok(())
 }

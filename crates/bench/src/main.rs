@@ -17,6 +17,7 @@ mod connections;
 mod contacts;
 mod credentials;
 mod database;
+mod day_partition;
 mod history;
 mod machine;
 mod pipeline;
