@@ -10,7 +10,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::{
     Coordinates, FieldError, PersonId, check_id,
-    geodesy::{Centroid, EARTH_RADIUS_METERS, geodesic_distance, max_chord_meters, unit_vector},
+    geodesy::{Centroid, SurfacePoint},
 };
 
 /// Default radius of an encounter, in metres: a conversation at a booth.
@@ -242,26 +242,31 @@ pub struct Sighting {
     pub time: DateTime<Utc>,
 }
 
-/// One pair of close pings: the subject's and another person's.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Another person's ping and every ping of the subject's close to it: the
+/// pairs it makes, summed. Its pairs all span its own time, so they belong
+/// to one meeting, and a meeting is the sum of its encounters.
+#[derive(Debug, Clone, Copy)]
 pub struct Encounter {
     /// The other person.
     pub person_id: PersonId,
-    /// The earlier of the two pings' times.
+    /// Where the other person's ping was.
+    pub position: Coordinates,
+    /// The earliest time of a ping in any of the pairs.
     pub start: DateTime<Utc>,
-    /// The later of the two pings' times.
+    /// The latest time of a ping in any of the pairs.
     pub end: DateTime<Utc>,
-    /// The subject's ping.
-    pub own: Coordinates,
-    /// The other person's ping.
-    pub other: Coordinates,
-    /// Geodesic distance between the two, in metres.
-    pub distance_meters: f64,
+    /// How many pairs: the subject's pings close to the other person's.
+    pub pairs: u32,
+    /// Centroid of both pings of every pair.
+    pub place: Centroid,
+    /// The shortest distance of a pair, in metres.
+    pub closest_meters: f64,
 }
 
-/// The pairs of `own` and `others` sightings that are within `distance_meters`
-/// and `window` of each other. `own` must be sorted by time; sightings of the
-/// subject among `others` are ignored.
+/// The encounters of `others`' sightings with `own` ones: every pair within
+/// `distance_meters` (at most [`MAX_CONTACT_DISTANCE_METERS`]) and `window` of
+/// each other, summed per sighting of `others`. `own` must be sorted by time;
+/// sightings of the subject among `others` are ignored.
 pub fn find_encounters(
     own: &[Sighting],
     others: &[Sighting],
@@ -269,33 +274,51 @@ pub fn find_encounters(
     window: TimeDelta,
 ) -> Vec<Encounter> {
     debug_assert!(own.is_sorted_by_key(|s| s.time), "own sightings unsorted");
-    let own_vectors: Vec<[f64; 3]> = own.iter().map(|s| unit_vector(s.position)).collect();
-    let chord_limit = max_chord_meters(distance_meters) / EARTH_RADIUS_METERS;
-    let chord_limit_squared = chord_limit * chord_limit * (1.0 + 1e-9) + 1e-24;
+    debug_assert!(distance_meters <= MAX_CONTACT_DISTANCE_METERS);
+    // The subject's pings as columns, the times as integers: the loop
+    // below runs once per pair.
+    let own_micros: Vec<i64> = own.iter().map(|s| s.time.timestamp_micros()).collect();
+    let own_points: Vec<SurfacePoint> = own.iter().map(|s| SurfacePoint::new(s.position)).collect();
+    let own_places: Vec<Centroid> = own.iter().map(|s| Centroid::of(s.position)).collect();
+    let window_micros = window.num_microseconds().unwrap_or(i64::MAX);
+    let limit_squared = distance_meters * distance_meters;
     let mut encounters = Vec::new();
     for other in others {
         if own.first().is_some_and(|s| s.person_id == other.person_id) {
             continue;
         }
-        let first = own.partition_point(|s| s.time < other.time - window);
-        let last = own.partition_point(|s| s.time <= other.time + window);
-        let vector = unit_vector(other.position);
-        for (sighting, own_vector) in own[first..last].iter().zip(&own_vectors[first..last]) {
-            let chord_squared: f64 = (0..3).map(|i| (own_vector[i] - vector[i]).powi(2)).sum();
-            if chord_squared > chord_limit_squared {
+        let micros = other.time.timestamp_micros();
+        let first = own_micros.partition_point(|&t| t < micros.saturating_sub(window_micros));
+        let last = own_micros.partition_point(|&t| t <= micros.saturating_add(window_micros));
+        let point = SurfacePoint::new(other.position);
+        let mut pairs = 0;
+        let (mut earliest, mut latest) = (usize::MAX, 0);
+        let mut own_place = Centroid::default();
+        let mut closest_squared = f64::INFINITY;
+        for (index, own_point) in own_points.iter().enumerate().take(last).skip(first) {
+            let distance_squared = own_point.distance_squared(&point);
+            if distance_squared > limit_squared {
                 continue;
             }
-            let distance = geodesic_distance(sighting.position, other.position);
-            if distance <= distance_meters {
-                encounters.push(Encounter {
-                    person_id: other.person_id,
-                    start: sighting.time.min(other.time),
-                    end: sighting.time.max(other.time),
-                    own: sighting.position,
-                    other: other.position,
-                    distance_meters: distance,
-                });
-            }
+            pairs += 1;
+            earliest = earliest.min(index);
+            latest = index;
+            own_place += own_places[index];
+            closest_squared = closest_squared.min(distance_squared);
+        }
+        if pairs > 0 {
+            let mut place = Centroid::of(other.position).repeated(pairs);
+            place += own_place;
+            encounters.push(Encounter {
+                person_id: other.person_id,
+                position: other.position,
+                // The subject's pings are in time order.
+                start: other.time.min(own[earliest].time),
+                end: other.time.max(own[latest].time),
+                pairs,
+                place,
+                closest_meters: closest_squared.sqrt(),
+            });
         }
     }
     encounters
@@ -388,29 +411,23 @@ fn meetings_of(encounters: &[Encounter], window: TimeDelta) -> Vec<Meeting> {
     let mut current: Option<(Meeting, Centroid)> = None;
     for encounter in encounters {
         match &mut current {
-            Some((meeting, centroid)) if encounter.start - meeting.end <= window => {
+            Some((meeting, place)) if encounter.start - meeting.end <= window => {
                 meeting.end = meeting.end.max(encounter.end);
-                meeting.closest_meters = meeting.closest_meters.min(encounter.distance_meters);
-                meeting.encounters += 1;
-                centroid.add(encounter.own);
-                centroid.add(encounter.other);
+                meeting.closest_meters = meeting.closest_meters.min(encounter.closest_meters);
+                meeting.encounters += encounter.pairs;
+                *place += encounter.place;
             }
             _ => {
-                if let Some(done) = current.take() {
-                    meetings.push(finish(done));
-                }
-                let mut centroid = Centroid::default();
-                centroid.add(encounter.own);
-                centroid.add(encounter.other);
+                meetings.extend(current.take().map(finish));
                 current = Some((
                     Meeting {
                         start: encounter.start,
                         end: encounter.end,
-                        place: encounter.own,
-                        closest_meters: encounter.distance_meters,
-                        encounters: 1,
+                        place: encounter.position,
+                        closest_meters: encounter.closest_meters,
+                        encounters: encounter.pairs,
                     },
-                    centroid,
+                    encounter.place,
                 ));
             }
         }
@@ -419,9 +436,11 @@ fn meetings_of(encounters: &[Encounter], window: TimeDelta) -> Vec<Meeting> {
     meetings
 }
 
-fn finish((mut meeting, centroid): (Meeting, Centroid)) -> Meeting {
-    if let Some(place) = centroid.position() {
-        meeting.place = place;
+/// A meeting placed at the centroid of its pings (where they do not cancel
+/// out, which pings within metres of each other never do).
+fn finish((mut meeting, place): (Meeting, Centroid)) -> Meeting {
+    if let Some(centroid) = place.position() {
+        meeting.place = centroid;
     }
     meeting
 }
@@ -508,6 +527,7 @@ impl FromStr for ContactCursor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geodesy::karney::geodesic_distance;
     use proptest::prelude::*;
 
     const BOOTH: (f64, f64) = (37.784, -122.401);
@@ -562,13 +582,16 @@ mod tests {
     fn ranking_is_by_time_together_then_recency() {
         let encounter = |person_id, from, to| {
             let (own, other) = (at_minute(1, from, 0.0), at_minute(person_id, to, 0.0));
+            let mut place = Centroid::of(own.position);
+            place.add(other.position);
             Encounter {
                 person_id,
+                position: other.position,
                 start: own.time,
                 end: other.time,
-                own: own.position,
-                other: other.position,
-                distance_meters: 0.0,
+                pairs: 1,
+                place,
+                closest_meters: 0.0,
             }
         };
         let encounters = vec![
@@ -736,7 +759,105 @@ mod tests {
         }
     }
 
+    /// Contacts the slow way: every close pair on its own, grouped into
+    /// meetings by its own interval, with the geodesic distance.
+    fn pairwise(
+        own: &[Sighting],
+        others: &[Sighting],
+        meters: f64,
+        window: TimeDelta,
+    ) -> Vec<Contact> {
+        let mut pairs: Vec<(&Sighting, &Sighting, f64)> = Vec::new();
+        for other in others {
+            for mine in own {
+                let distance = geodesic_distance(mine.position, other.position);
+                if (mine.time - other.time).abs() <= window && distance <= meters {
+                    pairs.push((mine, other, distance));
+                }
+            }
+        }
+        let span = |mine: &Sighting, other: &Sighting| {
+            (mine.time.min(other.time), mine.time.max(other.time))
+        };
+        pairs.sort_by_key(|&(mine, other, _)| (other.person_id, span(mine, other)));
+        let mut contacts: Vec<Contact> = Vec::new();
+        let mut places: Vec<Vec<Centroid>> = Vec::new();
+        for (mine, other, distance) in pairs {
+            let ((start, end), person_id) = (span(mine, other), other.person_id);
+            if contacts
+                .last()
+                .is_none_or(|contact| contact.person_id != person_id)
+            {
+                contacts.push(Contact {
+                    person_id,
+                    meetings: Vec::new(),
+                });
+                places.push(Vec::new());
+            }
+            let (contact, place) = (contacts.last_mut().unwrap(), places.last_mut().unwrap());
+            match contact.meetings.last_mut() {
+                Some(meeting) if start - meeting.end <= window => {
+                    meeting.end = meeting.end.max(end);
+                    meeting.closest_meters = meeting.closest_meters.min(distance);
+                    meeting.encounters += 1;
+                }
+                _ => {
+                    contact.meetings.push(Meeting {
+                        start,
+                        end,
+                        place: mine.position,
+                        closest_meters: distance,
+                        encounters: 1,
+                    });
+                    place.push(Centroid::default());
+                }
+            }
+            let meeting_place = place.last_mut().unwrap();
+            meeting_place.add(mine.position);
+            meeting_place.add(other.position);
+        }
+        for (contact, places) in contacts.iter_mut().zip(places) {
+            for (meeting, place) in contact.meetings.iter_mut().zip(places) {
+                meeting.place = place.position().unwrap();
+            }
+        }
+        contacts.sort_by_cached_key(Contact::rank);
+        contacts
+    }
+
     proptest! {
+        /// Summing each of another person's pings' pairs before grouping
+        /// finds the meetings that grouping every pair on its own finds.
+        #[test]
+        fn encounters_meet_as_their_pairs_would(
+            pings in proptest::collection::vec((1i64..5, 0i64..90, -15.0f64..15.0, -15.0f64..15.0), 1..80),
+            meters in 0.5f64..=MAX_CONTACT_DISTANCE_METERS,
+            window_minutes in 1i64..15,
+        ) {
+            let base = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+            let sightings: Vec<Sighting> = pings.iter().map(|&(person_id, second, north, east)| Sighting {
+                person_id,
+                position: Coordinates::new(BOOTH.0 + north / 111_000.0, BOOTH.1 + east / 88_000.0).unwrap(),
+                time: base + TimeDelta::seconds(second * 20),
+            }).collect();
+            let (mut own, others): (Vec<Sighting>, Vec<Sighting>) =
+                sightings.into_iter().partition(|s| s.person_id == 1);
+            own.sort_by_key(|s| s.time);
+            let window = TimeDelta::minutes(window_minutes);
+            let found = group_contacts(find_encounters(&own, &others, meters, window), window, TimeDelta::zero());
+            let expected = pairwise(&own, &others, meters, window);
+            prop_assert_eq!(found.len(), expected.len());
+            for (found, expected) in found.iter().zip(&expected) {
+                prop_assert_eq!(found.person_id, expected.person_id);
+                prop_assert_eq!(found.meetings.len(), expected.meetings.len());
+                for (found, expected) in found.meetings.iter().zip(&expected.meetings) {
+                    prop_assert_eq!((found.start, found.end, found.encounters), (expected.start, expected.end, expected.encounters));
+                    prop_assert!((found.closest_meters - expected.closest_meters).abs() < 1e-6);
+                    prop_assert!(geodesic_distance(found.place, expected.place) < 1e-3);
+                }
+            }
+        }
+
         /// Walking the pages with their cursors yields every contact exactly
         /// once, in ranking order.
         #[test]
