@@ -9,6 +9,7 @@ mod events;
 mod identity;
 mod locations;
 mod persons;
+mod stored_point;
 
 pub use erasure::ErasesPersons;
 pub use error::StorageError;
