@@ -1,5 +1,5 @@
 //! The spatial grid behind contact search, mirroring the SQL function
-//! `location_cell` of the locations schema: 16 m cubes of a grid centred on
+//! `location_cell` of the locations schema: 8 m cubes of a grid centred on
 //! the Earth, each named by one `bigint`.
 
 use udaconnect_domain::{
@@ -7,17 +7,18 @@ use udaconnect_domain::{
     geodesy::{EARTH_RADIUS_METERS, max_chord_meters, unit_vector},
 };
 
-/// Edge of a cube, in metres (the `16` in `location_cell`). Halving it from
-/// 32 m cut the candidates read per query by 37% and the p99 latency at 1M
-/// rows from 61 ms to 45 ms (docs/architecture_decisions.txt).
-const CELL_METERS: f64 = 16.0;
+/// Edge of a cube, in metres (the `8` in `location_cell`). Each halving,
+/// from 32 m to 16 m and from 16 m to 8 m, cut the rows a search reads by
+/// about two fifths (docs/architecture_decisions.txt).
+const CELL_METERS: f64 = 8.0;
 
-/// Added to each axis index so that it is never negative (the `524288` in
-/// `location_cell`); the Earth spans ±398,188 cubes per axis.
-const AXIS_OFFSET: i64 = 1 << 19;
+/// Added to each axis index so that it is never negative (the `1048576` in
+/// `location_cell`); the Earth spans ±796,375 cubes per axis.
+const AXIS_OFFSET: i64 = 1 << 20;
 
-/// Bits per axis in a cell key (the shifts in `location_cell`).
-const AXIS_BITS: u32 = 20;
+/// Bits per axis in a cell key (the shifts in `location_cell`): three make
+/// 63, so a key is a non-negative `bigint`.
+const AXIS_BITS: u32 = 21;
 
 /// Slack around a search box, in metres: far more than any difference
 /// between PostgreSQL's and Rust's trigonometry, so a ping the exact distance
@@ -99,7 +100,8 @@ mod tests {
             let position = at(latitude, longitude);
             let near: Vec<i64> = cells_near(position, 10.0).collect();
             assert!(near.contains(&cell_of(position)), "{latitude},{longitude}");
-            assert!(near.len() <= 27, "{} cells", near.len());
+            // A 21 m box meets at most 4 cubes of 8 m along each axis.
+            assert!(near.len() <= 64, "{} cells", near.len());
         }
     }
 
