@@ -68,6 +68,8 @@ const BULK_CONCURRENT_DAYS: usize = 2;
 const BULK_CHUNK_BYTES: usize = 4 << 20;
 /// Attendees per hall.
 const HALL_ATTENDEES: u32 = 2_000;
+/// Cubes and buckets whose packs one statement merges after loading.
+const MERGED_GROUPS: u16 = 2_000;
 /// Rows per bulk insert while loading.
 const LOAD_BATCH: usize = 5_000;
 /// Concurrent bulk inserts while loading.
@@ -102,7 +104,10 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         } else {
             load(&locations, &args).await?;
         }
-        sqlx::query("VACUUM ANALYZE location")
+        // What the locations service does every half minute, once the
+        // writers are done.
+        while locations.merge_packs(MERGED_GROUPS).await? == u64::from(MERGED_GROUPS) {}
+        sqlx::query("VACUUM ANALYZE location, location_pack")
             .execute(locations.pool())
             .await?;
         locations
@@ -116,8 +121,8 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     )
     .fetch_one(locations.pool())
     .await?;
-    let cell_index_bytes: i64 = sqlx::query_scalar(
-        "SELECT sum(pg_relation_size(relid))::bigint FROM pg_partition_tree('location_cell_time')",
+    let pack_bytes: i64 = sqlx::query_scalar(
+        "SELECT sum(pg_total_relation_size(relid))::bigint FROM pg_partition_tree('location_pack')",
     )
     .fetch_one(locations.pool())
     .await?;
@@ -222,13 +227,13 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     let per_person = |total: u64| total as f64 / args.samples as f64;
     println!(
         "contacts: {rows} rows ({} attendees × {} pings over {} days), table {:.0} MB, \
-         indexes {:.0} MB (cell index {:.0} MB)",
+         indexes {:.0} MB, contact search's packs {:.0} MB",
         args.attendees,
         args.pings,
         args.days,
         table_bytes as f64 / 1e6,
         index_bytes as f64 / 1e6,
-        cell_index_bytes as f64 / 1e6,
+        pack_bytes as f64 / 1e6,
     );
     println!(
         "  GET …/contacts, first page, 10 m / 10 min, {}: {latency}  p99 {:.2} ms",
@@ -260,7 +265,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         "window_hours": args.window_hours, "latency": latency.to_json(),
         "grpc_latency": grpc_latency.to_json(),
         "table_bytes": table_bytes, "index_bytes": index_bytes,
-        "cell_index_bytes": cell_index_bytes,
+        "pack_bytes": pack_bytes,
         "contacts_per_person": per_person(contacts),
         "meetings_per_person": per_person(meetings),
         "encounters_per_person": per_person(encounters),

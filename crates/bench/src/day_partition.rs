@@ -16,13 +16,14 @@ pub struct DetachedDay {
 
 impl DetachedDay {
     /// Creates the table of `day`, shaped like `location`, on a session of
-    /// its own that has the memory to sort the indexes when attaching.
+    /// its own that has the memory to sort the indexes and group the packs
+    /// when attaching.
     pub async fn create(pool: &PgPool, day: NaiveDate) -> anyhow::Result<Self> {
         let name = format!("location_p{}", day.format("%Y%m%d"));
         let mut session = pool.acquire().await?;
-        sqlx::query("SET maintenance_work_mem = '1GB'")
-            .execute(&mut *session)
-            .await?;
+        for setting in ["SET maintenance_work_mem = '1GB'", "SET work_mem = '256MB'"] {
+            sqlx::query(setting).execute(&mut *session).await?;
+        }
         sqlx::query(&format!("CREATE TABLE {name} (LIKE location)"))
             .execute(&mut *session)
             .await?;
@@ -38,7 +39,9 @@ impl DetachedDay {
         &mut self.session
     }
 
-    /// Attaches the table as the day's partition, building its indexes.
+    /// Attaches the table as the day's partition, building its indexes,
+    /// and makes the day's packs for contact search (which attaching, past
+    /// location's triggers, does not).
     pub async fn attach(mut self) -> anyhow::Result<()> {
         sqlx::query(&format!(
             "ALTER TABLE location ATTACH PARTITION {} FOR VALUES FROM ('{}') TO ('{}')",
@@ -48,6 +51,10 @@ impl DetachedDay {
         ))
         .execute(&mut *self.session)
         .await?;
+        sqlx::query("SELECT location_pack_day($1)")
+            .bind(self.opens.date_naive())
+            .execute(&mut *self.session)
+            .await?;
         Ok(())
     }
 }

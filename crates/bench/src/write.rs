@@ -49,11 +49,7 @@ pub struct Args {
 /// The locations table's indexes that serve searches (the other two, the
 /// primary key and the (event id, time) key, make writes idempotent and
 /// stay).
-const SECONDARY_INDEXES: [&str; 3] = [
-    "location_coordinate_gist",
-    "location_person_time",
-    "location_cell_time",
-];
+const SECONDARY_INDEXES: [&str; 2] = ["location_coordinate_gist", "location_person_time"];
 
 pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Value> {
     let persons_pool = database::recreate(admin_url, "udaconnect_bench_persons").await?;

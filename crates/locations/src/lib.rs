@@ -6,6 +6,7 @@
 //! events service for the events, and drops whole days of pings.
 
 mod handlers;
+mod packing;
 mod retention;
 
 use std::net::SocketAddr;
@@ -133,6 +134,7 @@ impl Service for LocationsServer {
         );
         let readiness =
             admin::database_readiness("locations", self.store.pool().clone(), shutdown.clone());
+        let store = self.store.clone();
         let handlers = handlers::Locations::new(self.store, self.persons);
         let service = GrpcService {
             proto_name: "udaconnect.v1.LocationService",
@@ -149,8 +151,17 @@ impl Service for LocationsServer {
                     async move { housekeeping.run().await }
                 },
             ));
+            let packing = tokio::spawn(periodic::every(
+                packing::MERGE_PERIOD,
+                shutdown.clone(),
+                move || {
+                    let store = store.clone();
+                    async move { packing::merge_packs(&store).await }
+                },
+            ));
             tokio::try_join!(listeners.serve(service, shutdown), erasures)?;
             housekeeping.await?;
+            packing.await?;
             Ok(())
         }
         .boxed()

@@ -8,6 +8,7 @@ mod error;
 mod events;
 mod identity;
 mod locations;
+mod packs;
 mod persons;
 mod stored_point;
 

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::{
     ErasesPersons, LOCATIONS_MIGRATOR, StorageError, advance_identity, cells, erasure::Erasure,
-    stored_point::StoredPoint,
+    packs, stored_point::StoredPoint,
 };
 
 type LocationRow = (i64, Uuid, i64, StoredPoint, DateTime<Utc>);
@@ -452,6 +452,17 @@ impl LocationStore {
         Ok(dropped)
     }
 
+    /// Merges the packs writers added to up to `groups` cubes and buckets
+    /// into one pack each (`location_merge_packs`), so that contact search
+    /// reads one row per cube and bucket; returns how many it merged.
+    pub async fn merge_packs(&self, groups: u16) -> Result<u64, StorageError> {
+        let merged: i32 = sqlx::query_scalar("SELECT location_merge_packs($1)")
+            .bind(i32::from(groups))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(merged).unwrap_or_default())
+    }
+
     /// The underlying pool (for readiness checks).
     pub fn pool(&self) -> &PgPool {
         &self.pool
@@ -689,8 +700,9 @@ impl LocationStore {
     }
 
     /// The pings a contact search compares (see [`ContactSightings`]): two
-    /// statements, the second one range scan of the cell index per probe, or,
-    /// for a search among named persons, of the person index.
+    /// statements, the second reading the packs around the subject's pings
+    /// or, for a search among named persons, their pings by the person
+    /// index.
     #[tracing::instrument(skip(self), fields(own, probes, candidates))]
     pub async fn contact_sightings(
         &self,
@@ -754,40 +766,60 @@ impl LocationStore {
         })
     }
 
-    /// Other people's pings met by `probes`: one range scan of the cell
-    /// index per probe, the rows sent as three arrays in one, which costs
-    /// the client a fraction of a row's decoding per ping.
+    /// Other people's pings met by `probes`: the packs of each probe's cube
+    /// over the buckets its time range meets (one range scan of the packs'
+    /// index), each pack's pings kept when they fall in that range. A
+    /// cube's ranges do not overlap, so no ping is kept twice.
     async fn candidates_in(
         &self,
         probes: Probes,
         person_id: PersonId,
     ) -> Result<Vec<SightingRow>, StorageError> {
-        let (persons, points, times): (Vec<PersonId>, Vec<StoredPoint>, Vec<DateTime<Utc>>) =
-            sqlx::query_as(
-                "SELECT COALESCE(array_agg(l.person_id), '{}'),
-                        COALESCE(array_agg(l.coordinate), '{}'),
-                        COALESCE(array_agg(l.creation_time), '{}')
-                 FROM UNNEST($1::bigint[], $2::timestamptz[], $3::timestamptz[])
-                      AS probe(cell, earliest, latest)
-                 CROSS JOIN LATERAL (
-                     SELECT person_id, coordinate, creation_time FROM location
-                     WHERE location_cell(coordinate) = probe.cell
-                       AND creation_time BETWEEN probe.earliest AND probe.latest
-                       AND person_id <> $4
-                 ) l",
-            )
-            .bind(&probes.cells)
-            .bind(&probes.earliest)
-            .bind(&probes.latest)
-            .bind(person_id)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(persons
-            .into_iter()
-            .zip(points)
-            .zip(times)
-            .map(|((person, point), time)| (person, point, time))
-            .collect())
+        let packs: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT probe.n, p.pings
+             FROM UNNEST($1::bigint[], $2::timestamptz[], $3::timestamptz[])
+                  WITH ORDINALITY AS probe(cell, earliest, latest, n)
+             CROSS JOIN LATERAL (
+                 SELECT pings FROM location_pack
+                 WHERE cell = probe.cell
+                   AND bucket BETWEEN location_bucket(probe.earliest) AND probe.latest
+             ) p",
+        )
+        .bind(&probes.cells)
+        .bind(&probes.earliest)
+        .bind(&probes.latest)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut candidates = Vec::new();
+        for (ordinal, pack) in packs {
+            // WITH ORDINALITY counts from 1.
+            let probe = usize::try_from(ordinal - 1).unwrap_or(usize::MAX);
+            let (Some(&cell), Some(&earliest), Some(&latest)) = (
+                probes.cells.get(probe),
+                probes.earliest.get(probe),
+                probes.latest.get(probe),
+            ) else {
+                return Err(StorageError::CorruptRow {
+                    table: "location_pack",
+                    row: format!("probe {ordinal}"),
+                    reason: "answers a probe that was not asked".to_owned(),
+                });
+            };
+            let pings = packs::unpack(&pack).map_err(|error| StorageError::CorruptRow {
+                table: "location_pack",
+                row: format!("cell {cell} near {earliest}"),
+                reason: error.to_string(),
+            })?;
+            candidates.extend(
+                pings
+                    .into_iter()
+                    .filter(|ping| {
+                        ping.person_id != person_id && (earliest..=latest).contains(&ping.time)
+                    })
+                    .map(|ping| (ping.person_id, ping.point, ping.time)),
+            );
+        }
+        Ok(candidates)
     }
 }
 

@@ -16,6 +16,7 @@ mod identity;
 mod ingest_pipeline;
 mod locations_grpc;
 mod openapi;
+mod packs;
 mod privacy;
 mod retention;
 mod simulate;
