@@ -28,16 +28,29 @@ pub struct SurfacePoint([f64; 3]);
 impl SurfacePoint {
     /// The point of the spheroid's surface at `position`.
     pub fn new(position: Coordinates) -> Self {
+        Self::with_unit_vector(position).0
+    }
+
+    /// The point of the spheroid's surface at `position`, and `position`'s
+    /// [`unit_vector`]: contact search needs both of every ping, and they
+    /// share their trigonometry.
+    pub fn with_unit_vector(position: Coordinates) -> (Self, [f64; 3]) {
         let (sin_latitude, cos_latitude) = position.latitude().to_radians().sin_cos();
         let (sin_longitude, cos_longitude) = position.longitude().to_radians().sin_cos();
         let eccentricity_squared = FLATTENING * (2.0 - FLATTENING);
         let prime_vertical_radius = SEMI_MAJOR_AXIS_METERS
             / (1.0 - eccentricity_squared * sin_latitude * sin_latitude).sqrt();
-        Self([
-            prime_vertical_radius * cos_latitude * cos_longitude,
-            prime_vertical_radius * cos_latitude * sin_longitude,
-            prime_vertical_radius * (1.0 - eccentricity_squared) * sin_latitude,
-        ])
+        let unit = [
+            cos_latitude * cos_longitude,
+            cos_latitude * sin_longitude,
+            sin_latitude,
+        ];
+        let point = Self([
+            prime_vertical_radius * unit[0],
+            prime_vertical_radius * unit[1],
+            prime_vertical_radius * (1.0 - eccentricity_squared) * unit[2],
+        ]);
+        (point, unit)
     }
 
     /// The square of the straight-line distance to `other`, in square metres.
@@ -53,15 +66,7 @@ impl SurfacePoint {
 /// The direction of a position from the Earth's centre: a point on the unit
 /// sphere, free of the poles' and the antimeridian's special cases.
 pub fn unit_vector(position: Coordinates) -> [f64; 3] {
-    let (latitude, longitude) = (
-        position.latitude().to_radians(),
-        position.longitude().to_radians(),
-    );
-    [
-        latitude.cos() * longitude.cos(),
-        latitude.cos() * longitude.sin(),
-        latitude.sin(),
-    ]
+    SurfacePoint::with_unit_vector(position).1
 }
 
 /// The largest distance between two [`unit_vector`]s scaled by
@@ -86,6 +91,12 @@ impl Centroid {
             sum: unit_vector(position),
             count: 1,
         }
+    }
+
+    /// The centroid of `count` positions whose [`unit_vector`]s add up to
+    /// `sum`.
+    pub(crate) fn of_unit_vectors(sum: [f64; 3], count: u32) -> Self {
+        Self { sum, count }
     }
 
     /// Adds one position.

@@ -105,9 +105,6 @@ mod tests {
 
     #[test]
     fn a_time_beyond_chrono_s_range_is_an_error() {
-        assert_eq!(
-            unpack(&record(7, i64::MAX, 1.0, 2.0)),
-            Err(PackError::Time)
-        );
+        assert_eq!(unpack(&record(7, i64::MAX, 1.0, 2.0)), Err(PackError::Time));
     }
 }
