@@ -278,9 +278,12 @@ pub fn find_encounters(
     // The subject's pings as columns, the times as integers: the loop
     // below runs once per pair.
     let own_micros: Vec<i64> = own.iter().map(|s| s.time.timestamp_micros()).collect();
-    let (own_points, own_directions): (Vec<SurfacePoint>, Vec<[f64; 3]>) = own
+    let (own_points, own_places): (Vec<SurfacePoint>, Vec<Centroid>) = own
         .iter()
-        .map(|s| SurfacePoint::with_unit_vector(s.position))
+        .map(|s| {
+            let (point, direction) = SurfacePoint::with_unit_vector(s.position);
+            (point, Centroid::of_unit_vectors(direction, 1))
+        })
         .unzip();
     let window_micros = window.num_microseconds().unwrap_or(i64::MAX);
     let limit_squared = distance_meters * distance_meters;
@@ -295,32 +298,22 @@ pub fn find_encounters(
         let (point, direction) = SurfacePoint::with_unit_vector(other.position);
         let mut pairs = 0;
         let (mut earliest, mut latest) = (usize::MAX, 0);
-        let mut own_directions_sum = [0.0; 3];
+        let mut own_place = Centroid::default();
         let mut closest_squared = f64::INFINITY;
-        // Without branches: about half of a crowd's pairs are close, in no
-        // order a branch predictor could learn.
-        let in_window = own_points[first..last]
-            .iter()
-            .zip(&own_directions[first..last]);
-        for (index, (own_point, own_direction)) in (first..).zip(in_window) {
+        for (index, own_point) in own_points.iter().enumerate().take(last).skip(first) {
             let distance_squared = own_point.distance_squared(&point);
-            let close = distance_squared <= limit_squared;
-            let weight = f64::from(u8::from(close));
-            pairs += u32::from(close);
-            for (sum, component) in own_directions_sum.iter_mut().zip(own_direction) {
-                *sum += weight * component;
+            if distance_squared > limit_squared {
+                continue;
             }
-            earliest = earliest.min(if close { index } else { usize::MAX });
-            latest = if close { index } else { latest };
-            closest_squared = closest_squared.min(if close {
-                distance_squared
-            } else {
-                f64::INFINITY
-            });
+            pairs += 1;
+            earliest = earliest.min(index);
+            latest = index;
+            own_place += own_places[index];
+            closest_squared = closest_squared.min(distance_squared);
         }
         if pairs > 0 {
             let mut place = Centroid::of_unit_vectors(direction, 1).repeated(pairs);
-            place += Centroid::of_unit_vectors(own_directions_sum, pairs);
+            place += own_place;
             encounters.push(Encounter {
                 person_id: other.person_id,
                 position: other.position,
