@@ -218,8 +218,8 @@ type TimeRange = (DateTime<Utc>, DateTime<Utc>);
 /// a connection of its own, so that the database scans on as many cores.
 const CANDIDATE_READERS: usize = 2;
 
-/// Index probes of a contact search as parallel arrays: a grid cell and a
-/// time range, the ranges of one cell merged so no row is read twice.
+/// Probes of a contact search as parallel arrays: a grid cell and a time
+/// range, the ranges of one cell merged so that no ping is kept twice.
 #[derive(Debug, Default)]
 struct Probes {
     cells: Vec<i64>,
@@ -255,8 +255,8 @@ impl Probes {
         probes
     }
 
-    /// The probes in `parts` sets of about equal size, none empty. No row
-    /// is read by two sets: a cell's ranges do not overlap.
+    /// The probes in `parts` sets of about equal size, none empty. No ping
+    /// is kept by two sets: a cell's ranges do not overlap.
     fn split(self, parts: usize) -> impl Iterator<Item = Self> {
         let size = self.cells.len().div_ceil(parts.max(1)).max(1);
         let mut cells = self.cells.into_iter();
