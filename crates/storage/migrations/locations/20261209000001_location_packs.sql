@@ -43,20 +43,28 @@ ALTER TABLE location_pack ALTER COLUMN pings SET STORAGE EXTERNAL;
 CREATE INDEX location_pack_cell_bucket ON location_pack (cell, bucket);
 CREATE INDEX location_pack_unmerged ON location_pack (cell, bucket) WHERE NOT merged;
 
--- Creates the packs' partition of the UTC day `day` unless it exists, the
--- way location_create_partition does location's.
-CREATE FUNCTION location_pack_create_partition(day date) RETURNS void
+-- Creates the partition of the UTC day `day` of `parent` (location or
+-- location_pack, partitioned the same way) unless it exists, named
+-- parent_pYYYYMMDD. The new table is made alone and then attached:
+-- attaching takes SHARE UPDATE EXCLUSIVE on the parent, which reads and
+-- writes do not wait for, where CREATE TABLE ... PARTITION OF would take
+-- ACCESS EXCLUSIVE. That lock is also self-conflicting, and taking it
+-- first makes creators of the same day (replicas, concurrent batches) take
+-- turns: the second finds the partition made and does nothing. Attaching
+-- gives the partition every index of the parent.
+CREATE FUNCTION location_day_partition(parent text, day date) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    partition text := 'location_pack_p' || to_char(day, 'YYYYMMDD');
+    partition text := parent || '_p' || to_char(day, 'YYYYMMDD');
 BEGIN
-    LOCK TABLE location_pack IN SHARE UPDATE EXCLUSIVE MODE;
+    EXECUTE format('LOCK TABLE %I IN SHARE UPDATE EXCLUSIVE MODE', parent);
     IF to_regclass(partition) IS NOT NULL THEN
         RETURN;
     END IF;
-    EXECUTE format('CREATE TABLE %I (LIKE location_pack INCLUDING DEFAULTS INCLUDING STORAGE)', partition);
+    EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING STORAGE)', partition, parent);
     EXECUTE format(
-        'ALTER TABLE location_pack ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
+        'ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
+        parent,
         partition,
         day::timestamp AT TIME ZONE 'UTC',
         (day + 1)::timestamp AT TIME ZONE 'UTC');
@@ -72,7 +80,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     opens timestamptz := day::timestamp AT TIME ZONE 'UTC';
 BEGIN
-    PERFORM location_pack_create_partition(day);
+    PERFORM location_day_partition('location_pack', day);
     DELETE FROM location_pack WHERE bucket >= opens AND bucket < opens + interval '1 day';
     INSERT INTO location_pack (cell, bucket, pings, merged)
     SELECT location_cell(coordinate), location_bucket(creation_time),
@@ -84,22 +92,12 @@ BEGIN
 END
 $$;
 
+-- The day's partitions of location and of its packs.
 CREATE OR REPLACE FUNCTION location_create_partition(day date) RETURNS void
 LANGUAGE plpgsql AS $$
-DECLARE
-    partition text := 'location_p' || to_char(day, 'YYYYMMDD');
 BEGIN
-    LOCK TABLE location IN SHARE UPDATE EXCLUSIVE MODE;
-    IF to_regclass(partition) IS NOT NULL THEN
-        RETURN;
-    END IF;
-    PERFORM location_pack_create_partition(day);
-    EXECUTE format('CREATE TABLE %I (LIKE location)', partition);
-    EXECUTE format(
-        'ALTER TABLE location ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
-        partition,
-        day::timestamp AT TIME ZONE 'UTC',
-        (day + 1)::timestamp AT TIME ZONE 'UTC');
+    PERFORM location_day_partition('location_pack', day);
+    PERFORM location_day_partition('location', day);
 END
 $$;
 
