@@ -106,7 +106,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         }
         // What the locations service does every half minute, once the
         // writers are done.
-        while locations.merge_packs(MERGED_GROUPS).await? == u64::from(MERGED_GROUPS) {}
+        locations.merge_packs(MERGED_GROUPS).await?;
         sqlx::query("VACUUM ANALYZE location, location_pack")
             .execute(locations.pool())
             .await?;

@@ -26,11 +26,6 @@ const FLATTENING: f64 = 1.0 / 298.257_223_563;
 pub struct SurfacePoint([f64; 3]);
 
 impl SurfacePoint {
-    /// The point of the spheroid's surface at `position`.
-    pub fn new(position: Coordinates) -> Self {
-        Self::with_unit_vector(position).0
-    }
-
     /// The point of the spheroid's surface at `position`, and `position`'s
     /// [`unit_vector`]: contact search needs both of every ping, and they
     /// share their trigonometry.
@@ -227,7 +222,10 @@ mod tests {
             let (other_latitude, other_longitude): (f64, f64) =
                 WGS84.direct(latitude, longitude, bearing, meters);
             let (a, b) = (at(latitude, longitude), at(other_latitude, other_longitude));
-            let line = SurfacePoint::new(a).distance_squared(&SurfacePoint::new(b)).sqrt();
+            let line = SurfacePoint::with_unit_vector(a)
+                .0
+                .distance_squared(&SurfacePoint::with_unit_vector(b).0)
+                .sqrt();
             let geodesic = geodesic_distance(a, b);
             prop_assert!((line - geodesic).abs() < 1e-6, "{line} against {geodesic}");
         }

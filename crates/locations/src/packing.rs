@@ -14,22 +14,14 @@ pub(crate) const MERGE_PERIOD: Duration = Duration::from_secs(30);
 /// of its own, kept short, since erasures wait for it.
 const GROUPS_PER_STATEMENT: u16 = 2_000;
 
-/// One pass: merges until nothing is left to merge. A failure is logged and
-/// left for the next pass; searches read unmerged packs meanwhile, only
-/// more of them.
+/// One pass, until nothing is left to merge. A failure is logged and left
+/// for the next pass; searches read unmerged packs meanwhile, only more of
+/// them.
 pub(crate) async fn merge_packs(store: &LocationStore) {
-    loop {
-        match store.merge_packs(GROUPS_PER_STATEMENT).await {
-            Ok(merged) => {
-                metrics::counter!("locations_packs_merged_total").increment(merged);
-                if merged < u64::from(GROUPS_PER_STATEMENT) {
-                    return;
-                }
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot merge the packs of recent pings; trying again next time");
-                return;
-            }
+    match store.merge_packs(GROUPS_PER_STATEMENT).await {
+        Ok(merged) => metrics::counter!("locations_packs_merged_total").increment(merged),
+        Err(error) => {
+            tracing::warn!(%error, "cannot merge the packs of recent pings; trying again next time");
         }
     }
 }

@@ -452,15 +452,23 @@ impl LocationStore {
         Ok(dropped)
     }
 
-    /// Merges the packs writers added to up to `groups` cubes and buckets
-    /// into one pack each (`location_merge_packs`), so that contact search
-    /// reads one row per cube and bucket; returns how many it merged.
-    pub async fn merge_packs(&self, groups: u16) -> Result<u64, StorageError> {
-        let merged: i32 = sqlx::query_scalar("SELECT location_merge_packs($1)")
-            .bind(i32::from(groups))
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(u64::try_from(merged).unwrap_or_default())
+    /// Merges the packs writers added into one per cube and bucket
+    /// (`location_merge_packs`), so that contact search reads one row per
+    /// cube and bucket: `per_statement` cubes and buckets a statement, each
+    /// statement a short transaction of its own (erasures wait for it),
+    /// until a statement finds fewer left. Returns how many it merged.
+    pub async fn merge_packs(&self, per_statement: u16) -> Result<u64, StorageError> {
+        let mut total = 0;
+        loop {
+            let merged: i32 = sqlx::query_scalar("SELECT location_merge_packs($1)")
+                .bind(i32::from(per_statement))
+                .fetch_one(&self.pool)
+                .await?;
+            total += u64::try_from(merged).unwrap_or_default();
+            if merged < i32::from(per_statement) {
+                return Ok(total);
+            }
+        }
     }
 
     /// The underlying pool (for readiness checks).
