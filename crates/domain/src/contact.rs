@@ -10,7 +10,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::{
     Coordinates, FieldError, PersonId, check_id,
-    geodesy::{Centroid, SurfacePoint},
+    geodesy::{Ball, Centroid, SurfacePoint},
 };
 
 /// Default radius of an encounter, in metres: a conversation at a booth.
@@ -263,70 +263,137 @@ pub struct Encounter {
     pub closest_meters: f64,
 }
 
+/// The subject's pings, in time order, that contact search passes over
+/// together when another person's ping is far from all of them.
+const OWN_RUN: usize = 8;
+
+/// Other persons' pings below which one thread finds the encounters: under
+/// this, starting threads costs more than it saves.
+const PARALLEL_FROM: usize = 16_384;
+
 /// The encounters of `others`' sightings with `own` ones: every pair within
 /// `distance_meters` (at most [`MAX_CONTACT_DISTANCE_METERS`]) and `window` of
 /// each other, summed per sighting of `others`. `own` must be sorted by time;
-/// sightings of the subject among `others` are ignored.
+/// sightings of the subject among `others` are ignored. Many `others` are
+/// shared among the cores the process may use: a search waits on this.
 pub fn find_encounters(
     own: &[Sighting],
     others: &[Sighting],
     distance_meters: f64,
     window: TimeDelta,
 ) -> Vec<Encounter> {
-    debug_assert!(own.is_sorted_by_key(|s| s.time), "own sightings unsorted");
-    debug_assert!(distance_meters <= MAX_CONTACT_DISTANCE_METERS);
-    // The subject's pings as columns, the times as integers: the loop
-    // below runs once per pair.
-    let own_micros: Vec<i64> = own.iter().map(|s| s.time.timestamp_micros()).collect();
-    let (own_points, own_places): (Vec<SurfacePoint>, Vec<Centroid>) = own
-        .iter()
-        .map(|s| {
-            let (point, direction) = SurfacePoint::with_unit_vector(s.position);
-            (point, Centroid::of_unit_vectors(direction, 1))
-        })
-        .unzip();
-    let window_micros = window.num_microseconds().unwrap_or(i64::MAX);
-    let limit_squared = distance_meters * distance_meters;
-    let mut encounters = Vec::new();
-    for other in others {
-        if own.first().is_some_and(|s| s.person_id == other.person_id) {
-            continue;
-        }
-        let micros = other.time.timestamp_micros();
-        let first = own_micros.partition_point(|&t| t < micros.saturating_sub(window_micros));
-        let last = own_micros.partition_point(|&t| t <= micros.saturating_add(window_micros));
-        let (point, direction) = SurfacePoint::with_unit_vector(other.position);
-        let mut pairs = 0;
-        let (mut earliest, mut latest) = (usize::MAX, 0);
-        let mut own_place = Centroid::default();
-        let mut closest_squared = f64::INFINITY;
-        for (index, own_point) in own_points.iter().enumerate().take(last).skip(first) {
-            let distance_squared = own_point.distance_squared(&point);
-            if distance_squared > limit_squared {
-                continue;
+    let subject = Subject::new(own, distance_meters, window);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if threads < 2 || others.len() < PARALLEL_FROM {
+        return subject.encounters_with(others);
+    }
+    std::thread::scope(|scope| {
+        let shares: Vec<_> = others
+            .chunks(others.len().div_ceil(threads))
+            .map(|share| scope.spawn(|| subject.encounters_with(share)))
+            .collect();
+        let mut encounters = Vec::new();
+        for share in shares {
+            match share.join() {
+                Ok(found) => encounters.extend(found),
+                Err(panic) => std::panic::resume_unwind(panic),
             }
-            pairs += 1;
-            earliest = earliest.min(index);
-            latest = index;
-            own_place += own_places[index];
-            closest_squared = closest_squared.min(distance_squared);
         }
-        if pairs > 0 {
-            let mut place = Centroid::of_unit_vectors(direction, 1).repeated(pairs);
-            place += own_place;
-            encounters.push(Encounter {
-                person_id: other.person_id,
-                position: other.position,
-                // The subject's pings are in time order.
-                start: other.time.min(own[earliest].time),
-                end: other.time.max(own[latest].time),
-                pairs,
-                place,
-                closest_meters: closest_squared.sqrt(),
-            });
+        encounters
+    })
+}
+
+/// The subject's pings as columns, the times as integers, prepared once
+/// for every other person's ping: the inner loop runs once per pair.
+struct Subject<'a> {
+    own: &'a [Sighting],
+    micros: Vec<i64>,
+    points: Vec<SurfacePoint>,
+    places: Vec<Centroid>,
+    /// A ball around each [`OWN_RUN`] of `points`. Most of another
+    /// person's pings within the window are near few or none of the
+    /// subject's (the subject moved on): a ball passes over its run with
+    /// one distance.
+    runs: Vec<Ball>,
+    distance_meters: f64,
+    window_micros: i64,
+}
+
+impl<'a> Subject<'a> {
+    fn new(own: &'a [Sighting], distance_meters: f64, window: TimeDelta) -> Self {
+        debug_assert!(own.is_sorted_by_key(|s| s.time), "own sightings unsorted");
+        debug_assert!(distance_meters <= MAX_CONTACT_DISTANCE_METERS);
+        let (points, places): (Vec<SurfacePoint>, Vec<Centroid>) = own
+            .iter()
+            .map(|s| {
+                let (point, direction) = SurfacePoint::with_unit_vector(s.position);
+                (point, Centroid::of_unit_vectors(direction, 1))
+            })
+            .unzip();
+        Self {
+            own,
+            micros: own.iter().map(|s| s.time.timestamp_micros()).collect(),
+            runs: points.chunks(OWN_RUN).map(Ball::around).collect(),
+            points,
+            places,
+            distance_meters,
+            window_micros: window.num_microseconds().unwrap_or(i64::MAX),
         }
     }
-    encounters
+
+    fn encounters_with(&self, others: &[Sighting]) -> Vec<Encounter> {
+        let own = self.own;
+        let limit_squared = self.distance_meters * self.distance_meters;
+        let mut encounters = Vec::new();
+        for other in others {
+            if own.first().is_some_and(|s| s.person_id == other.person_id) {
+                continue;
+            }
+            let micros = other.time.timestamp_micros();
+            let first = self
+                .micros
+                .partition_point(|&t| t < micros.saturating_sub(self.window_micros));
+            let last = self
+                .micros
+                .partition_point(|&t| t <= micros.saturating_add(self.window_micros));
+            let (point, direction) = SurfacePoint::with_unit_vector(other.position);
+            let mut pairs = 0;
+            let (mut earliest, mut latest) = (usize::MAX, 0);
+            let mut own_place = Centroid::default();
+            let mut closest_squared = f64::INFINITY;
+            for run in first / OWN_RUN..last.div_ceil(OWN_RUN) {
+                if !self.runs[run].may_reach(&point, self.distance_meters) {
+                    continue;
+                }
+                for index in first.max(run * OWN_RUN)..last.min((run + 1) * OWN_RUN) {
+                    let distance_squared = self.points[index].distance_squared(&point);
+                    if distance_squared > limit_squared {
+                        continue;
+                    }
+                    pairs += 1;
+                    earliest = earliest.min(index);
+                    latest = index;
+                    own_place += self.places[index];
+                    closest_squared = closest_squared.min(distance_squared);
+                }
+            }
+            if pairs > 0 {
+                let mut place = Centroid::of_unit_vectors(direction, 1).repeated(pairs);
+                place += own_place;
+                encounters.push(Encounter {
+                    person_id: other.person_id,
+                    position: other.position,
+                    // The subject's pings are in time order.
+                    start: other.time.min(own[earliest].time),
+                    end: other.time.max(own[latest].time),
+                    pairs,
+                    place,
+                    closest_meters: closest_squared.sqrt(),
+                });
+            }
+        }
+        encounters
+    }
 }
 
 /// A run of encounters with one person, no gap longer than the window.
@@ -394,7 +461,7 @@ pub fn group_contacts(
     window: TimeDelta,
     min_duration: TimeDelta,
 ) -> Vec<Contact> {
-    encounters.sort_by_key(|e| (e.person_id, e.start, e.end));
+    encounters.sort_unstable_by_key(|e| (e.person_id, e.start, e.end));
     let mut contacts: Vec<Contact> = encounters
         .chunk_by(|a, b| a.person_id == b.person_id)
         .map(|chunk| Contact {
@@ -581,6 +648,21 @@ mod tests {
         assert_eq!(found[0].total_time(), TimeDelta::minutes(18));
         // 10 pings each, every pair within 2 minutes: 10 + 2·9 + 2·8 = 44.
         assert_eq!(meetings[0].encounters, 44);
+    }
+
+    #[test]
+    fn many_others_shared_among_threads_meet_as_on_one() {
+        let own: Vec<Sighting> = (0..60)
+            .map(|m| at_minute(1, m, (m % 7) as f64 * 3.0))
+            .collect();
+        let others: Vec<Sighting> = (0..3 * PARALLEL_FROM as i64)
+            .map(|i| at_minute(2 + i % 500, i % 60, (i % 37) as f64 - 18.0))
+            .collect();
+        let shared = find_encounters(&own, &others, 10.0, TimeDelta::minutes(2));
+        let alone = Subject::new(&own, 10.0, TimeDelta::minutes(2)).encounters_with(&others);
+        assert!(!shared.is_empty() && shared.len() < others.len());
+        let summary = |e: &Encounter| (e.person_id, e.start, e.end, e.pairs, e.closest_meters);
+        assert!(shared.iter().map(summary).eq(alone.iter().map(summary)));
     }
 
     #[test]

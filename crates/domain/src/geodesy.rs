@@ -58,6 +58,46 @@ impl SurfacePoint {
     }
 }
 
+/// A ball holding some [`SurfacePoint`]s: a point farther than `meters`
+/// from the ball is farther than `meters` from each of them, so contact
+/// search can pass over a run of the subject's pings with one distance.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ball {
+    centre: SurfacePoint,
+    radius_meters: f64,
+}
+
+impl Ball {
+    /// Rounding in the points' coordinates (millions of metres) is below a
+    /// nanometre; a micrometre more keeps the ball from ever being too small.
+    const SLACK_METERS: f64 = 1e-6;
+
+    /// The ball centred on the mean of `points` that reaches the farthest
+    /// of them; `points` must not be empty.
+    pub(crate) fn around(points: &[SurfacePoint]) -> Self {
+        debug_assert!(!points.is_empty(), "a ball around no points");
+        let count = points.len() as f64;
+        let centre = SurfacePoint(
+            [0, 1, 2].map(|axis| points.iter().map(|p| p.0[axis]).sum::<f64>() / count),
+        );
+        let farthest_squared = points
+            .iter()
+            .map(|p| p.distance_squared(&centre))
+            .fold(0.0, f64::max);
+        Self {
+            centre,
+            radius_meters: farthest_squared.sqrt() + Self::SLACK_METERS,
+        }
+    }
+
+    /// Whether some point in the ball may lie within `meters` of `point`
+    /// (never false when one does).
+    pub(crate) fn may_reach(&self, point: &SurfacePoint, meters: f64) -> bool {
+        let reach = meters + self.radius_meters;
+        self.centre.distance_squared(point) <= reach * reach
+    }
+}
+
 /// The direction of a position from the Earth's centre: a point on the unit
 /// sphere, free of the poles' and the antimeridian's special cases.
 pub fn unit_vector(position: Coordinates) -> [f64; 3] {
@@ -228,6 +268,28 @@ mod tests {
                 .sqrt();
             let geodesic = geodesic_distance(a, b);
             prop_assert!((line - geodesic).abs() < 1e-6, "{line} against {geodesic}");
+        }
+
+        /// A ball never turns away a point within reach of one of the
+        /// points it was made around, wherever they are on Earth.
+        #[test]
+        fn balls_turn_away_only_points_out_of_reach(
+            latitude in -90.0f64..=90.0,
+            longitude in -180.0f64..=180.0,
+            offsets in proptest::collection::vec((0.0f64..360.0, 0.0f64..30.0), 1..12),
+            probe in (0.0f64..360.0, 0.0f64..80.0),
+            meters in 0.0f64..=50.0,
+        ) {
+            use geographiclib_rs::DirectGeodesic;
+            let point = |(bearing, distance): (f64, f64)| {
+                let (lat, lon): (f64, f64) = WGS84.direct(latitude, longitude, bearing, distance);
+                SurfacePoint::with_unit_vector(at(lat, lon)).0
+            };
+            let points: Vec<SurfacePoint> = offsets.into_iter().map(point).collect();
+            let probe = point(probe);
+            let ball = Ball::around(&points);
+            let within = points.iter().any(|p| p.distance_squared(&probe) <= meters * meters);
+            prop_assert!(!within || ball.may_reach(&probe, meters));
         }
     }
 }
