@@ -267,46 +267,12 @@ pub struct Encounter {
 /// together when another person's ping is far from all of them.
 const OWN_RUN: usize = 8;
 
-/// Other persons' pings below which one thread finds the encounters: under
-/// this, starting threads costs more than it saves.
-const PARALLEL_FROM: usize = 16_384;
-
-/// The encounters of `others`' sightings with `own` ones: every pair within
-/// `distance_meters` (at most [`MAX_CONTACT_DISTANCE_METERS`]) and `window` of
-/// each other, summed per sighting of `others`. `own` must be sorted by time;
-/// sightings of the subject among `others` are ignored. Many `others` are
-/// shared among the cores the process may use: a search waits on this.
-pub fn find_encounters(
-    own: &[Sighting],
-    others: &[Sighting],
-    distance_meters: f64,
-    window: TimeDelta,
-) -> Vec<Encounter> {
-    let subject = Subject::new(own, distance_meters, window);
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if threads < 2 || others.len() < PARALLEL_FROM {
-        return subject.encounters_with(others);
-    }
-    std::thread::scope(|scope| {
-        let shares: Vec<_> = others
-            .chunks(others.len().div_ceil(threads))
-            .map(|share| scope.spawn(|| subject.encounters_with(share)))
-            .collect();
-        let mut encounters = Vec::new();
-        for share in shares {
-            match share.join() {
-                Ok(found) => encounters.extend(found),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        encounters
-    })
-}
-
-/// The subject's pings as columns, the times as integers, prepared once
-/// for every other person's ping: the inner loop runs once per pair.
-struct Subject<'a> {
-    own: &'a [Sighting],
+/// The subject's pings prepared for finding encounters with other people's:
+/// as columns, the times as integers, once for every other ping (the inner
+/// loop runs once per pair). Shared by the threads that match the chunks
+/// of a search's candidates as they are read.
+pub struct EncounterFinder {
+    own: Vec<Sighting>,
     micros: Vec<i64>,
     points: Vec<SurfacePoint>,
     places: Vec<Centroid>,
@@ -319,8 +285,11 @@ struct Subject<'a> {
     window_micros: i64,
 }
 
-impl<'a> Subject<'a> {
-    fn new(own: &'a [Sighting], distance_meters: f64, window: TimeDelta) -> Self {
+impl EncounterFinder {
+    /// A finder of pairs within `distance_meters` (at most
+    /// [`MAX_CONTACT_DISTANCE_METERS`]) and `window` of each other; `own`,
+    /// the subject's sightings, must be sorted by time.
+    pub fn new(own: Vec<Sighting>, distance_meters: f64, window: TimeDelta) -> Self {
         debug_assert!(own.is_sorted_by_key(|s| s.time), "own sightings unsorted");
         debug_assert!(distance_meters <= MAX_CONTACT_DISTANCE_METERS);
         let (points, places): (Vec<SurfacePoint>, Vec<Centroid>) = own
@@ -331,8 +300,8 @@ impl<'a> Subject<'a> {
             })
             .unzip();
         Self {
-            own,
             micros: own.iter().map(|s| s.time.timestamp_micros()).collect(),
+            own,
             runs: points.chunks(OWN_RUN).map(Ball::around).collect(),
             points,
             places,
@@ -341,8 +310,11 @@ impl<'a> Subject<'a> {
         }
     }
 
-    fn encounters_with(&self, others: &[Sighting]) -> Vec<Encounter> {
-        let own = self.own;
+    /// The encounters of `others`' sightings with the subject's: every
+    /// pair close enough, summed per sighting of `others`. Sightings of the
+    /// subject among `others` are ignored.
+    pub fn encounters_with(&self, others: &[Sighting]) -> Vec<Encounter> {
+        let own = &self.own;
         let limit_squared = self.distance_meters * self.distance_meters;
         let mut encounters = Vec::new();
         for other in others {
@@ -615,7 +587,7 @@ mod tests {
     fn contacts(own: &[Sighting], others: &[Sighting], meters: f64, minutes: i64) -> Vec<Contact> {
         let window = TimeDelta::minutes(minutes);
         group_contacts(
-            find_encounters(own, others, meters, window),
+            EncounterFinder::new(own.to_vec(), meters, window).encounters_with(others),
             window,
             TimeDelta::zero(),
         )
@@ -648,21 +620,6 @@ mod tests {
         assert_eq!(found[0].total_time(), TimeDelta::minutes(18));
         // 10 pings each, every pair within 2 minutes: 10 + 2·9 + 2·8 = 44.
         assert_eq!(meetings[0].encounters, 44);
-    }
-
-    #[test]
-    fn many_others_shared_among_threads_meet_as_on_one() {
-        let own: Vec<Sighting> = (0..60)
-            .map(|m| at_minute(1, m, (m % 7) as f64 * 3.0))
-            .collect();
-        let others: Vec<Sighting> = (0..3 * PARALLEL_FROM as i64)
-            .map(|i| at_minute(2 + i % 500, i % 60, (i % 37) as f64 - 18.0))
-            .collect();
-        let shared = find_encounters(&own, &others, 10.0, TimeDelta::minutes(2));
-        let alone = Subject::new(&own, 10.0, TimeDelta::minutes(2)).encounters_with(&others);
-        assert!(!shared.is_empty() && shared.len() < others.len());
-        let summary = |e: &Encounter| (e.person_id, e.start, e.end, e.pairs, e.closest_meters);
-        assert!(shared.iter().map(summary).eq(alone.iter().map(summary)));
     }
 
     #[test]
@@ -931,7 +888,7 @@ mod tests {
                 sightings.into_iter().partition(|s| s.person_id == 1);
             own.sort_by_key(|s| s.time);
             let window = TimeDelta::minutes(window_minutes);
-            let found = group_contacts(find_encounters(&own, &others, meters, window), window, TimeDelta::zero());
+            let found = group_contacts(EncounterFinder::new(own.clone(), meters, window).encounters_with(&others), window, TimeDelta::zero());
             let expected = pairwise(&own, &others, meters, window);
             prop_assert_eq!(found.len(), expected.len());
             for (found, expected) in found.iter().zip(&expected) {

@@ -19,9 +19,9 @@ pub use connection::{
 };
 pub use contact::{
     Contact, ContactCursor, ContactQuery, ContactQueryParts, DEFAULT_CONTACT_DISTANCE_METERS,
-    DEFAULT_CONTACT_WINDOW, DEFAULT_CONTACTS_PAGE, Encounter, MAX_CONTACT_DISTANCE_METERS,
-    MAX_CONTACT_MIN_DURATION, MAX_CONTACT_SPAN, MAX_CONTACT_WINDOW, MAX_CONTACTS_PAGE, Meeting,
-    Sighting, find_encounters, group_contacts, page_of,
+    DEFAULT_CONTACT_WINDOW, DEFAULT_CONTACTS_PAGE, Encounter, EncounterFinder,
+    MAX_CONTACT_DISTANCE_METERS, MAX_CONTACT_MIN_DURATION, MAX_CONTACT_SPAN, MAX_CONTACT_WINDOW,
+    MAX_CONTACTS_PAGE, Meeting, Sighting, group_contacts, page_of,
 };
 pub use event::{
     Area, AreaId, AreaKind, Event, EventId, MAX_EVENT_LENGTH, MAX_OUTLINE_POSITIONS,

@@ -1,11 +1,13 @@
 //! The handlers of `udaconnect.v1.LocationService`.
 
+use std::sync::Arc;
+
 use chrono::Utc;
-use futures::{StreamExt, stream::BoxStream};
+use futures::{StreamExt, TryStreamExt, stream::BoxStream};
 use tonic::{Request, Response, Status};
 use udaconnect_domain::{
-    ConnectionQuery, ContactQuery, ContactQueryParts, Coordinates, FieldError, MAX_EVENT_LENGTH,
-    NewLocation, check_id, find_encounters, group_contacts, page_of,
+    ConnectionQuery, ContactQuery, ContactQueryParts, Coordinates, EncounterFinder, FieldError,
+    MAX_EVENT_LENGTH, NewLocation, check_id, group_contacts, page_of,
 };
 use udaconnect_persons::PersonDirectory;
 use udaconnect_proto::{
@@ -15,7 +17,7 @@ use udaconnect_proto::{
     v1::{self, location_service_server::LocationService},
 };
 use udaconnect_runtime::grpc::ServiceError;
-use udaconnect_storage::LocationStore;
+use udaconnect_storage::{ContactSightings, LocationStore};
 
 /// The queries name their fields as the REST API's parameters; a gRPC
 /// client is told the request's own field names instead.
@@ -239,23 +241,32 @@ impl Locations {
             )));
         }
 
-        let sightings = self.store.contact_sightings(&query).await?;
-        // Exact distances for every candidate: CPU work kept off the
+        let ContactSightings {
+            own,
+            mut candidates,
+        } = self.store.contact_sightings(&query).await?;
+        // Exact distances for every candidate, chunk by chunk as they are
+        // read, so that matching overlaps reading: CPU work kept off the
         // request-serving threads.
-        let ranked = {
-            let (distance, window, min_duration) = (
-                query.distance_meters(),
-                query.window(),
-                query.min_duration(),
-            );
-            tokio::task::spawn_blocking(move || {
-                let encounters =
-                    find_encounters(&sightings.own, &sightings.candidates, distance, window);
-                group_contacts(encounters, window, min_duration)
-            })
-            .await
-            .map_err(|error| ServiceError::Internal(error.into()))?
-        };
+        let finder = Arc::new(EncounterFinder::new(
+            own,
+            query.distance_meters(),
+            query.window(),
+        ));
+        let mut matching = tokio::task::JoinSet::new();
+        while let Some(chunk) = candidates.try_next().await? {
+            let finder = Arc::clone(&finder);
+            matching.spawn_blocking(move || finder.encounters_with(&chunk));
+        }
+        let mut encounters = Vec::new();
+        while let Some(found) = matching.join_next().await {
+            encounters.extend(found.map_err(|error| ServiceError::Internal(error.into()))?);
+        }
+        let (window, min_duration) = (query.window(), query.min_duration());
+        let ranked =
+            tokio::task::spawn_blocking(move || group_contacts(encounters, window, min_duration))
+                .await
+                .map_err(|error| ServiceError::Internal(error.into()))?;
         let (page, next) = page_of(ranked, query.after(), query.limit());
         let contacts = page
             .into_iter()

@@ -202,13 +202,23 @@ fn sighting_from_row((person_id, point, time): SightingRow) -> Result<Sighting, 
 
 /// What a contact search compares: the subject's pings, and every other
 /// person's ping that may be close enough to one of them.
-#[derive(Debug, Clone, Default)]
 pub struct ContactSightings {
     /// The subject's pings in the query's range, sorted by time.
     pub own: Vec<Sighting>,
     /// Other people's pings in the grid cells around the subject's pings,
-    /// within the time window of one of them; each at most once.
-    pub candidates: Vec<Sighting>,
+    /// within the time window of one of them; each at most once. They come
+    /// in chunks as they are read, so that matching the first chunks
+    /// overlaps reading the rest.
+    pub candidates: BoxStream<'static, Result<Vec<Sighting>, StorageError>>,
+}
+
+impl ContactSightings {
+    fn nobody() -> Self {
+        Self {
+            own: Vec::new(),
+            candidates: futures::stream::empty().boxed(),
+        }
+    }
 }
 
 /// An inclusive range of observation times.
@@ -217,6 +227,10 @@ type TimeRange = (DateTime<Utc>, DateTime<Utc>);
 /// Statements a contact search's candidates are read with at once, each on
 /// a connection of its own, so that the database scans on as many cores.
 const CANDIDATE_READERS: usize = 2;
+
+/// Candidate pings handed on at a time: enough to be worth a thread's
+/// matching, few enough that matching starts while most are still read.
+const CANDIDATE_CHUNK: usize = 8_192;
 
 /// Probes of a contact search as parallel arrays: a grid cell and a time
 /// range, the ranges of one cell merged so that no ping is kept twice.
@@ -253,6 +267,41 @@ impl Probes {
             }
         }
         probes
+    }
+
+    /// Adds to `kept` the pings of `pack`, found by the probe numbered
+    /// `ordinal` (`WITH ORDINALITY` counts from 1), that fall in that
+    /// probe's range and are not `person_id`'s.
+    fn kept_of(
+        &self,
+        ordinal: i64,
+        pack: &[u8],
+        person_id: PersonId,
+        kept: &mut Vec<Sighting>,
+    ) -> Result<(), StorageError> {
+        let probe = usize::try_from(ordinal - 1).unwrap_or(usize::MAX);
+        let (Some(&cell), Some(&earliest), Some(&latest)) = (
+            self.cells.get(probe),
+            self.earliest.get(probe),
+            self.latest.get(probe),
+        ) else {
+            return Err(StorageError::CorruptRow {
+                table: "location_pack",
+                row: format!("probe {ordinal}"),
+                reason: "answers a probe that was not asked".to_owned(),
+            });
+        };
+        let pings = packs::unpack(pack).map_err(|error| StorageError::CorruptRow {
+            table: "location_pack",
+            row: format!("cell {cell} near {earliest}"),
+            reason: error.to_string(),
+        })?;
+        for ping in pings {
+            if ping.person_id != person_id && (earliest..=latest).contains(&ping.time) {
+                kept.push(sighting_from_row((ping.person_id, ping.point, ping.time))?);
+            }
+        }
+        Ok(())
     }
 
     /// The probes in `parts` sets of about equal size, none empty. No ping
@@ -707,11 +756,10 @@ impl LocationStore {
         })
     }
 
-    /// The pings a contact search compares (see [`ContactSightings`]): two
-    /// statements, the second reading the packs around the subject's pings
-    /// or, for a search among named persons, their pings by the person
-    /// index.
-    #[tracing::instrument(skip(self), fields(own, probes, candidates))]
+    /// The pings a contact search compares (see [`ContactSightings`]): the
+    /// subject's, then statements reading the packs around them or, for a
+    /// search among named persons, their pings by the person index.
+    #[tracing::instrument(skip(self), fields(own, probes))]
     pub async fn contact_sightings(
         &self,
         query: &ContactQuery,
@@ -734,25 +782,23 @@ impl LocationStore {
         let span = tracing::Span::current();
         span.record("own", own.len());
         let (Some(first), Some(last)) = (own.first(), own.last()) else {
-            return Ok(ContactSightings::default());
+            return Ok(ContactSightings::nobody());
         };
         let (first, last) = (first.time, last.time);
 
-        let candidates: Vec<SightingRow> = if query.among().is_empty() {
+        let candidates = if query.among().is_empty() {
             let probes = Probes::around(&own, query);
             span.record("probes", probes.cells.len());
-            let parts = probes
-                .split(CANDIDATE_READERS)
-                .map(|part| self.candidates_in(part, query.person_id()));
-            futures::future::try_join_all(parts)
-                .await?
-                .into_iter()
-                .flatten()
-                .collect()
+            let person_id = query.person_id();
+            futures::stream::select_all(probes.split(CANDIDATE_READERS).map(|part| {
+                let pool = self.pool.clone();
+                produced(move |sender| candidates_in(pool, part, person_id, sender))
+            }))
+            .boxed()
         } else {
             // A few named persons: their own pings over the span (the
             // person index) cost less than everyone's in the cells.
-            sqlx::query_as(
+            let rows: Vec<SightingRow> = sqlx::query_as(
                 "SELECT person_id, coordinate,
                         creation_time
                  FROM location
@@ -762,72 +808,65 @@ impl LocationStore {
             .bind(first - query.window())
             .bind(last + query.window())
             .fetch_all(&self.pool)
-            .await?
-        };
-        span.record("candidates", candidates.len());
-        Ok(ContactSightings {
-            own,
-            candidates: candidates
+            .await?;
+            let among = rows
                 .into_iter()
                 .map(sighting_from_row)
-                .collect::<Result<_, _>>()?,
-        })
+                .collect::<Result<Vec<_>, _>>();
+            futures::stream::once(async { among }).boxed()
+        };
+        Ok(ContactSightings { own, candidates })
     }
+}
 
-    /// Other people's pings met by `probes`: the packs of each probe's cube
-    /// over the buckets its time range meets (one range scan of the packs'
-    /// index), each pack's pings kept when they fall in that range. A
-    /// cube's ranges do not overlap, so no ping is kept twice.
-    async fn candidates_in(
-        &self,
-        probes: Probes,
-        person_id: PersonId,
-    ) -> Result<Vec<SightingRow>, StorageError> {
-        let packs: Vec<(i64, Vec<u8>)> = sqlx::query_as(
-            "SELECT probe.n, p.pings
-             FROM UNNEST($1::bigint[], $2::timestamptz[], $3::timestamptz[])
-                  WITH ORDINALITY AS probe(cell, earliest, latest, n)
-             CROSS JOIN LATERAL (
-                 SELECT pings FROM location_pack
-                 WHERE cell = probe.cell
-                   AND bucket BETWEEN location_bucket(probe.earliest) AND probe.latest
-             ) p",
-        )
-        .bind(&probes.cells)
-        .bind(&probes.earliest)
-        .bind(&probes.latest)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut candidates = Vec::new();
-        for (ordinal, pack) in packs {
-            // WITH ORDINALITY counts from 1.
-            let probe = usize::try_from(ordinal - 1).unwrap_or(usize::MAX);
-            let (Some(&cell), Some(&earliest), Some(&latest)) = (
-                probes.cells.get(probe),
-                probes.earliest.get(probe),
-                probes.latest.get(probe),
-            ) else {
-                return Err(StorageError::CorruptRow {
-                    table: "location_pack",
-                    row: format!("probe {ordinal}"),
-                    reason: "answers a probe that was not asked".to_owned(),
-                });
-            };
-            let pings = packs::unpack(&pack).map_err(|error| StorageError::CorruptRow {
-                table: "location_pack",
-                row: format!("cell {cell} near {earliest}"),
-                reason: error.to_string(),
-            })?;
-            candidates.extend(
-                pings
-                    .into_iter()
-                    .filter(|ping| {
-                        ping.person_id != person_id && (earliest..=latest).contains(&ping.time)
-                    })
-                    .map(|ping| (ping.person_id, ping.point, ping.time)),
-            );
+/// Sends on other people's pings met by `probes`, [`CANDIDATE_CHUNK`] at a
+/// time: the packs of each probe's cube over the buckets its time range
+/// meets (one range scan of the packs' index), each pack's pings kept when
+/// they fall in that range. A cube's ranges do not overlap, so no ping is
+/// kept twice. Stops when the receiver is gone.
+async fn candidates_in(
+    pool: PgPool,
+    probes: Probes,
+    person_id: PersonId,
+    sender: tokio::sync::mpsc::Sender<Result<Vec<Sighting>, StorageError>>,
+) {
+    let mut packs = sqlx::query_as::<_, (i64, Vec<u8>)>(
+        "SELECT probe.n, p.pings
+         FROM UNNEST($1::bigint[], $2::timestamptz[], $3::timestamptz[])
+              WITH ORDINALITY AS probe(cell, earliest, latest, n)
+         CROSS JOIN LATERAL (
+             SELECT pings FROM location_pack
+             WHERE cell = probe.cell
+               AND bucket BETWEEN location_bucket(probe.earliest) AND probe.latest
+         ) p",
+    )
+    .bind(&probes.cells)
+    .bind(&probes.earliest)
+    .bind(&probes.latest)
+    .fetch(&pool);
+    let mut chunk = Vec::with_capacity(CANDIDATE_CHUNK);
+    while let Some(pack) = packs.next().await {
+        let kept = pack
+            .map_err(StorageError::from)
+            .and_then(|(ordinal, pings)| probes.kept_of(ordinal, &pings, person_id, &mut chunk));
+        if let Err(error) = kept {
+            let _ = sender.send(Err(error)).await;
+            return;
         }
-        Ok(candidates)
+        if chunk.len() >= CANDIDATE_CHUNK
+            && sender
+                .send(Ok(std::mem::replace(
+                    &mut chunk,
+                    Vec::with_capacity(CANDIDATE_CHUNK),
+                )))
+                .await
+                .is_err()
+        {
+            return;
+        }
+    }
+    if !chunk.is_empty() {
+        let _ = sender.send(Ok(chunk)).await;
     }
 }
 
