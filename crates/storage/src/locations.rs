@@ -113,6 +113,78 @@ where
     .boxed()
 }
 
+/// What a stream of chunks hands on: items gathered up to a size.
+trait Chunk: Send + 'static {
+    fn with_capacity(capacity: usize) -> Self;
+    fn len(&self) -> usize;
+}
+
+impl<T: Send + 'static> Chunk for Vec<T> {
+    fn with_capacity(capacity: usize) -> Self {
+        Vec::with_capacity(capacity)
+    }
+
+    fn len(&self) -> usize {
+        self.len()
+    }
+}
+
+impl Chunk for AreaPings {
+    fn with_capacity(capacity: usize) -> Self {
+        AreaPings::with_capacity(capacity)
+    }
+
+    fn len(&self) -> usize {
+        self.len()
+    }
+}
+
+/// The sending side of a [`produced`] stream of chunks: gathers items
+/// and sends each chunk on once it holds `size` or more.
+struct Chunker<C: Chunk> {
+    sender: tokio::sync::mpsc::Sender<Result<C, StorageError>>,
+    chunk: C,
+    size: usize,
+}
+
+impl<C: Chunk> Chunker<C> {
+    fn new(sender: tokio::sync::mpsc::Sender<Result<C, StorageError>>, size: usize) -> Self {
+        let size = size.max(1);
+        Self {
+            sender,
+            chunk: C::with_capacity(size),
+            size,
+        }
+    }
+
+    /// The chunk being gathered, to add items to.
+    fn chunk(&mut self) -> &mut C {
+        &mut self.chunk
+    }
+
+    /// Sends the chunk on if it is full; false once the stream is dropped,
+    /// which tells the producer to stop.
+    async fn send_if_full(&mut self) -> bool {
+        if self.chunk.len() < self.size {
+            return true;
+        }
+        let full = std::mem::replace(&mut self.chunk, C::with_capacity(self.size));
+        self.sender.send(Ok(full)).await.is_ok()
+    }
+
+    /// Ends the stream with `error`; the items gathered are not sent.
+    async fn fail(self, error: StorageError) {
+        let _ = self.sender.send(Err(error)).await;
+    }
+
+    /// Ends the stream, sending the last chunk if it holds anything.
+    async fn finish(self) {
+        if self.chunk.len() > 0 {
+            let _ = self.sender.send(Ok(self.chunk)).await;
+        }
+    }
+}
+
 /// The own location's id, then a [`LocationRow`].
 type ConnectionRow = (i64, i64, Uuid, i64, StoredPoint, DateTime<Utc>);
 
@@ -672,7 +744,6 @@ impl LocationStore {
         chunk: usize,
     ) -> BoxStream<'static, Result<AreaPings, StorageError>> {
         let pool = self.pool.clone();
-        let chunk = chunk.max(1);
         produced(move |sender| async move {
             let mut rows = sqlx::query_as::<_, SightingRow>(
                 "SELECT person_id, coordinate, creation_time
@@ -687,30 +758,17 @@ impl LocationStore {
             .bind(north_east.longitude())
             .bind(north_east.latitude())
             .fetch(&pool);
-            let mut pings = AreaPings::with_capacity(chunk);
+            let mut pings = Chunker::<AreaPings>::new(sender, chunk);
             while let Some(row) = rows.next().await {
                 match row {
-                    Ok(row) => pings.push(row),
-                    Err(error) => {
-                        let _ = sender.send(Err(error.into())).await;
-                        return;
-                    }
+                    Ok(row) => pings.chunk().push(row),
+                    Err(error) => return pings.fail(error.into()).await,
                 }
-                if pings.len() == chunk
-                    && sender
-                        .send(Ok(std::mem::replace(
-                            &mut pings,
-                            AreaPings::with_capacity(chunk),
-                        )))
-                        .await
-                        .is_err()
-                {
+                if !pings.send_if_full().await {
                     return;
                 }
             }
-            if !pings.is_empty() {
-                let _ = sender.send(Ok(pings)).await;
-            }
+            pings.finish().await;
         })
     }
 
@@ -723,7 +781,6 @@ impl LocationStore {
         chunk: usize,
     ) -> BoxStream<'static, Result<Vec<Location>, StorageError>> {
         let pool = self.pool.clone();
-        let chunk = chunk.max(1);
         produced(move |sender| async move {
             let statement = format!(
                 "SELECT {LOCATION_COLUMNS} FROM location l
@@ -732,27 +789,17 @@ impl LocationStore {
             let mut rows = sqlx::query_as::<_, LocationRow>(&statement)
                 .bind(person_id)
                 .fetch(&pool);
-            let mut locations = Vec::with_capacity(chunk);
+            let mut locations = Chunker::<Vec<Location>>::new(sender, chunk);
             while let Some(row) = rows.next().await {
                 match row.map_err(StorageError::from).and_then(location_from_row) {
-                    Ok(location) => locations.push(location),
-                    Err(error) => {
-                        let _ = sender.send(Err(error)).await;
-                        return;
-                    }
+                    Ok(location) => locations.chunk().push(location),
+                    Err(error) => return locations.fail(error).await,
                 }
-                if locations.len() == chunk
-                    && sender
-                        .send(Ok(std::mem::take(&mut locations)))
-                        .await
-                        .is_err()
-                {
+                if !locations.send_if_full().await {
                     return;
                 }
             }
-            if !locations.is_empty() {
-                let _ = sender.send(Ok(locations)).await;
-            }
+            locations.finish().await;
         })
     }
 
@@ -844,30 +891,21 @@ async fn candidates_in(
     .bind(&probes.earliest)
     .bind(&probes.latest)
     .fetch(&pool);
-    let mut chunk = Vec::with_capacity(CANDIDATE_CHUNK);
+    let mut candidates = Chunker::new(sender, CANDIDATE_CHUNK);
     while let Some(pack) = packs.next().await {
         let kept = pack
             .map_err(StorageError::from)
-            .and_then(|(ordinal, pings)| probes.kept_of(ordinal, &pings, person_id, &mut chunk));
+            .and_then(|(ordinal, pings)| {
+                probes.kept_of(ordinal, &pings, person_id, candidates.chunk())
+            });
         if let Err(error) = kept {
-            let _ = sender.send(Err(error)).await;
-            return;
+            return candidates.fail(error).await;
         }
-        if chunk.len() >= CANDIDATE_CHUNK
-            && sender
-                .send(Ok(std::mem::replace(
-                    &mut chunk,
-                    Vec::with_capacity(CANDIDATE_CHUNK),
-                )))
-                .await
-                .is_err()
-        {
+        if !candidates.send_if_full().await {
             return;
         }
     }
-    if !chunk.is_empty() {
-        let _ = sender.send(Ok(chunk)).await;
-    }
+    candidates.finish().await;
 }
 
 impl ErasesPersons for LocationStore {
