@@ -204,7 +204,7 @@ impl Locations {
             .boxed())
     }
 
-    #[tracing::instrument(skip_all, fields(person_id = request.person_id))]
+    #[tracing::instrument(skip_all, fields(person_id = request.person_id, candidates))]
     async fn find_contacts(
         &self,
         request: v1::FindContactsRequest,
@@ -254,10 +254,13 @@ impl Locations {
             query.window(),
         ));
         let mut matching = tokio::task::JoinSet::new();
+        let mut read = 0;
         while let Some(chunk) = candidates.try_next().await? {
+            read += chunk.len();
             let finder = Arc::clone(&finder);
             matching.spawn_blocking(move || finder.encounters_with(&chunk));
         }
+        tracing::Span::current().record("candidates", read);
         let mut encounters = Vec::new();
         while let Some(found) = matching.join_next().await {
             encounters.extend(found.map_err(|error| ServiceError::Internal(error.into()))?);
