@@ -577,16 +577,22 @@ impl LocationStore {
     /// (`location_merge_packs`), so that contact search reads one row per
     /// cube and bucket: `per_statement` cubes and buckets a statement, each
     /// statement a short transaction of its own (erasures wait for it),
-    /// until a statement finds fewer left. Returns how many it merged.
+    /// going on in (cell, bucket) order from where the last one stopped
+    /// until none is left after it. Returns how many it merged.
     pub async fn merge_packs(&self, per_statement: u16) -> Result<u64, StorageError> {
         let mut total = 0;
+        let mut after: Option<(i64, DateTime<Utc>)> = None;
         loop {
-            let merged: i32 = sqlx::query_scalar("SELECT location_merge_packs($1)")
-                .bind(i32::from(per_statement))
-                .fetch_one(&self.pool)
-                .await?;
+            let (merged, last_cell, last_bucket): (i32, Option<i64>, Option<DateTime<Utc>>) =
+                sqlx::query_as("SELECT * FROM location_merge_packs($1, $2, $3)")
+                    .bind(i32::from(per_statement))
+                    .bind(after.map(|(cell, _)| cell))
+                    .bind(after.map(|(_, bucket)| bucket))
+                    .fetch_one(&self.pool)
+                    .await?;
             total += u64::try_from(merged).unwrap_or_default();
-            if merged < i32::from(per_statement) {
+            after = last_cell.zip(last_bucket);
+            if after.is_none() {
                 return Ok(total);
             }
         }
