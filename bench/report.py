@@ -545,11 +545,14 @@ def main():
                 if "postgres_cpu_us_per_ping" in every[0] else "",
                 f"{sum(run['autovacuums'] for run in every)} / "
                 f"{sum(run['autoanalyzes'] for run in every)}" if "autovacuums" in every[0] else "",
+                " / ".join(spread(runs[kind], "packs_merged_after_seconds", 1) for kind in ("streamed", "batched"))
+                if "packs_merged_after_seconds" in every[0] else "",
             ])
         say(table(["pings stored beforehand", "streamed pings/s", "batched pings/s",
                    "change against none (streamed / batched)",
                    "PostgreSQL CPU per ping, µs (streamed / batched)",
-                   "autovacuums / autoanalyzes of location's partitions, all conferences"], rows))
+                   "autovacuums / autoanalyzes of location's partitions, all conferences",
+                   "every pack merged, s after the last ping stored (streamed / batched)"], rows))
         say("")
         say(f"Each figure is the median of {conferences} conference{'s' if conferences > 1 else ''} "
             "of each kind (about 30 seconds each), with the lowest and highest in brackets; each "
@@ -558,7 +561,10 @@ def main():
             "time over the conference (every backend, the background workers included) divided by "
             "the pings stored: the part of the machine the table's size can change. On two cores "
             "shared by every process, conferences of the same settings varied by up to a third "
-            "(§7, \"A week of stored pings\"), so a single run's change is not a finding.")
+            "(§7, \"A week of stored pings\"), so a single run's change is not a finding. The "
+            "locations service merges the consumers' packs every 30 seconds, during the conference "
+            "and after it; the last column is how long after the last ping was stored no unmerged "
+            "pack was left, at most a period and a pass if merging keeps up with ingest.")
         say("")
 
     if week_contacts:

@@ -1,7 +1,8 @@
 //! One conference, played through the running stack by the simulator (in
 //! this process) and timed from its first ping sent until every ping the
 //! ingest service acknowledged is durable in PostGIS, with the CPU time each
-//! process used meanwhile.
+//! process used meanwhile; then how long the locations service took to merge
+//! the packs its writers left.
 
 use std::{collections::BTreeMap, time::Duration};
 
@@ -18,6 +19,14 @@ use crate::{
 /// How often the stored pings are counted while a conference drains.
 const DURABLE_POLL: Duration = Duration::from_millis(50);
 
+/// How often the unmerged packs are looked for once every ping is stored.
+const MERGED_POLL: Duration = Duration::from_millis(250);
+
+/// How long merging may take after the last ping is stored before the
+/// conference is given up: several of the locations service's merge
+/// periods (30 s), so a merge that falls behind shows as a figure first.
+const MERGED_WITHIN: Duration = Duration::from_secs(300);
+
 /// What one played conference showed.
 pub struct Played {
     /// Pings the ingest service acknowledged (and so were waited for).
@@ -28,6 +37,12 @@ pub struct Played {
     pub cpu_seconds: BTreeMap<String, f64>,
     /// Autovacuum and autoanalyze runs on the location partitions meanwhile.
     pub autovacuums: Maintenance,
+    /// Packs written by the consumers' batches and not yet merged when the
+    /// last ping was stored.
+    pub unmerged_packs: i64,
+    /// From the last ping stored until every pack was merged: at most the
+    /// merge period if merging keeps up with the conference.
+    pub merged_after_seconds: f64,
 }
 
 impl Played {
@@ -78,6 +93,8 @@ impl Conferences {
                     "postgres_cpu_us_per_ping": played.postgres_micros_per_ping(),
                     "autovacuums": played.autovacuums.vacuums,
                     "autoanalyzes": played.autovacuums.analyzes,
+                    "unmerged_packs_when_stored": played.unmerged_packs,
+                    "packs_merged_after_seconds": played.merged_after_seconds,
                 })
             })
             .collect();
@@ -192,7 +209,12 @@ pub async fn play(pipeline: &Pipeline, kind: &str, flags: &[&str]) -> anyhow::Re
             (name, (used * 100.0).round() / 100.0)
         })
         .collect();
-    Ok(Played {
+    let unmerged_packs: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM location_pack WHERE NOT merged")
+            .fetch_one(&pipeline.locations)
+            .await?;
+    wait_until_merged(&pipeline.locations).await?;
+    let played = Played {
         pings: report.accepted,
         seconds: (durable - report.began).as_seconds_f64(),
         cpu_seconds,
@@ -200,7 +222,38 @@ pub async fn play(pipeline: &Pipeline, kind: &str, flags: &[&str]) -> anyhow::Re
             vacuums: maintenance.vacuums - maintenance_before.vacuums,
             analyzes: maintenance.analyzes - maintenance_before.analyzes,
         },
-    })
+        unmerged_packs,
+        merged_after_seconds: (Utc::now() - durable).as_seconds_f64(),
+    };
+    eprintln!(
+        "==> {kind}: {} pings stored in {:.1} s ({:.0} pings/s); {} packs unmerged then, all merged {:.1} s later",
+        played.pings,
+        played.seconds,
+        played.pings_per_second(),
+        played.unmerged_packs,
+        played.merged_after_seconds
+    );
+    Ok(played)
+}
+
+/// Waits until the locations service has merged every pack, or fails after
+/// [`MERGED_WITHIN`].
+async fn wait_until_merged(locations: &sqlx::PgPool) -> anyhow::Result<()> {
+    let deadline = tokio::time::Instant::now() + MERGED_WITHIN;
+    loop {
+        let unmerged: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT FROM location_pack WHERE NOT merged)")
+                .fetch_one(locations)
+                .await?;
+        if !unmerged {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline,
+            "the packs were not merged within {MERGED_WITHIN:?} of the last ping stored"
+        );
+        tokio::time::sleep(MERGED_POLL).await;
+    }
 }
 
 /// CPU seconds used so far by each process of `stack` and by PostgreSQL.
