@@ -24,7 +24,7 @@ use crate::{
     database,
     day_partition::DetachedDay,
     services::{self, Services},
-    stats::{Summary, ms},
+    stats::{Summary, ms, quantile},
 };
 
 #[derive(Debug, clap::Args)]
@@ -167,6 +167,10 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     let mut grpc_latencies = Vec::with_capacity(args.samples);
     let (mut fetching, mut matching) = (Vec::new(), Vec::new());
     let (mut contacts, mut meetings, mut encounters, mut candidates) = (0u64, 0u64, 0u64, 0u64);
+    // Each search's candidates, and its REST time for each 1,000 of them:
+    // whether the slowest searches are slow for their work or for the
+    // machine.
+    let (mut search_candidates, mut rest_per_thousand) = (Vec::new(), Vec::new());
     for _ in 0..args.samples {
         let person = 1 + i64::from(rng.u32(..args.attendees));
         let period = searched_period(&args, &mut rng);
@@ -215,7 +219,12 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         let sightings = locations.contact_sightings(&query).await?;
         let chunks: Vec<Vec<Sighting>> = sightings.candidates.try_collect().await?;
         fetching.push(started.elapsed());
-        candidates += chunks.iter().map(Vec::len).sum::<usize>() as u64;
+        let searched = chunks.iter().map(Vec::len).sum::<usize>();
+        candidates += searched as u64;
+        search_candidates.push(searched);
+        if let Some(&rest_latency) = latencies.last() {
+            rest_per_thousand.push(rest_latency.mul_f64(1e3 / searched.max(1) as f64));
+        }
         let started = Instant::now();
         let finder = EncounterFinder::new(sightings.own, query.distance_meters(), query.window());
         let found = chunks
@@ -255,6 +264,15 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         Summary::of(&fetching),
         Summary::of(&matching)
     );
+    search_candidates.sort_unstable();
+    let candidates_at = |q: f64| quantile(&search_candidates, q);
+    println!(
+        "  candidate pings a search: median {}, p99 {}, max {}; REST per 1,000 candidates: {}",
+        candidates_at(0.5),
+        candidates_at(0.99),
+        candidates_at(1.0),
+        Summary::of(&rest_per_thousand)
+    );
     println!(
         "  per person: {:.0} candidate pings, {:.1} contacts, {:.1} meetings, {:.0} encounters (first 100 contacts)",
         per_person(candidates),
@@ -273,6 +291,10 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         "meetings_per_person": per_person(meetings),
         "encounters_per_person": per_person(encounters),
         "candidates_per_person": per_person(candidates),
+        "candidates_per_search": {
+            "median": candidates_at(0.5), "p99": candidates_at(0.99), "max": candidates_at(1.0),
+        },
+        "rest_per_thousand_candidates": Summary::of(&rest_per_thousand).to_json(),
         "reading_candidates": Summary::of(&fetching).to_json(),
         "matching": Summary::of(&matching).to_json(),
     }))

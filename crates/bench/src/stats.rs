@@ -17,7 +17,7 @@ impl Summary {
     pub fn of(timings: &[Duration]) -> Self {
         let mut sorted = timings.to_vec();
         sorted.sort();
-        let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+        let at = |q: f64| quantile(&sorted, q);
         Self {
             samples: sorted.len(),
             min: sorted[0],
@@ -38,6 +38,12 @@ impl Summary {
             "max_ms": ms(self.max),
         })
     }
+}
+
+/// The value at quantile `q` (0 to 1) of `sorted`, which must not be empty:
+/// the nearest rank, no interpolation.
+pub fn quantile<T: Copy>(sorted: &[T], q: f64) -> T {
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
 }
 
 pub fn ms(duration: Duration) -> f64 {
