@@ -68,7 +68,13 @@ impl KafkaSettings {
             .set("enable.partition.eof", "false")
             .set("session.timeout.ms", "10000")
             .set("heartbeat.interval.ms", "1000")
-            .set("fetch.wait.max.ms", "50")
+            // Apache Kafka answers a fetch as soon as a record arrives and
+            // waits this long only when there is none (librdkafka's default).
+            // The development broker sleeps through about half of it on every
+            // fetch and lists the partition's stored batches for each one, so
+            // a short wait (50 ms) multiplied that work beside the produces
+            // and lengthened the acknowledgements' tail (bench/profile.md).
+            .set("fetch.wait.max.ms", "500")
             // Prefetch a few batches, not librdkafka's default of 100,000
             // records per partition: that bounds the consumer's memory.
             .set("queued.min.messages", "20000")
