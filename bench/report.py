@@ -407,7 +407,9 @@ def main():
             "their peers first).")
         say("")
         rows = []
-        for name in sorted(pipeline[0]["peak_rss_kib"]):
+        # The stack's processes; the fetchers of the fetched-not-stored phase
+        # have a peak only, and are the benchmark's, not the product's.
+        for name in sorted(pipeline[0]["idle_rss_kib"]):
             cold = spread(pipeline, f"cold_start_ms.{name}") if name in pipeline[0]["cold_start_ms"] else ""
             rows.append([name, spread(pipeline, f"idle_rss_kib.{name}") , spread(pipeline, f"peak_rss_kib.{name}"), cold])
         say(table(["process", "idle RSS (KiB)", "peak RSS (KiB)", "cold start (ms)"], rows))
