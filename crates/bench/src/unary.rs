@@ -178,7 +178,7 @@ pub async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
             let mut sent = 0u64;
             while began.elapsed() < phase {
                 let person = persons[(caller + sent as usize) % persons.len()];
-                sender.send(ping(person)).await?;
+                sender.send(ping(person, StoredKey::new())).await?;
                 sent += 1;
             }
             anyhow::Ok(sent)
@@ -223,13 +223,10 @@ pub async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
         let follow = stored
             .clone()
             .filter(|_| args.follow_every > 0 && n.is_multiple_of(args.follow_every as usize));
-        let ping = ping(persons[n % persons.len()]);
+        let key = StoredKey::new();
+        let ping = ping(persons[n % persons.len()], key);
         n += 1;
         calls.spawn(async move {
-            let key = StoredKey {
-                event_id: Uuid::parse_str(&ping.event_id)?,
-                time: datetime_from_timestamp("creation_time", ping.creation_time.as_ref())?,
-            };
             let sent = Instant::now();
             sender.send(ping).await?;
             let acknowledged = Instant::now();
@@ -299,6 +296,18 @@ struct NotStored(Uuid);
 struct StoredKey {
     event_id: Uuid,
     time: DateTime<Utc>,
+}
+
+impl StoredKey {
+    /// A fresh event id, and a time a second ago in whole milliseconds, as
+    /// the REST body carries it, so that the key is the stored one through
+    /// either entry point.
+    fn new() -> Self {
+        Self {
+            event_id: Uuid::now_v7(),
+            time: (Utc::now() - TimeDelta::seconds(1)).trunc_subsecs(3),
+        }
+    }
 }
 
 /// Time from `acknowledged` until the ping is readable in the locations table.
@@ -394,17 +403,13 @@ async fn count_rows(pool: &PgPool, after_id: i64) -> sqlx::Result<(i64, i64)> {
     .await
 }
 
-fn ping(person_id: i64) -> Ping {
+fn ping(person_id: i64, key: StoredKey) -> Ping {
     let mut rng = fastrand::Rng::new();
     Ping {
-        event_id: Uuid::now_v7().to_string(),
+        event_id: key.event_id.to_string(),
         person_id,
         latitude: 37.7840 + rng.f64() * 0.001,
         longitude: -122.4010 + rng.f64() * 0.001,
-        // Whole milliseconds, as the REST body carries them, so that the
-        // follower's key is the stored one through either entry point.
-        creation_time: Some(timestamp_from_datetime(
-            (Utc::now() - TimeDelta::seconds(1)).trunc_subsecs(3),
-        )),
+        creation_time: Some(timestamp_from_datetime(key.time)),
     }
 }
