@@ -326,7 +326,8 @@ def main():
             "without its Python serialisation, so a lower bound. It is timed for the first of the "
             "persons in each run (for about ten minutes at 10M rows), and "
             "its ratio is over that same person's REST answer in that run. Beside them: the same "
-            "loop on our schema, as prepared statements, where the GiST index finds the candidates "
+            "loop on our schema, its values sent as parameters and planned for each query, where the "
+            "GiST index finds the candidates "
             "(what an index alone gives), and the set-based query alone (`FindConnections` in the "
             "storage layer), which shows what the API adds.")
         say("")

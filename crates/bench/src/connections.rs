@@ -63,7 +63,10 @@ pub struct Args {
 }
 
 /// The proof of concept's per-ping query on our schema (geography, so
-/// `::geometry` for the coordinates), as a prepared statement.
+/// `::geometry` for the coordinates), its values sent as parameters and
+/// planned for each query, as the proof of concept's literals were: a
+/// cached generic plan would intersect the distance index with the
+/// time-led key and read the whole period for every ping.
 const LOOP_ON_OUR_SCHEMA: &str = "
     SELECT person_id, id, ST_X(coordinate::geometry), ST_Y(coordinate::geometry), creation_time
     FROM location
@@ -328,6 +331,7 @@ async fn loop_on_our_schema(
     let mut rows = 0;
     for (x, y) in own {
         rows += sqlx::query(LOOP_ON_OUR_SCHEMA)
+            .persistent(false)
             .bind(x)
             .bind(y)
             .bind(distance)
@@ -383,7 +387,7 @@ async fn generate(pool: &PgPool, database_url: &str, args: &Args) -> anyhow::Res
     .execute(&mut *session)
     .await?;
     drop(session);
-    sqlx::query("VACUUM ANALYZE location").execute(pool).await?;
+    database::settle_locations(&LocationStore::new(pool.clone())).await?;
     proof_of_concept::load(database_url, args.persons).await?;
     eprintln!("generated {} rows in {:.1?}", args.rows, started.elapsed());
     Ok(())

@@ -69,8 +69,6 @@ const BULK_CONCURRENT_DAYS: usize = 2;
 const BULK_CHUNK_BYTES: usize = 4 << 20;
 /// Attendees per hall.
 const HALL_ATTENDEES: u32 = 2_000;
-/// Cubes and buckets whose packs one statement merges after loading.
-const MERGED_GROUPS: u16 = 2_000;
 /// Rows per bulk insert while loading.
 const LOAD_BATCH: usize = 5_000;
 /// Concurrent bulk inserts while loading.
@@ -105,12 +103,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         } else {
             load(&locations, &args).await?;
         }
-        // What the locations service does every half minute, once the
-        // writers are done.
-        locations.merge_packs(MERGED_GROUPS).await?;
-        sqlx::query("VACUUM ANALYZE location, location_pack")
-            .execute(locations.pool())
-            .await?;
+        database::settle_locations(&locations).await?;
         locations
     };
     // Sizes add up over the partitions (a partitioned table or index holds

@@ -1,6 +1,10 @@
 //! Benchmark databases on the local server.
 
 use sqlx::{Connection, PgConnection, PgPool};
+use udaconnect_storage::LocationStore;
+
+/// Cubes and buckets whose packs one statement merges while settling.
+const MERGED_GROUPS: u16 = 2_000;
 
 /// The URL of database `name` on the server of `admin_url`.
 pub fn url(admin_url: &str, name: &str) -> String {
@@ -26,4 +30,17 @@ pub async fn recreate(admin_url: &str, name: &str) -> anyhow::Result<PgPool> {
         .execute(&mut admin)
         .await?;
     connect(admin_url, name).await
+}
+
+/// Leaves freshly loaded pings as the locations service keeps them once a
+/// burst of writes is over: every writer's pack merged, and the statistics
+/// of both tables taken. Otherwise the service merges the load's backlog
+/// during the timed searches (each statement slow, planned without
+/// statistics) and the figures measure the load, not the search.
+pub async fn settle_locations(store: &LocationStore) -> anyhow::Result<()> {
+    store.merge_packs(MERGED_GROUPS).await?;
+    sqlx::query("VACUUM ANALYZE location, location_pack")
+        .execute(store.pool())
+        .await?;
+    Ok(())
 }

@@ -107,9 +107,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
             .buffered(LOAD_CONCURRENCY)
             .try_fold(0, |sum, count| async move { Ok(sum + count) })
             .await?;
-        sqlx::query("VACUUM ANALYZE location")
-            .execute(locations.pool())
-            .await?;
+        database::settle_locations(&locations).await?;
         println!(
             "loaded {written} pings in {:.0} s",
             began.elapsed().as_secs_f64()

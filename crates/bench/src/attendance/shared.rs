@@ -347,9 +347,7 @@ async fn load_pings(
         .buffered(2)
         .try_fold(0, |sum, count| async move { Ok(sum + count) })
         .await?;
-    sqlx::query("VACUUM ANALYZE location")
-        .execute(store.pool())
-        .await?;
+    database::settle_locations(store).await?;
     println!(
         "loaded {written} pings in {:.0} s",
         began.elapsed().as_secs_f64()
