@@ -411,10 +411,11 @@ describe('the web page', () => {
       }
     }
     const settings = `start=${CROWD_DAY}&end=${CROWD_DAY}&distance=50`;
-    // Pings are stored asynchronously.
+    // Pings are stored asynchronously: every guest met, both times.
     const expected = await eventually('the pings to be stored', async () => {
       const answer = await api(`/api/persons/${host.id}/contacts?${settings}`);
-      return answer.contacts.length === guests.length && answer;
+      const met = answer.contacts.filter((c) => c.meetings.length === 2);
+      return met.length === guests.length && answer;
     });
 
     await page.goto(`${WEB_URL}?person=${host.id}&${settings}`);
