@@ -354,7 +354,8 @@ async fn generate(pool: &PgPool, database_url: &str, args: &Args) -> anyhow::Res
     // The rows go in by SQL, past the store: their days' partitions first.
     let first_day =
         NaiveDate::from_ymd_opt(2020, 7, 6).ok_or_else(|| anyhow::anyhow!("bad start date"))?;
-    LocationStore::new(pool.clone())
+    let store = LocationStore::new(pool.clone());
+    store
         .ensure_partitions(first_day.iter_days().take(DAYS as usize + 1))
         .await?;
     let pings = args.rows / args.persons;
@@ -387,7 +388,7 @@ async fn generate(pool: &PgPool, database_url: &str, args: &Args) -> anyhow::Res
     .execute(&mut *session)
     .await?;
     drop(session);
-    database::settle_locations(&LocationStore::new(pool.clone())).await?;
+    database::settle_locations(&store).await?;
     proof_of_concept::load(database_url, args.persons).await?;
     eprintln!("generated {} rows in {:.1?}", args.rows, started.elapsed());
     Ok(())

@@ -1,10 +1,8 @@
 //! Benchmark databases on the local server.
 
 use sqlx::{Connection, PgConnection, PgPool};
+use udaconnect_locations::MERGE_GROUPS_PER_STATEMENT;
 use udaconnect_storage::LocationStore;
-
-/// Cubes and buckets whose packs one statement merges while settling.
-const MERGED_GROUPS: u16 = 2_000;
 
 /// The URL of database `name` on the server of `admin_url`.
 pub fn url(admin_url: &str, name: &str) -> String {
@@ -38,7 +36,7 @@ pub async fn recreate(admin_url: &str, name: &str) -> anyhow::Result<PgPool> {
 /// during the timed searches (each statement slow, planned without
 /// statistics) and the figures measure the load, not the search.
 pub async fn settle_locations(store: &LocationStore) -> anyhow::Result<()> {
-    store.merge_packs(MERGED_GROUPS).await?;
+    store.merge_packs(MERGE_GROUPS_PER_STATEMENT).await?;
     sqlx::query("VACUUM ANALYZE location, location_pack")
         .execute(store.pool())
         .await?;

@@ -9,6 +9,10 @@ mod handlers;
 mod packing;
 mod retention;
 
+/// How many cubes and buckets one merging statement takes, for whatever
+/// merges a load's packs as the service would.
+pub use packing::GROUPS_PER_STATEMENT as MERGE_GROUPS_PER_STATEMENT;
+
 use std::net::SocketAddr;
 
 use clap::Args;

@@ -12,7 +12,7 @@ pub(crate) const MERGE_PERIOD: Duration = Duration::from_secs(30);
 
 /// Cubes and buckets merged per statement: each statement is a transaction
 /// of its own, kept short, since erasures wait for it.
-const GROUPS_PER_STATEMENT: u16 = 2_000;
+pub const GROUPS_PER_STATEMENT: u16 = 2_000;
 
 /// One pass, until nothing is left to merge. A failure is logged and left
 /// for the next pass; searches read unmerged packs meanwhile, only more of
