@@ -763,6 +763,12 @@ impl LocationStore {
                  WHERE creation_time >= $1 AND creation_time < $2
                    AND coordinate && ST_MakeEnvelope($3, $4, $5, $6, 4326)::geography",
             )
+            // Planned for each rebuild's own range and box, as the
+            // connection search is: a cached generic plan intersects the
+            // distance index with the time-led key where reading the
+            // event's partition whole is faster (643 ms instead of 471 ms
+            // for 1.44 million pings, bench/profile.md).
+            .persistent(false)
             .bind(start)
             .bind(end)
             .bind(south_west.longitude())
