@@ -34,11 +34,13 @@ pub async fn recreate(admin_url: &str, name: &str) -> anyhow::Result<PgPool> {
 /// burst of writes is over: every writer's pack merged, and the statistics
 /// of both tables taken. Otherwise the service merges the load's backlog
 /// during the timed searches (each statement slow, planned without
-/// statistics) and the figures measure the load, not the search.
+/// statistics) and the figures measure the load, not the search. The
+/// load's pages are written out too: a checkpoint started by its WAL would
+/// spread that writing over the first minute of searches.
 pub async fn settle_locations(store: &LocationStore) -> anyhow::Result<()> {
     store.merge_packs(MERGE_GROUPS_PER_STATEMENT).await?;
-    sqlx::query("VACUUM ANALYZE location, location_pack")
-        .execute(store.pool())
-        .await?;
+    for statement in ["VACUUM ANALYZE location, location_pack", "CHECKPOINT"] {
+        sqlx::query(statement).execute(store.pool()).await?;
+    }
     Ok(())
 }
