@@ -6,6 +6,7 @@ beside it; latency figures are the runs' own medians and 99th percentiles.
     python3 bench/report.py bench/results > docs/benchmarks.md
 """
 
+import itertools
 import json
 import statistics
 import sys
@@ -74,6 +75,12 @@ def window_label(run):
     if hours is None:
         return f"the whole {run['days']}-day event"
     return f"{hours} hour{'s' if hours > 1 else ''} of a day"
+
+
+def week_windows(week_contacts):
+    """The week's contact runs grouped by the period searched, shortest first: a window searched
+    in several runs is one figure, the median, as everywhere else in the report."""
+    return [(window, list(runs)) for window, runs in itertools.groupby(week_contacts, key=window_label)]
 
 
 def rows_label(rows):
@@ -171,10 +178,10 @@ def main():
         worst = min(week_change(week, r, kind) for r in week[1:] for kind in ("streamed", "batched"))
         target(f"ingest rate with {rows_label(week[-1]['stored_rows'])} pings stored, against none "
                "(the worst of each size and kind, §8)", f"{worst:+.0f} %", "falls ≤ 20 %", worst >= -20)
-    for r in week_contacts:
-        p99 = pick(r, "latency.p99_ms")
-        target(f"contacts p99 at {rows_label(r['rows'])} rows (a week), {window_label(r)} searched (§8)",
-               f"{number(p99, 1)} ms", "≤ 50 ms", p99 <= 50)
+    for window, runs in week_windows(week_contacts):
+        p99 = median(runs, "latency.p99_ms")
+        target(f"contacts p99 at {rows_label(runs[0]['rows'])} rows (a week), {window} searched (§8)",
+               spread(runs, "latency.p99_ms", 1, " ms"), "≤ 50 ms", p99 <= 50)
     say(table(["figure", "measured", "target", ""], targets))
     say("")
 
@@ -582,11 +589,11 @@ def main():
             "(`--bulk`), each person searched over the period below (a window at a random time of a "
             "random day, or the whole event):")
         say("")
-        rows = [[window_label(r), r["latency"]["samples"], number(pick(r, "latency.median_ms"), 1),
-                 number(pick(r, "latency.p99_ms"), 1), number(pick(r, "grpc_latency.median_ms"), 1),
-                 number(pick(r, "grpc_latency.p99_ms"), 1), number(r["candidates_per_person"]),
-                 number(r["contacts_per_person"], 1)] for r in week_contacts]
-        say(table(["searched", "persons", "REST p50 (ms)", "REST p99 (ms)", "gRPC p50 (ms)",
+        rows = [[window, len(runs), runs[0]["latency"]["samples"], spread(runs, "latency.median_ms", 1),
+                 spread(runs, "latency.p99_ms", 1), spread(runs, "grpc_latency.median_ms", 1),
+                 spread(runs, "grpc_latency.p99_ms", 1), spread(runs, "candidates_per_person"),
+                 spread(runs, "contacts_per_person", 1)] for window, runs in week_windows(week_contacts)]
+        say(table(["searched", "runs", "persons a run", "REST p50 (ms)", "REST p99 (ms)", "gRPC p50 (ms)",
                    "gRPC p99 (ms)", "candidate pings per person", "contacts per person"], rows))
         say("")
 
