@@ -131,6 +131,13 @@ def main():
         "machine: the services (release build, each its own process), PostgreSQL, the broker "
         "and the load generators share its cores.")
     say("")
+    mapping = load(results, "attendance-mapping")
+    if mapping:
+        say(f"The machine's speed, to tell a slower machine from a slower build: the attendance "
+            f"mapping, CPU-bound on one core, took {spread(mapping, 'ns_per_ping')} ns a ping "
+            "(`udaconnect-bench attendance-mapping`, seconds to run; bench/profile.md gives "
+            "other machines' figures).")
+        say("")
     say(f"Each benchmark ran {runs} time{'s' if runs != 1 else ''}; a figure is the median over the runs, with the lowest "
         "and highest run in brackets. Latencies are each run's median (p50) and 99th percentile "
         "over its own samples. Raw figures: `bench/results/*.json`, one line per run.")
