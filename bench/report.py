@@ -110,6 +110,8 @@ def main():
     week = sorted(load(results, "week-ingest"), key=lambda r: r["stored_rows"])
     # …and contacts on a week of pings, over windows of an hour, a day and the week.
     week_contacts = sorted(load(results, "week-contacts"), key=lambda r: r["window_hours"] or 10**6)
+    attendance = {name: load(results, f"attendance-{name}")
+                  for name in ["mapping", "consumer", "rebuild", "shared", "shared-pings"]}
 
     out = []
     say = out.append
@@ -131,10 +133,9 @@ def main():
         "machine: the services (release build, each its own process), PostgreSQL, the broker "
         "and the load generators share its cores.")
     say("")
-    mapping = load(results, "attendance-mapping")
-    if mapping:
+    if attendance["mapping"]:
         say(f"The machine's speed, to tell a slower machine from a slower build: the attendance "
-            f"mapping, CPU-bound on one core, took {spread(mapping, 'ns_per_ping')} ns a ping "
+            f"mapping, CPU-bound on one core, took {spread(attendance['mapping'], 'ns_per_ping')} ns a ping "
             "(`udaconnect-bench attendance-mapping`, seconds to run; bench/profile.md gives "
             "other machines' figures).")
         say("")
@@ -455,8 +456,6 @@ def main():
             "its share of the two cores is used. The prod overlay runs four, one per partition.")
         say("")
 
-    attendance = {name: load(results, f"attendance-{name}")
-                  for name in ["mapping", "consumer", "rebuild", "shared", "shared-pings"]}
     if any(attendance.values()):
         say("## Booths and presentations")
         say("")
