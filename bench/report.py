@@ -593,7 +593,10 @@ def main():
             f"times each over {c['days']} days of 8 hours ({number(c['rows'])} rows, indexes "
             f"{number(c['index_bytes'] / 1e9, 1)} GB), loaded a day at a time as a restore would "
             "(`--bulk`), each person searched over the period below (a window at a random time of a "
-            "random day, or the whole event):")
+            "random day, or the whole event). The hour is searched in three runs: the first right after "
+            "the load, which has pushed most packs out of memory, so its searches read from disk; the "
+            "second other persons' hours (`--search-seed 8`); the third the first run's hours again, "
+            "their packs now in memory:")
         say("")
         rows = [[window, len(runs), runs[0]["latency"]["samples"], spread(runs, "latency.median_ms", 1),
                  spread(runs, "latency.p99_ms", 1), spread(runs, "grpc_latency.median_ms", 1),
