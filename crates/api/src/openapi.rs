@@ -150,7 +150,7 @@ impl Modify for BearerTokens {
             {
                 for response in operation.responses.responses.values_mut() {
                     if let RefOr::T(response) = response {
-                        response.links.values_mut().for_each(spell_link_fields);
+                        response.links.values_mut().for_each(spell_operation_id);
                     }
                 }
                 operation.responses.responses.insert(
@@ -242,21 +242,17 @@ impl Modify for BearerTokens {
     }
 }
 
-/// Writes a response link's target and body as OpenAPI spells them,
-/// `operationId` and `requestBody`: utoipa 5 serializes its fields as
-/// `operation_id` and `request_body`, which no reader of the document
-/// (schemathesis following links, for one) understands.
-fn spell_link_fields(link: &mut RefOr<Link>) {
-    let RefOr::T(link) = link else {
-        return;
-    };
-    let fields = link.extensions.get_or_insert_with(Default::default);
-    if !link.operation_id.is_empty() {
+/// Writes a response link's target as OpenAPI spells it, `operationId`:
+/// utoipa 5 serializes its field as `operation_id`, which no reader of the
+/// document (schemathesis following links, for one) understands.
+fn spell_operation_id(link: &mut RefOr<Link>) {
+    if let RefOr::T(link) = link
+        && !link.operation_id.is_empty()
+    {
         let target = std::mem::take(&mut link.operation_id);
-        fields.insert("operationId".to_owned(), target.into());
-    }
-    if let Some(body) = link.request_body.take() {
-        fields.insert("requestBody".to_owned(), body);
+        link.extensions
+            .get_or_insert_with(Default::default)
+            .insert("operationId".to_owned(), target.into());
     }
 }
 
