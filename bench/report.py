@@ -590,7 +590,7 @@ def main():
         say("")
         say(f"`GET /api/persons/{{id}}/contacts` as in §3 (first page, 10 m, 10 min), on a simulated "
             f"conference of {number(c['attendees'])} attendees pinging {number(c['pings_per_attendee'])} "
-            f"times each over {c['days']} days of 8 hours ({number(c['rows'])} rows, indexes "
+            f"times each over {c['days']} days of 8 hours (about {rows_label(round(c['rows'], -5))} rows, indexes "
             f"{number(c['index_bytes'] / 1e9, 1)} GB), loaded a day at a time as a restore would "
             "(`--bulk`), each person searched over the period below (a window at a random time of a "
             "random day, or the whole event). The hour is searched in three runs: the first right after "
