@@ -129,7 +129,12 @@ pub struct SessionJson {
     post, path = "/api/persons/{person_id}/enrollment-codes", tag = "identity",
     params(("person_id" = i64, Path, minimum = 1, description = "The person's id")),
     responses(
-        (status = 201, description = "The code, shown only now", body = EnrollmentCodeJson),
+        (status = 201, description = "The code, shown only now", body = EnrollmentCodeJson,
+            links(
+                ("RedeemEnrollment" = (operation_id = "redeem_enrollment", request_body = json!({
+                    "code": "$response.body#/code", "enrollment": "device", "device_name": "Pam's phone"
+                })))
+            )),
         (status = 400, description = "The id is not a positive integer", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person", body = Problem, content_type = "application/problem+json"),
     )

@@ -150,7 +150,7 @@ impl Modify for BearerTokens {
             {
                 for response in operation.responses.responses.values_mut() {
                     if let RefOr::T(response) = response {
-                        response.links.values_mut().for_each(spell_operation_id);
+                        spell_links(response);
                     }
                 }
                 operation.responses.responses.insert(
@@ -242,18 +242,46 @@ impl Modify for BearerTokens {
     }
 }
 
-/// Writes a response link's target as OpenAPI spells it, `operationId`:
-/// utoipa 5 serializes its field as `operation_id`, which no reader of the
-/// document (schemathesis following links, for one) understands.
-fn spell_operation_id(link: &mut RefOr<Link>) {
-    if let RefOr::T(link) = link
-        && !link.operation_id.is_empty()
-    {
-        let target = std::mem::take(&mut link.operation_id);
-        link.extensions
-            .get_or_insert_with(Default::default)
-            .insert("operationId".to_owned(), target.into());
+/// Writes a response's links with their fields as OpenAPI spells them
+/// (`operationId`, `operationRef`, `requestBody`): utoipa 5 serializes
+/// them in snake case, which no reader of the document (schemathesis
+/// following links, for one) understands. The links move, as JSON, to the
+/// response's one extension `links`; a JSON object's keys serialize in a
+/// fixed order, where two fields moved into a link's own extensions (a
+/// `HashMap`) came out in either order.
+fn spell_links(response: &mut Response) {
+    if response.links.is_empty() {
+        return;
     }
+    let links: serde_json::Map<String, serde_json::Value> = std::mem::take(&mut response.links)
+        .into_iter()
+        .map(|(name, link)| (name, openapi_spelled(link)))
+        .collect();
+    response
+        .extensions
+        .get_or_insert_with(Default::default)
+        .insert("links".to_owned(), links.into());
+}
+
+/// A link (or a reference to one) as JSON, its fields named as OpenAPI names them.
+fn openapi_spelled(link: RefOr<Link>) -> serde_json::Value {
+    let serialized = serde_json::to_value(link).expect("a link serializes to JSON");
+    let serde_json::Value::Object(fields) = serialized else {
+        return serialized;
+    };
+    fields
+        .into_iter()
+        .map(|(name, value)| {
+            let name = match name.as_str() {
+                "operation_id" => "operationId".to_owned(),
+                "operation_ref" => "operationRef".to_owned(),
+                "request_body" => "requestBody".to_owned(),
+                _ => name,
+            };
+            (name, value)
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
 }
 
 /// `security(())`: an operation open to anyone.
