@@ -531,8 +531,24 @@ def main():
         say(profile.read_text().rstrip("\n"))
         say("")
 
+    def run_of(machine):
+        say("```sh")
+        say(machine["command"])
+        say("```")
+        say("")
+        say(f"Run of {machine['started']} on {machine['cpu']}, {machine['cores']} cores, "
+            f"{machine['memory_gib']} GiB RAM; PostgreSQL {machine['postgresql']} ("
+            + ", ".join(f"{k} = {v}" for k, v in machine["postgresql_settings"].items()) + ").")
+        say("")
+
     if week:
-        week_machine = json.loads((results / "week-machine.json").read_text())
+        # The ingest sizes and the week's contacts may be measured by
+        # different runs (STORED_SIZES="" measures only the contacts); each
+        # part names its own.
+        ingest_machine_file = results / "week-ingest-machine.json"
+        if not ingest_machine_file.exists():
+            ingest_machine_file = results / "week-machine.json"
+        week_machine = json.loads(ingest_machine_file.read_text())
         say("## 8. A week-long event")
         say("")
         say("The ingest pipeline of §1 (streamed and batched conferences) with the "
@@ -540,14 +556,7 @@ def main():
             "seven UTC days up to today, loaded before the services start. The conferences write "
             "into today's partition, which holds a seventh of them. Measured separately, with:")
         say("")
-        say("```sh")
-        say(week_machine["command"])
-        say("```")
-        say("")
-        say(f"Run of {week_machine['started']} on {week_machine['cpu']}, {week_machine['cores']} cores, "
-            f"{week_machine['memory_gib']} GiB RAM; PostgreSQL {week_machine['postgresql']} ("
-            + ", ".join(f"{k} = {v}" for k, v in week_machine["postgresql_settings"].items()) + ").")
-        say("")
+        run_of(week_machine)
         conferences = week[0].get("conferences", 1)
         rows = []
         for r in week:
@@ -596,8 +605,9 @@ def main():
             "random day, or the whole event). The hour is searched in three runs: the first right after "
             "the load, which has pushed most packs out of memory, so its searches read from disk; the "
             "second other persons' hours (`--search-seed 8`); the third the first run's hours again, "
-            "their packs now in memory:")
+            "their packs now in memory. Measured with:")
         say("")
+        run_of(json.loads((results / "week-machine.json").read_text()))
         rows = [[window, len(runs), runs[0]["latency"]["samples"], spread(runs, "latency.median_ms", 1),
                  spread(runs, "latency.p99_ms", 1), spread(runs, "grpc_latency.median_ms", 1),
                  spread(runs, "grpc_latency.p99_ms", 1), spread(runs, "candidates_per_person"),
