@@ -382,7 +382,8 @@ def main():
             f"(10 m) and window (10 min), for {k['latency']['samples']} random persons over the whole "
             f"{k['days']}-day event, on a simulated conference (attendees moving between booths and "
             "talks, 100 pings each, loaded in time order as the pipeline writes them); beside it, "
-            "the locations service's `FindContacts` called directly over gRPC for the same persons.")
+            "the locations service's `FindContacts` called directly over gRPC for the same persons, "
+            "each right after the REST call of the same search, so with its packs in memory.")
         say("")
         rows = []
         for size, runs_k in contacts.items():
@@ -605,7 +606,8 @@ def main():
             "random day, or the whole event). The hour is searched in three runs: the first right after "
             "the load, which has pushed most packs out of memory, so its searches read from disk; the "
             "second other persons' hours (`--search-seed 8`); the third the first run's hours again, "
-            "their packs now in memory. Measured with:")
+            "their packs now in memory. As in §3, each search's gRPC call follows its REST call, so "
+            "only the REST figures include reads from disk. Measured with:")
         say("")
         run_of(json.loads((results / "week-machine.json").read_text()))
         rows = [[window, len(runs), runs[0]["latency"]["samples"], spread(runs, "latency.median_ms", 1),
