@@ -170,6 +170,7 @@ pub struct ConnectionJson {
 #[schema(example = json!({"person_id": 1, "latitude": "37.553441", "longitude": "-122.290524", "creation_time": "2020-08-18T10:37:06"}))]
 pub struct NewLocationJson {
     /// Whose phone observed the position (an existing person).
+    #[schema(minimum = 1)]
     pub person_id: i64,
     /// WGS 84 latitude in decimal degrees, in [-90, 90].
     pub latitude: Degrees,
