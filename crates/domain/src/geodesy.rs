@@ -98,6 +98,81 @@ impl Ball {
     }
 }
 
+/// A box of latitudes and longitudes, in degrees, holding every position
+/// within some metres of a set of positions: contact search drops another
+/// person's ping outside it with four comparisons, before any trigonometry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DegreeBox {
+    south: f64,
+    north: f64,
+    west: f64,
+    east: f64,
+}
+
+impl DegreeBox {
+    /// Added to every reach: far more than the straight line and the
+    /// geodesic differ by at contact range, or than rounding in degrees.
+    const SLACK_METERS: f64 = 1e-3;
+
+    /// Beyond this latitude a few metres may span any longitude; a box
+    /// reaching it does not bound longitudes.
+    const POLAR_LATITUDE: f64 = 89.0;
+
+    /// The box holding only `position`.
+    pub fn at(position: Coordinates) -> Self {
+        let (latitude, longitude) = (position.latitude(), position.longitude());
+        Self {
+            south: latitude,
+            north: latitude,
+            west: longitude,
+            east: longitude,
+        }
+    }
+
+    /// Grows the box to hold `position` too. Positions on both sides of
+    /// the antimeridian make a box around the globe: too wide, never too
+    /// narrow.
+    pub fn include(&mut self, position: Coordinates) {
+        self.south = self.south.min(position.latitude());
+        self.north = self.north.max(position.latitude());
+        self.west = self.west.min(position.longitude());
+        self.east = self.east.max(position.longitude());
+    }
+
+    /// The box holding every position within `meters` of one in this box,
+    /// along the spheroid. Along a geodesic, latitude turns by at most
+    /// ds / M and longitude by at most ds / (N·cos φ), where the meridian's
+    /// radius of curvature M is never below [`MIN_CURVATURE_RADIUS_METERS`]
+    /// and the prime vertical's N never below the equatorial radius.
+    pub fn widened(self, meters: f64) -> Self {
+        let reach = meters + Self::SLACK_METERS;
+        let latitude_reach = (reach / MIN_CURVATURE_RADIUS_METERS).to_degrees();
+        let (south, north) = (self.south - latitude_reach, self.north + latitude_reach);
+        let farthest_from_equator = south.abs().max(north.abs());
+        let (mut west, mut east) = (f64::NEG_INFINITY, f64::INFINITY);
+        if farthest_from_equator < Self::POLAR_LATITUDE {
+            let parallel_radius = SEMI_MAJOR_AXIS_METERS * farthest_from_equator.to_radians().cos();
+            let longitude_reach = (reach / parallel_radius).to_degrees();
+            // Past ±180° longitudes wrap: such a box does not bound them.
+            if self.west - longitude_reach > -180.0 && self.east + longitude_reach < 180.0 {
+                (west, east) = (self.west - longitude_reach, self.east + longitude_reach);
+            }
+        }
+        Self {
+            south,
+            north,
+            west,
+            east,
+        }
+    }
+
+    /// Whether the box holds the position at `latitude` and `longitude`.
+    pub fn contains(&self, latitude: f64, longitude: f64) -> bool {
+        (self.south..=self.north).contains(&latitude)
+            && (self.west..=self.east).contains(&longitude)
+    }
+}
+
 /// The direction of a position from the Earth's centre: a point on the unit
 /// sphere, free of the poles' and the antimeridian's special cases.
 pub fn unit_vector(position: Coordinates) -> [f64; 3] {
@@ -268,6 +343,41 @@ mod tests {
                 .sqrt();
             let geodesic = geodesic_distance(a, b);
             prop_assert!((line - geodesic).abs() < 1e-6, "{line} against {geodesic}");
+        }
+
+        /// A widened box holds every position within reach of the
+        /// positions it was made around, wherever they are on Earth, and
+        /// away from the poles and the antimeridian it turns away a
+        /// position twice as far from all of them.
+        #[test]
+        fn widened_boxes_hold_every_position_within_reach(
+            latitude in -90.0f64..=90.0,
+            longitude in -180.0f64..=180.0,
+            offsets in proptest::collection::vec((0.0f64..360.0, 0.0f64..30.0), 1..12),
+            probe_bearing in 0.0f64..360.0,
+            meters in 0.0f64..=50.0,
+        ) {
+            use geographiclib_rs::DirectGeodesic;
+            let position = |(bearing, distance): (f64, f64)| {
+                let (lat, lon): (f64, f64) = WGS84.direct(latitude, longitude, bearing, distance);
+                at(lat, lon)
+            };
+            let positions: Vec<Coordinates> = offsets.into_iter().map(position).collect();
+            let mut degree_box = DegreeBox::at(positions[0]);
+            for &p in &positions[1..] {
+                degree_box.include(p);
+            }
+            let widened = degree_box.widened(meters);
+            for &p in &positions {
+                let (lat, lon): (f64, f64) =
+                    WGS84.direct(p.latitude(), p.longitude(), probe_bearing, meters);
+                prop_assert!(widened.contains(lat, lon), "{lat} {lon} outside {widened:?}");
+            }
+            let (far_latitude, far_longitude): (f64, f64) =
+                WGS84.direct(latitude, longitude, probe_bearing, 2.0 * (30.0 + meters) + 1.0);
+            if latitude.abs() < 80.0 && longitude.abs() < 179.0 {
+                prop_assert!(!widened.contains(far_latitude, far_longitude));
+            }
         }
 
         /// A ball never turns away a point within reach of one of the

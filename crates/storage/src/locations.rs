@@ -8,7 +8,7 @@ use std::{
 
 use udaconnect_domain::{
     Connection, ConnectionQuery, ContactQuery, Coordinates, Event, Location, LocationId,
-    NewLocation, PersonId, Retention, Sighting,
+    NewLocation, PersonId, Retention, Sighting, geodesy::DegreeBox,
 };
 use uuid::Uuid;
 
@@ -284,9 +284,10 @@ pub struct ContactSightings {
     /// The subject's pings in the query's range, sorted by time.
     pub own: Vec<Sighting>,
     /// Other people's pings in the grid cells around the subject's pings,
-    /// within the time window of one of them; each at most once. They come
-    /// in chunks as they are read, so that matching the first chunks
-    /// overlaps reading the rest.
+    /// within the time window of one of them and inside the box that holds
+    /// every position within the search's distance of them; each at most
+    /// once. They come in chunks as they are read, so that matching the
+    /// first chunks overlaps reading the rest.
     pub candidates: BoxStream<'static, Result<Vec<Sighting>, StorageError>>,
 }
 
@@ -314,19 +315,28 @@ const CANDIDATE_READERS: usize = 4;
 /// matching, few enough that matching starts while most are still read.
 const CANDIDATE_CHUNK: usize = 8_192;
 
-/// Probes of a contact search as parallel arrays: a grid cell and a time
-/// range, the ranges of one cell merged so that no ping is kept twice.
+/// Probes of a contact search as parallel arrays: a grid cell, a time
+/// range, the ranges of one cell merged so that no ping is kept twice, and
+/// the box of positions within reach of the subject's pings that made the
+/// range. A cube holds pings well beyond reach of those (most of a probe's
+/// candidates are farther than the search's distance from all of them):
+/// the box drops them before they cost a conversion and a match.
 #[derive(Debug, Default)]
 struct Probes {
     cells: Vec<i64>,
     earliest: Vec<DateTime<Utc>>,
     latest: Vec<DateTime<Utc>>,
+    reach: Vec<DegreeBox>,
 }
+
+/// A cube's probe while the subject's pings are gathered: its time range
+/// and the box of the pings that made it.
+type ProbeRange = (TimeRange, DegreeBox);
 
 impl Probes {
     /// The probes around `own` (sorted by time) for `query`'s distance and window.
     fn around(own: &[Sighting], query: &ContactQuery) -> Self {
-        let mut ranges: HashMap<i64, Vec<TimeRange>> = HashMap::new();
+        let mut ranges: HashMap<i64, Vec<ProbeRange>> = HashMap::new();
         for sighting in own {
             let (from, to) = (
                 sighting.time - query.window(),
@@ -335,17 +345,23 @@ impl Probes {
             for cell in cells::cells_near(sighting.position, query.distance_meters()) {
                 let cell_ranges = ranges.entry(cell).or_default();
                 match cell_ranges.last_mut() {
-                    Some(last) if from <= last.1 => last.1 = last.1.max(to),
-                    _ => cell_ranges.push((from, to)),
+                    Some(((_, last_to), positions)) if from <= *last_to => {
+                        *last_to = (*last_to).max(to);
+                        positions.include(sighting.position);
+                    }
+                    _ => cell_ranges.push(((from, to), DegreeBox::at(sighting.position))),
                 }
             }
         }
         let mut probes = Self::default();
         for (cell, cell_ranges) in ranges {
-            for (from, to) in cell_ranges {
+            for ((from, to), positions) in cell_ranges {
                 probes.cells.push(cell);
                 probes.earliest.push(from);
                 probes.latest.push(to);
+                probes
+                    .reach
+                    .push(positions.widened(query.distance_meters()));
             }
         }
         probes
@@ -353,7 +369,7 @@ impl Probes {
 
     /// Adds to `kept` the pings of `pack`, found by the probe numbered
     /// `ordinal` (`WITH ORDINALITY` counts from 1), that fall in that
-    /// probe's range and are not `person_id`'s.
+    /// probe's range and box and are not `person_id`'s.
     fn kept_of(
         &self,
         ordinal: i64,
@@ -362,10 +378,11 @@ impl Probes {
         kept: &mut Vec<Sighting>,
     ) -> Result<(), StorageError> {
         let probe = usize::try_from(ordinal - 1).unwrap_or(usize::MAX);
-        let (Some(&cell), Some(&earliest), Some(&latest)) = (
+        let (Some(&cell), Some(&earliest), Some(&latest), Some(reach)) = (
             self.cells.get(probe),
             self.earliest.get(probe),
             self.latest.get(probe),
+            self.reach.get(probe),
         ) else {
             return Err(StorageError::CorruptRow {
                 table: "location_pack",
@@ -379,7 +396,10 @@ impl Probes {
             reason: error.to_string(),
         })?;
         for ping in pings {
-            if ping.person_id != person_id && (earliest..=latest).contains(&ping.time) {
+            if ping.person_id != person_id
+                && (earliest..=latest).contains(&ping.time)
+                && reach.contains(ping.point.latitude, ping.point.longitude)
+            {
                 kept.push(sighting_from_row((ping.person_id, ping.point, ping.time))?);
             }
         }
@@ -393,11 +413,13 @@ impl Probes {
         let mut cells = self.cells.into_iter();
         let mut earliest = self.earliest.into_iter();
         let mut latest = self.latest.into_iter();
+        let mut reach = self.reach.into_iter();
         std::iter::from_fn(move || {
             let part = Self {
                 cells: cells.by_ref().take(size).collect(),
                 earliest: earliest.by_ref().take(size).collect(),
                 latest: latest.by_ref().take(size).collect(),
+                reach: reach.by_ref().take(size).collect(),
             };
             (!part.cells.is_empty()).then_some(part)
         })
