@@ -5,6 +5,7 @@ use std::{
     collections::{BTreeSet, HashMap, HashSet},
     sync::{Arc, Mutex, PoisonError},
 };
+use tokio::sync::Semaphore;
 
 use udaconnect_domain::{
     Connection, ConnectionQuery, ContactQuery, Coordinates, Event, Location, LocationId,
@@ -311,6 +312,12 @@ type TimeRange = (DateTime<Utc>, DateTime<Utc>);
 /// (bench/profile.md).
 const CANDIDATE_READERS: usize = 4;
 
+/// Connections of a store's pool that contact searches' readers leave to
+/// everything else, the consumers' writes above all: a few long searches
+/// (each reads with [`CANDIDATE_READERS`]) would otherwise hold the whole
+/// pool, and writes queued behind them fail when the pool's wait runs out.
+const CONNECTIONS_LEFT_BY_SEARCHES: u32 = 4;
+
 /// Candidate pings handed on at a time: enough to be worth a thread's
 /// matching, few enough that matching starts while most are still read.
 const CANDIDATE_CHUNK: usize = 8_192;
@@ -493,14 +500,25 @@ pub struct LocationStore {
     /// clone of the store, so that writing a day seen before costs no
     /// statement.
     partitions: Arc<Mutex<HashSet<NaiveDate>>>,
+    /// A permit for each connection contact searches' readers may hold at
+    /// once, shared by every clone of the store: the pool's size less
+    /// [`CONNECTIONS_LEFT_BY_SEARCHES`], at least one. Readers beyond it
+    /// wait their turn here, not in the pool's queue ahead of writers.
+    search_connections: Arc<Semaphore>,
 }
 
 impl LocationStore {
     /// A store over an open pool of the locations database.
     pub fn new(pool: PgPool) -> Self {
+        let searchable = pool
+            .options()
+            .get_max_connections()
+            .saturating_sub(CONNECTIONS_LEFT_BY_SEARCHES)
+            .max(1);
         Self {
             pool,
             partitions: Arc::default(),
+            search_connections: Arc::new(Semaphore::new(searchable as usize)),
         }
     }
 
@@ -882,8 +900,17 @@ impl LocationStore {
             span.record("probes", probes.cells.len());
             let person_id = query.person_id();
             futures::stream::select_all(probes.split(CANDIDATE_READERS).map(|part| {
-                let pool = self.pool.clone();
-                produced(move |sender| candidates_in(pool, part, person_id, sender))
+                let (pool, connections) = (self.pool.clone(), self.search_connections.clone());
+                produced(move |sender| async move {
+                    // Held until the reader's connection is back in the pool;
+                    // the store never closes the semaphore.
+                    let Ok(_permit) = connections.acquire_owned().await else {
+                        return;
+                    };
+                    if !sender.is_closed() {
+                        candidates_in(pool, part, person_id, sender).await;
+                    }
+                })
             }))
             .boxed()
         } else {

@@ -4,17 +4,19 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use futures::StreamExt;
 use geographiclib_rs::{DirectGeodesic, Geodesic};
 use serde_json::Value;
 use tonic::Code;
+use udaconnect_domain::{ContactQuery, ContactQueryParts, Coordinates, NewLocation};
 use udaconnect_proto::{
     timestamp_from_datetime,
     v1::{self, CreatePersonRequest, FindContactsRequest, WriteLocationsRequest},
 };
-use udaconnect_storage::cells;
+use udaconnect_storage::{LOCATIONS_MIGRATOR, LocationStore, cells};
 use uuid::Uuid;
 
-use crate::support::{TestApp, assert_problem};
+use crate::support::{TestApp, assert_problem, fresh_database};
 
 /// A booth at the Moscone Center.
 pub const BOOTH: (f64, f64) = (37.784, -122.401);
@@ -351,10 +353,74 @@ async fn rust_and_sql_put_positions_in_the_same_cells() {
     .await
     .unwrap();
     for ((latitude, longitude), sql) in positions.into_iter().zip(from_sql) {
-        let position = udaconnect_domain::Coordinates::new(latitude, longitude).unwrap();
+        let position = Coordinates::new(latitude, longitude).unwrap();
         assert!(
             cells::cells_near(position, 0.0).any(|cell| cell == sql),
             "{latitude},{longitude}"
         );
     }
+}
+
+/// Contact searches whose candidates are not taken (as behind a slow
+/// matcher) hold their readers' connections; they leave the last of the
+/// pool to writers, so a write goes through at once instead of failing
+/// when the pool's wait runs out, and a search waiting for connections
+/// gets every candidate once the others let go.
+#[tokio::test]
+async fn searches_leave_connections_to_writers() {
+    let database = fresh_database("locations", &LOCATIONS_MIGRATOR).await;
+    let store = LocationStore::new(udaconnect_storage::connect_lazy(&database.url, 5).unwrap());
+    let ping = |person_id, (latitude, longitude), minute| NewLocation {
+        event_id: Uuid::now_v7(),
+        person_id,
+        coordinates: Coordinates::new(latitude, longitude).unwrap(),
+        creation_time: base() + TimeDelta::minutes(minute),
+    };
+    // The subject stands at the booth for an hour; others' pings fill the
+    // disc of 9.5 m around it, so all are candidates, tens of thousands for
+    // each of a search's readers: more than a reader hands on before it
+    // waits for them to be taken.
+    let subject = 1;
+    let mut stored: Vec<NewLocation> = (0..60).map(|minute| ping(subject, BOOTH, minute)).collect();
+    let others = 200_000;
+    for n in 0..others {
+        let bearing = (n as f64 * 137.507_764) % 360.0;
+        let meters = 9.5 * ((n % 997) as f64 / 997.0).sqrt();
+        let position = Geodesic::wgs84().direct(BOOTH.0, BOOTH.1, bearing, meters);
+        stored.push(ping(2 + n % 1_000, position, n % 60));
+    }
+    for batch in stored.chunks(10_000) {
+        store.write(batch).await.unwrap();
+    }
+    let query = ContactQuery::new(ContactQueryParts {
+        person_id: subject,
+        start: Some(base()),
+        end: Some(base() + TimeDelta::hours(1)),
+        distance_meters: Some(10.0),
+        window: Some(TimeDelta::minutes(10)),
+        ..Default::default()
+    })
+    .unwrap();
+
+    // Three searches, twelve readers, for a pool of five.
+    let mut searches = Vec::new();
+    for _ in 0..3 {
+        searches.push(store.contact_sightings(&query).await.unwrap());
+    }
+    // The readers start (each asks for its connection) before the write.
+    tokio::task::yield_now().await;
+    let written = store.write(&[ping(2, BOOTH, 120)]).await;
+    assert!(
+        matches!(written, Ok(1)),
+        "a write waited behind the searches' readers: {written:?}"
+    );
+
+    let waiting = searches.remove(0);
+    drop(searches);
+    let candidates: Vec<_> = waiting.candidates.collect().await;
+    let found: usize = candidates
+        .into_iter()
+        .map(|chunk| chunk.unwrap().len())
+        .sum();
+    assert_eq!(found, others as usize);
 }
