@@ -312,11 +312,13 @@ type TimeRange = (DateTime<Utc>, DateTime<Utc>);
 /// (bench/profile.md).
 const CANDIDATE_READERS: usize = 4;
 
-/// Connections of a store's pool that contact searches' readers leave to
-/// everything else, the consumers' writes above all: a few long searches
-/// (each reads with [`CANDIDATE_READERS`]) would otherwise hold the whole
-/// pool, and writes queued behind them fail when the pool's wait runs out.
-const CONNECTIONS_LEFT_BY_SEARCHES: u32 = 4;
+/// Connections of a store's pool that streamed reads leave to everything
+/// else, the consumers' writes above all. A streamed read holds a
+/// connection for as long as its reader takes (a contact search with
+/// [`CANDIDATE_READERS`] at once; a connection search or an export at the
+/// pace of its client): a few would otherwise hold the whole pool, and
+/// writes queued behind them fail when the pool's wait runs out.
+const CONNECTIONS_LEFT_BY_STREAMED_READS: u32 = 4;
 
 /// Candidate pings handed on at a time: enough to be worth a thread's
 /// matching, few enough that matching starts while most are still read.
@@ -500,25 +502,25 @@ pub struct LocationStore {
     /// clone of the store, so that writing a day seen before costs no
     /// statement.
     partitions: Arc<Mutex<HashSet<NaiveDate>>>,
-    /// A permit for each connection contact searches' readers may hold at
-    /// once, shared by every clone of the store: the pool's size less
-    /// [`CONNECTIONS_LEFT_BY_SEARCHES`], at least one. Readers beyond it
-    /// wait their turn here, not in the pool's queue ahead of writers.
-    search_connections: Arc<Semaphore>,
+    /// A permit for each connection streamed reads may hold at once,
+    /// shared by every clone of the store: the pool's size less
+    /// [`CONNECTIONS_LEFT_BY_STREAMED_READS`], at least one. Reads beyond
+    /// it wait their turn here, not in the pool's queue ahead of writers.
+    streaming_connections: Arc<Semaphore>,
 }
 
 impl LocationStore {
     /// A store over an open pool of the locations database.
     pub fn new(pool: PgPool) -> Self {
-        let searchable = pool
+        let streamable = pool
             .options()
             .get_max_connections()
-            .saturating_sub(CONNECTIONS_LEFT_BY_SEARCHES)
+            .saturating_sub(CONNECTIONS_LEFT_BY_STREAMED_READS)
             .max(1);
         Self {
             pool,
             partitions: Arc::default(),
-            search_connections: Arc::new(Semaphore::new(searchable as usize)),
+            streaming_connections: Arc::new(Semaphore::new(streamable as usize)),
         }
     }
 
@@ -781,10 +783,35 @@ impl LocationStore {
         query: ConnectionQuery,
         chunk: usize,
     ) -> BoxStream<'static, Result<Vec<Connection>, StorageError>> {
-        let pool = self.pool.clone();
-        produced(move |sender| async move {
+        self.streamed_read(move |pool, sender| async move {
             if let Err(error) = send_connections(&pool, &query, chunk.max(1), &sender).await {
                 let _ = sender.send(Err(error)).await;
+            }
+        })
+    }
+
+    /// What `read` sends on a connection of the pool, as a stream, once a
+    /// permit of [`Self::streaming_connections`] is free; it never starts
+    /// if the stream is dropped first.
+    fn streamed_read<T, F>(
+        &self,
+        read: impl FnOnce(PgPool, tokio::sync::mpsc::Sender<Result<T, StorageError>>) -> F
+        + Send
+        + 'static,
+    ) -> BoxStream<'static, Result<T, StorageError>>
+    where
+        T: Send + 'static,
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let (pool, connections) = (self.pool.clone(), self.streaming_connections.clone());
+        produced(move |sender| async move {
+            // Held until the read's connection is back in the pool; the
+            // store never closes the semaphore.
+            let Ok(_permit) = connections.acquire_owned().await else {
+                return;
+            };
+            if !sender.is_closed() {
+                read(pool, sender).await;
             }
         })
     }
@@ -799,8 +826,7 @@ impl LocationStore {
         (south_west, north_east): (Coordinates, Coordinates),
         chunk: usize,
     ) -> BoxStream<'static, Result<AreaPings, StorageError>> {
-        let pool = self.pool.clone();
-        produced(move |sender| async move {
+        self.streamed_read(move |pool, sender| async move {
             let mut rows = sqlx::query_as::<_, SightingRow>(
                 "SELECT person_id, coordinate, creation_time
                  FROM location
@@ -842,8 +868,7 @@ impl LocationStore {
         person_id: PersonId,
         chunk: usize,
     ) -> BoxStream<'static, Result<Vec<Location>, StorageError>> {
-        let pool = self.pool.clone();
-        produced(move |sender| async move {
+        self.streamed_read(move |pool, sender| async move {
             let statement = format!(
                 "SELECT {LOCATION_COLUMNS} FROM location l
                  WHERE l.person_id = $1 ORDER BY l.creation_time, l.id"
@@ -900,17 +925,7 @@ impl LocationStore {
             span.record("probes", probes.cells.len());
             let person_id = query.person_id();
             futures::stream::select_all(probes.split(CANDIDATE_READERS).map(|part| {
-                let (pool, connections) = (self.pool.clone(), self.search_connections.clone());
-                produced(move |sender| async move {
-                    // Held until the reader's connection is back in the pool;
-                    // the store never closes the semaphore.
-                    let Ok(_permit) = connections.acquire_owned().await else {
-                        return;
-                    };
-                    if !sender.is_closed() {
-                        candidates_in(pool, part, person_id, sender).await;
-                    }
-                })
+                self.streamed_read(move |pool, sender| candidates_in(pool, part, person_id, sender))
             }))
             .boxed()
         } else {
