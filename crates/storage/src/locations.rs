@@ -102,24 +102,6 @@ async fn send_connections(
     Ok(())
 }
 
-/// Runs `produce` on a task of its own and hands on what it sends, one item
-/// in hand at most, so memory stays bounded however much it reads. Once the
-/// stream is dropped its sends fail, which tells it to stop.
-fn produced<T, F>(
-    produce: impl FnOnce(tokio::sync::mpsc::Sender<Result<T, StorageError>>) -> F,
-) -> BoxStream<'static, Result<T, StorageError>>
-where
-    T: Send + 'static,
-    F: std::future::Future<Output = ()> + Send + 'static,
-{
-    let (sender, receiver) = tokio::sync::mpsc::channel(1);
-    tokio::spawn(produce(sender));
-    futures::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|item| (item, receiver))
-    })
-    .boxed()
-}
-
 /// What a stream of chunks hands on: items gathered up to a size.
 trait Chunk: Send + 'static {
     fn with_capacity(capacity: usize) -> Self;
@@ -146,8 +128,9 @@ impl Chunk for AreaPings {
     }
 }
 
-/// The sending side of a [`produced`] stream of chunks: gathers items
-/// and sends each chunk on once it holds `size` or more.
+/// The sending side of a [`LocationStore::streamed_read`] stream of
+/// chunks: gathers items and sends each chunk on once it holds `size` or
+/// more.
 struct Chunker<C: Chunk> {
     sender: tokio::sync::mpsc::Sender<Result<C, StorageError>>,
     chunk: C,
@@ -790,9 +773,11 @@ impl LocationStore {
         })
     }
 
-    /// What `read` sends on a connection of the pool, as a stream, once a
-    /// permit of [`Self::streaming_connections`] is free; it never starts
-    /// if the stream is dropped first.
+    /// Runs `read` on a task of its own, once a permit of
+    /// [`Self::streaming_connections`] is free, and hands on what it sends,
+    /// one item in hand at most, so memory stays bounded however much it
+    /// reads. Once the stream is dropped its sends fail, which tells it to
+    /// stop; dropped before the permit came, it never starts.
     fn streamed_read<T, F>(
         &self,
         read: impl FnOnce(PgPool, tokio::sync::mpsc::Sender<Result<T, StorageError>>) -> F
@@ -804,7 +789,8 @@ impl LocationStore {
         F: std::future::Future<Output = ()> + Send + 'static,
     {
         let (pool, connections) = (self.pool.clone(), self.streaming_connections.clone());
-        produced(move |sender| async move {
+        let (sender, receiver) = tokio::sync::mpsc::channel(1);
+        tokio::spawn(async move {
             // Held until the read's connection is back in the pool; the
             // store never closes the semaphore.
             let Ok(_permit) = connections.acquire_owned().await else {
@@ -813,7 +799,11 @@ impl LocationStore {
             if !sender.is_closed() {
                 read(pool, sender).await;
             }
+        });
+        futures::stream::unfold(receiver, |mut receiver| async move {
+            receiver.recv().await.map(|item| (item, receiver))
         })
+        .boxed()
     }
 
     /// Every ping observed in `[start, end)` inside the box `(south-west,
