@@ -303,6 +303,20 @@ const CANDIDATE_READERS: usize = 4;
 /// writes queued behind them fail when the pool's wait runs out.
 const CONNECTIONS_LEFT_BY_STREAMED_READS: u32 = 4;
 
+/// How long a streamed read holds its connection, which decides the
+/// permits it waits for.
+#[derive(Debug, Clone, Copy)]
+enum ReadLength {
+    /// A contact search's reader: a bounded span around one person's
+    /// pings, taken as fast as the search's matching goes.
+    Bounded,
+    /// A connection search, an export or an attendance rebuild: as long as
+    /// its client takes to take the answer, or the whole event to be read.
+    /// A few of these at a slow client's pace must not hold every
+    /// connection the contact searches read with.
+    Unbounded,
+}
+
 /// Candidate pings handed on at a time: enough to be worth a thread's
 /// matching, few enough that matching starts while most are still read.
 const CANDIDATE_CHUNK: usize = 8_192;
@@ -490,6 +504,11 @@ pub struct LocationStore {
     /// [`CONNECTIONS_LEFT_BY_STREAMED_READS`], at least one. Reads beyond
     /// it wait their turn here, not in the pool's queue ahead of writers.
     streaming_connections: Arc<Semaphore>,
+    /// A permit for each of those connections that [`ReadLength::Unbounded`]
+    /// reads may hold at once, taken before one of the above: all but one
+    /// contact search's [`CANDIDATE_READERS`], at least one, so that
+    /// searches always have connections to read with.
+    unbounded_read_connections: Arc<Semaphore>,
 }
 
 impl LocationStore {
@@ -499,11 +518,13 @@ impl LocationStore {
             .options()
             .get_max_connections()
             .saturating_sub(CONNECTIONS_LEFT_BY_STREAMED_READS)
-            .max(1);
+            .max(1) as usize;
+        let unbounded = streamable.saturating_sub(CANDIDATE_READERS).max(1);
         Self {
             pool,
             partitions: Arc::default(),
-            streaming_connections: Arc::new(Semaphore::new(streamable as usize)),
+            streaming_connections: Arc::new(Semaphore::new(streamable)),
+            unbounded_read_connections: Arc::new(Semaphore::new(unbounded)),
         }
     }
 
@@ -766,20 +787,23 @@ impl LocationStore {
         query: ConnectionQuery,
         chunk: usize,
     ) -> BoxStream<'static, Result<Vec<Connection>, StorageError>> {
-        self.streamed_read(move |pool, sender| async move {
+        self.streamed_read(ReadLength::Unbounded, move |pool, sender| async move {
             if let Err(error) = send_connections(&pool, &query, chunk.max(1), &sender).await {
                 let _ = sender.send(Err(error)).await;
             }
         })
     }
 
-    /// Runs `read` on a task of its own, once a permit of
-    /// [`Self::streaming_connections`] is free, and hands on what it sends,
-    /// one item in hand at most, so memory stays bounded however much it
-    /// reads. Once the stream is dropped its sends fail, which tells it to
-    /// stop; dropped before the permit came, it never starts.
+    /// Runs `read` on a task of its own, once the permits its `length`
+    /// needs are free (one of [`Self::unbounded_read_connections`] for an
+    /// unbounded read, then one of [`Self::streaming_connections`]), and
+    /// hands on what it sends, one item in hand at most, so memory stays
+    /// bounded however much it reads. Once the stream is dropped its sends
+    /// fail, which tells it to stop; dropped before the permits came, it
+    /// never starts.
     fn streamed_read<T, F>(
         &self,
+        length: ReadLength,
         read: impl FnOnce(PgPool, tokio::sync::mpsc::Sender<Result<T, StorageError>>) -> F
         + Send
         + 'static,
@@ -788,11 +812,23 @@ impl LocationStore {
         T: Send + 'static,
         F: std::future::Future<Output = ()> + Send + 'static,
     {
-        let (pool, connections) = (self.pool.clone(), self.streaming_connections.clone());
+        let pool = self.pool.clone();
+        let connections = self.streaming_connections.clone();
+        let unbounded_reads = match length {
+            ReadLength::Bounded => None,
+            ReadLength::Unbounded => Some(self.unbounded_read_connections.clone()),
+        };
         let (sender, receiver) = tokio::sync::mpsc::channel(1);
         tokio::spawn(async move {
             // Held until the read's connection is back in the pool; the
-            // store never closes the semaphore.
+            // store never closes its semaphores.
+            let _unbounded_permit = match unbounded_reads {
+                Some(permits) => match permits.acquire_owned().await {
+                    Ok(permit) => Some(permit),
+                    Err(_) => return,
+                },
+                None => None,
+            };
             let Ok(_permit) = connections.acquire_owned().await else {
                 return;
             };
@@ -816,7 +852,7 @@ impl LocationStore {
         (south_west, north_east): (Coordinates, Coordinates),
         chunk: usize,
     ) -> BoxStream<'static, Result<AreaPings, StorageError>> {
-        self.streamed_read(move |pool, sender| async move {
+        self.streamed_read(ReadLength::Unbounded, move |pool, sender| async move {
             let mut rows = sqlx::query_as::<_, SightingRow>(
                 "SELECT person_id, coordinate, creation_time
                  FROM location
@@ -858,7 +894,7 @@ impl LocationStore {
         person_id: PersonId,
         chunk: usize,
     ) -> BoxStream<'static, Result<Vec<Location>, StorageError>> {
-        self.streamed_read(move |pool, sender| async move {
+        self.streamed_read(ReadLength::Unbounded, move |pool, sender| async move {
             let statement = format!(
                 "SELECT {LOCATION_COLUMNS} FROM location l
                  WHERE l.person_id = $1 ORDER BY l.creation_time, l.id"
@@ -915,7 +951,9 @@ impl LocationStore {
             span.record("probes", probes.cells.len());
             let person_id = query.person_id();
             futures::stream::select_all(probes.split(CANDIDATE_READERS).map(|part| {
-                self.streamed_read(move |pool, sender| candidates_in(pool, part, person_id, sender))
+                self.streamed_read(ReadLength::Bounded, move |pool, sender| {
+                    candidates_in(pool, part, person_id, sender)
+                })
             }))
             .boxed()
         } else {

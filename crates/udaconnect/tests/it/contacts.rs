@@ -424,3 +424,65 @@ async fn searches_leave_connections_to_writers() {
         .sum();
     assert_eq!(found, others as usize);
 }
+
+#[tokio::test]
+async fn slow_clients_leave_connections_to_searches() {
+    let database = fresh_database("locations", &LOCATIONS_MIGRATOR).await;
+    // Six connections for streamed reads, of which two for exports and
+    // connection searches.
+    let store = LocationStore::new(udaconnect_storage::connect_lazy(&database.url, 10).unwrap());
+    let ping = |person_id, minute| NewLocation {
+        event_id: Uuid::now_v7(),
+        person_id,
+        coordinates: Coordinates::new(BOOTH.0, BOOTH.1).unwrap(),
+        creation_time: base() + TimeDelta::seconds(minute),
+    };
+    let subject = 1;
+    let exported = 2;
+    let pings = 20_000;
+    let mut stored: Vec<NewLocation> = (0..60).map(|minute| ping(subject, minute * 60)).collect();
+    stored.extend((0..pings).map(|n| ping(exported, n % 3_600)));
+    for batch in stored.chunks(10_000) {
+        store.write(batch).await.unwrap();
+    }
+
+    // Six exports whose clients take nothing: each read stops once two
+    // chunks wait for its client, and holds its connection meanwhile.
+    let mut exports: Vec<_> = (0..6)
+        .map(|_| store.stream_person_locations(exported, 100))
+        .collect();
+    tokio::task::yield_now().await;
+    let query = ContactQuery::new(ContactQueryParts {
+        person_id: subject,
+        start: Some(base()),
+        end: Some(base() + TimeDelta::hours(1)),
+        distance_meters: Some(5.0),
+        window: Some(TimeDelta::minutes(1)),
+        ..Default::default()
+    })
+    .unwrap();
+    let search = async {
+        let sightings = store.contact_sightings(&query).await.unwrap();
+        let chunks: Vec<_> = sightings.candidates.collect().await;
+        chunks
+            .into_iter()
+            .map(|chunk| chunk.unwrap().len())
+            .sum::<usize>()
+    };
+    // Without the exports' own allowance the search's readers wait for as
+    // long as the exports' clients do: here, for ever.
+    let candidates = tokio::time::timeout(std::time::Duration::from_secs(30), search)
+        .await
+        .expect("the search waited behind the stalled exports");
+    assert_eq!(candidates, pings as usize);
+
+    // An export that waited for its turn still reads every ping once the
+    // stalled ones are gone.
+    let waiting = exports.pop().unwrap();
+    drop(exports);
+    let exported_pings: usize = waiting
+        .map(|chunk| chunk.unwrap().len())
+        .fold(0, |total, chunk| async move { total + chunk })
+        .await;
+    assert_eq!(exported_pings, pings as usize);
+}
