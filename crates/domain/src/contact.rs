@@ -263,6 +263,14 @@ pub struct Encounter {
     pub closest_meters: f64,
 }
 
+impl Encounter {
+    /// The order [`group_contacts`] joins encounters in: by person, then by
+    /// time.
+    fn grouping_key(&self) -> (PersonId, DateTime<Utc>, DateTime<Utc>) {
+        (self.person_id, self.start, self.end)
+    }
+}
+
 /// The subject's pings, in time order, that contact search passes over
 /// together when another person's ping is far from all of them.
 const OWN_RUN: usize = 8;
@@ -312,7 +320,10 @@ impl EncounterFinder {
 
     /// The encounters of `others`' sightings with the subject's: every
     /// pair close enough, summed per sighting of `others`. Sightings of the
-    /// subject among `others` are ignored.
+    /// subject among `others` are ignored. They come sorted as
+    /// [`group_contacts`] joins them, so that the threads matching a
+    /// search's chunks do most of its sorting while the rest is still
+    /// read, and it merges their runs.
     pub fn encounters_with(&self, others: &[Sighting]) -> Vec<Encounter> {
         let own = &self.own;
         let limit_squared = self.distance_meters * self.distance_meters;
@@ -364,6 +375,7 @@ impl EncounterFinder {
                 });
             }
         }
+        encounters.sort_unstable_by_key(Encounter::grouping_key);
         encounters
     }
 }
@@ -433,7 +445,9 @@ pub fn group_contacts(
     window: TimeDelta,
     min_duration: TimeDelta,
 ) -> Vec<Contact> {
-    encounters.sort_unstable_by_key(|e| (e.person_id, e.start, e.end));
+    // A stable sort finds the sorted runs of the chunks' encounters, one
+    // after another, and merges them: less work than sorting anew.
+    encounters.sort_by_key(Encounter::grouping_key);
     let mut contacts: Vec<Contact> = encounters
         .chunk_by(|a, b| a.person_id == b.person_id)
         .map(|chunk| Contact {

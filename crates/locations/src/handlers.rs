@@ -228,12 +228,17 @@ impl Locations {
         })
         .map_err(named_as_on_the_wire)?;
         // An existence check, not a join: the answer names persons by id,
-        // and the REST API adds their records.
-        let persons = self
-            .persons
-            .existing([query.person_id()])
-            .await
-            .map_err(ServiceError::peer("persons"))?;
+        // and the REST API adds their records. Made while the subject's
+        // pings are read, which finds none for a person who does not exist.
+        let (persons, sightings) = tokio::try_join!(
+            async {
+                self.persons
+                    .existing([query.person_id()])
+                    .await
+                    .map_err(ServiceError::peer("persons"))
+            },
+            async { Ok(self.store.contact_sightings(&query).await?) },
+        )?;
         if persons.is_empty() {
             return Err(ServiceError::NotFound(format!(
                 "no person with id {}",
@@ -244,7 +249,7 @@ impl Locations {
         let ContactSightings {
             own,
             mut candidates,
-        } = self.store.contact_sightings(&query).await?;
+        } = sightings;
         // Exact distances for every candidate, chunk by chunk as they are
         // read, so that matching overlaps reading: CPU work kept off the
         // request-serving threads.
