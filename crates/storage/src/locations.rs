@@ -317,6 +317,33 @@ enum ReadLength {
     Unbounded,
 }
 
+/// A streamed read counted in the `location_reads_waiting` gauge for as
+/// long as it waits for its permits: reads that keep waiting tell an
+/// operator the locations pool is too small for the searches and exports
+/// asked of it.
+struct WaitingRead(ReadLength);
+
+impl WaitingRead {
+    fn new(length: ReadLength) -> Self {
+        Self::gauge(length).increment(1.0);
+        Self(length)
+    }
+
+    fn gauge(length: ReadLength) -> metrics::Gauge {
+        let length = match length {
+            ReadLength::Bounded => "bounded",
+            ReadLength::Unbounded => "unbounded",
+        };
+        metrics::gauge!("location_reads_waiting", "length" => length)
+    }
+}
+
+impl Drop for WaitingRead {
+    fn drop(&mut self) {
+        Self::gauge(self.0).decrement(1.0);
+    }
+}
+
 /// Candidate pings handed on at a time: enough to be worth a thread's
 /// matching, few enough that matching starts while most are still read.
 const CANDIDATE_CHUNK: usize = 8_192;
@@ -820,6 +847,7 @@ impl LocationStore {
         };
         let (sender, receiver) = tokio::sync::mpsc::channel(1);
         tokio::spawn(async move {
+            let waiting = WaitingRead::new(length);
             // Held until the read's connection is back in the pool; the
             // store never closes its semaphores.
             let _unbounded_permit = match unbounded_reads {
@@ -832,6 +860,7 @@ impl LocationStore {
             let Ok(_permit) = connections.acquire_owned().await else {
                 return;
             };
+            drop(waiting);
             if !sender.is_closed() {
                 read(pool, sender).await;
             }
