@@ -361,6 +361,20 @@ async fn rust_and_sql_put_positions_in_the_same_cells() {
     }
 }
 
+/// A search of the person's contacts in the first hour after [`base`], at
+/// the default distance and window: what the stores' tests search.
+fn first_hours_search(person_id: i64) -> ContactQuery {
+    ContactQuery::new(ContactQueryParts {
+        person_id,
+        start: Some(base()),
+        end: Some(base() + TimeDelta::hours(1)),
+        distance_meters: Some(10.0),
+        window: Some(TimeDelta::minutes(10)),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
 /// Contact searches whose candidates are not taken (as behind a slow
 /// matcher) hold their readers' connections; they leave the last of the
 /// pool to writers, so a write goes through at once instead of failing
@@ -392,15 +406,7 @@ async fn searches_leave_connections_to_writers() {
     for batch in stored.chunks(10_000) {
         store.write(batch).await.unwrap();
     }
-    let query = ContactQuery::new(ContactQueryParts {
-        person_id: subject,
-        start: Some(base()),
-        end: Some(base() + TimeDelta::hours(1)),
-        distance_meters: Some(10.0),
-        window: Some(TimeDelta::minutes(10)),
-        ..Default::default()
-    })
-    .unwrap();
+    let query = first_hours_search(subject);
 
     // Three searches, twelve readers, for a pool of five.
     let mut searches = Vec::new();
@@ -425,6 +431,10 @@ async fn searches_leave_connections_to_writers() {
     assert_eq!(found, others as usize);
 }
 
+/// Exports whose clients take nothing (as a stalled browser's) hold their
+/// connections; they leave enough of the streamed reads' to contact
+/// searches, so a search answers at once, and an export waiting for a
+/// connection reads every ping once the others let go.
 #[tokio::test]
 async fn slow_clients_leave_connections_to_searches() {
     let database = fresh_database("locations", &LOCATIONS_MIGRATOR).await;
@@ -452,15 +462,7 @@ async fn slow_clients_leave_connections_to_searches() {
         .map(|_| store.stream_person_locations(exported, 100))
         .collect();
     tokio::task::yield_now().await;
-    let query = ContactQuery::new(ContactQueryParts {
-        person_id: subject,
-        start: Some(base()),
-        end: Some(base() + TimeDelta::hours(1)),
-        distance_meters: Some(5.0),
-        window: Some(TimeDelta::minutes(1)),
-        ..Default::default()
-    })
-    .unwrap();
+    let query = first_hours_search(subject);
     let search = async {
         let sightings = store.contact_sightings(&query).await.unwrap();
         let chunks: Vec<_> = sightings.candidates.collect().await;
