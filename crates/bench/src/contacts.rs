@@ -6,7 +6,10 @@
 //! whole event (or `--window-hours` of one day), with the default distance
 //! and window.
 
-use std::{fmt::Write as _, time::Instant};
+use std::{
+    fmt::Write as _,
+    time::{Duration, Instant},
+};
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, TimeZone, Utc};
 use futures::{StreamExt, TryStreamExt};
@@ -66,6 +69,12 @@ pub struct Args {
     /// rather than in a week.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=HOURS_PER_DAY))]
     window_hours: Option<u32>,
+    /// Search the same persons and periods again, this many clients at
+    /// once (REST, each client a closed loop): what searches cost one
+    /// another when they share the two cores and the locations service's
+    /// connections. 1 leaves it out.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
+    concurrency: u32,
 }
 
 /// Hours of each conference day.
@@ -178,9 +187,11 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     // whether the slowest searches are slow for their work or for the
     // machine.
     let (mut search_candidates, mut rest_per_thousand) = (Vec::new(), Vec::new());
+    let mut searched_periods = Vec::with_capacity(args.samples);
     for _ in 0..args.samples {
         let person = 1 + i64::from(rng.u32(..args.attendees));
         let period = searched_period(&args, &mut rng);
+        searched_periods.push((person, period));
         let mut all = request(person, period);
         all.limit = 100;
         latencies.push(rest(person, period).await?);
@@ -241,6 +252,33 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         std::hint::black_box(group_contacts(found, query.window(), query.min_duration()));
         matching.push(started.elapsed());
     }
+    // The same searches again, as warm in the caches as they were above,
+    // but several at once.
+    let clients = args.concurrency as usize;
+    let concurrent = if clients > 1 {
+        let rest = &rest;
+        let started = Instant::now();
+        let timed = futures::future::try_join_all(
+            searched_periods
+                .chunks(args.samples.div_ceil(clients))
+                .map(|share| async move {
+                    let mut latencies = Vec::with_capacity(share.len());
+                    for &(person, period) in share {
+                        latencies.push(rest(person, period).await?);
+                    }
+                    anyhow::Ok(latencies)
+                }),
+        )
+        .await?;
+        let elapsed = started.elapsed();
+        let latencies: Vec<Duration> = timed.into_iter().flatten().collect();
+        Some((
+            Summary::of(&latencies),
+            latencies.len() as f64 / elapsed.as_secs_f64(),
+        ))
+    } else {
+        None
+    };
     let latency = Summary::of(&latencies);
     let grpc_latency = Summary::of(&grpc_latencies);
     let per_person = |total: u64| total as f64 / args.samples as f64;
@@ -266,6 +304,12 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         "  FindContacts alone (gRPC):                {grpc_latency}  p99 {:.2} ms",
         ms(grpc_latency.p99)
     );
+    if let Some((latency, rate)) = &concurrent {
+        println!(
+            "  GET …/contacts again, {clients} clients at once: {latency}  p99 {:.2} ms, {rate:.1} searches/s",
+            ms(latency.p99)
+        );
+    }
     println!(
         "  stages: reading candidates {}\n          exact distances and meetings (one thread) {}",
         Summary::of(&fetching),
@@ -305,6 +349,9 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         "rest_per_thousand_candidates": Summary::of(&rest_per_thousand).to_json(),
         "reading_candidates": Summary::of(&fetching).to_json(),
         "matching": Summary::of(&matching).to_json(),
+        "concurrent": concurrent.map(|(latency, rate)| serde_json::json!({
+            "clients": clients, "latency": latency.to_json(), "searches_per_second": rate,
+        })),
     }))
 }
 
