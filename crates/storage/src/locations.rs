@@ -850,12 +850,12 @@ impl LocationStore {
             let waiting = WaitingRead::new(length);
             // Held until the read's connection is back in the pool; the
             // store never closes its semaphores.
-            let _unbounded_permit = match unbounded_reads {
-                Some(permits) => match permits.acquire_owned().await {
-                    Ok(permit) => Some(permit),
-                    Err(_) => return,
-                },
+            let unbounded_permit = match unbounded_reads {
+                Some(permits) => Some(permits.acquire_owned().await),
                 None => None,
+            };
+            let Ok(_unbounded_permit) = unbounded_permit.transpose() else {
+                return;
             };
             let Ok(_permit) = connections.acquire_owned().await else {
                 return;
