@@ -10,9 +10,7 @@ use udaconnect_domain::{Person, Privacy};
 use udaconnect_events::{
     AttendanceRulesArgs, EventsConfig, EventsDatabaseArgs, EventsListenArgs, EventsServer,
 };
-use udaconnect_locations::{
-    LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs, LocationsServer,
-};
+use udaconnect_locations::{LocationsConfig, LocationsServer};
 use udaconnect_persons::{
     CredentialArgs, IdentityArgs, PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs,
     PersonsServer,
@@ -120,12 +118,7 @@ impl Services {
         .await?;
         let persons_url = local_url(persons.grpc_address());
         let locations = LocationsServer::build(
-            &LocationsConfig {
-                listeners: LocationsListenArgs::loopback(),
-                database: LocationsDatabaseArgs {
-                    locations_database_url: locations_database.to_owned(),
-                },
-            },
+            &LocationsConfig::loopback(locations_database),
             &persons_url,
             // Without an events service, the housekeeping finds no events
             // and drops nothing.

@@ -13,7 +13,7 @@ mod retention;
 /// merges a load's packs as the service would.
 pub use packing::GROUPS_PER_STATEMENT as MERGE_GROUPS_PER_STATEMENT;
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, time::Duration};
 
 use clap::Args;
 use futures::{FutureExt, future::BoxFuture};
@@ -25,7 +25,7 @@ use udaconnect_proto::v1::{
 };
 use udaconnect_runtime::{
     BoundAddresses, Service, ServiceCredential, ServiceGate, admin,
-    config::{KafkaArgs, RETENTION_PERIOD, RetentionArgs},
+    config::{KafkaArgs, RETENTION_PERIOD, RetentionArgs, parse_duration},
     erasures::follow_erasures,
     grpc::{GrpcListeners, GrpcService},
     periodic,
@@ -65,6 +65,25 @@ pub struct LocationsConfig {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub database: LocationsDatabaseArgs,
+    /// How long the next part of an answer streamed to a client
+    /// (connections, an export) may wait to be taken before the answer is
+    /// stopped and its database connection freed (30s unless set).
+    #[arg(long, env = "LOCATIONS_READ_STALL_LIMIT", value_parser = parse_duration)]
+    pub read_stall_limit: Option<Duration>,
+}
+
+impl LocationsConfig {
+    /// Listening on loopback ports of the system's choosing, over the
+    /// database at `locations_database_url`, everything else as by default.
+    pub fn loopback(locations_database_url: &str) -> Self {
+        Self {
+            listeners: LocationsListenArgs::loopback(),
+            database: LocationsDatabaseArgs {
+                locations_database_url: locations_database_url.to_owned(),
+            },
+            read_stall_limit: None,
+        }
+    }
 }
 
 /// The locations service, bound and ready to serve.
@@ -95,7 +114,10 @@ impl LocationsServer {
     ) -> anyhow::Result<Self> {
         let pool =
             udaconnect_storage::connect_lazy(&config.database.locations_database_url, POOL_SIZE)?;
-        let store = LocationStore::new(pool);
+        let store = match config.read_stall_limit {
+            Some(limit) => LocationStore::new(pool).with_stall_limit(limit),
+            None => LocationStore::new(pool),
+        };
         Ok(Self {
             listeners: GrpcListeners::bind(
                 "locations",

@@ -74,6 +74,12 @@ impl From<ServiceError> for Status {
             ServiceError::PermissionDenied(message) => Status::permission_denied(message),
             ServiceError::NotFound(message) => Status::not_found(message),
             ServiceError::FailedPrecondition(message) => Status::failed_precondition(message),
+            ServiceError::Storage(StorageError::ReaderStalled { stall_limit }) => {
+                Status::deadline_exceeded(format!(
+                    "the answer was not read for {}s; it was stopped to free the database",
+                    stall_limit.as_secs()
+                ))
+            }
             ServiceError::Storage(error) if error.is_transient() => {
                 tracing::warn!(%error, "database unavailable");
                 Status::unavailable("database unavailable; retry later")

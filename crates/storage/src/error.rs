@@ -21,6 +21,13 @@ pub enum StorageError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A streamed read's reader took nothing for this long, so the read
+    /// was stopped to give its connection back.
+    #[error("the reader took nothing for {stall_limit:?}; the read was stopped")]
+    ReaderStalled {
+        /// How long the read waited.
+        stall_limit: std::time::Duration,
+    },
 }
 
 impl StorageError {

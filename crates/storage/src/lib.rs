@@ -11,6 +11,7 @@ mod locations;
 mod packs;
 mod persons;
 mod stored_point;
+mod streamed_read;
 
 pub use erasure::ErasesPersons;
 pub use error::StorageError;

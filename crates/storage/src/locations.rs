@@ -4,6 +4,7 @@ use sqlx::{PgPool, Postgres, postgres::PgArguments};
 use std::{
     collections::{BTreeSet, HashMap, HashSet},
     sync::{Arc, Mutex, PoisonError},
+    time::Duration,
 };
 use tokio::sync::Semaphore;
 
@@ -14,14 +15,19 @@ use udaconnect_domain::{
 use uuid::Uuid;
 
 use crate::{
-    ErasesPersons, LOCATIONS_MIGRATOR, StorageError, advance_identity, cells, erasure::Erasure,
-    packs, stored_point::StoredPoint,
+    ErasesPersons, LOCATIONS_MIGRATOR, StorageError, advance_identity, cells,
+    erasure::Erasure,
+    packs,
+    stored_point::StoredPoint,
+    streamed_read::{
+        Chunk, Chunker, DEFAULT_STALL_LIMIT, ReadLength, ReadSender, WaitingRead, read_channel,
+    },
 };
 
 type LocationRow = (i64, Uuid, i64, StoredPoint, DateTime<Utc>);
 
 /// Where a streamed connection search sends its chunks.
-type ChunkSender = tokio::sync::mpsc::Sender<Result<Vec<Connection>, StorageError>>;
+type ChunkSender = ReadSender<Vec<Connection>>;
 
 /// Runs the connection search on a connection of its own, sending chunks
 /// until the rows run out or the receiver goes away; then it cancels the
@@ -78,7 +84,7 @@ async fn send_connections(
             own_location_id,
             location: location_from_row((id, event_id, person_id, point, time))?,
         });
-        if batch.len() == chunk && sender.send(Ok(std::mem::take(&mut batch))).await.is_err() {
+        if batch.len() == chunk && !sender.send(Ok(std::mem::take(&mut batch))).await {
             abandoned = true;
             break;
         }
@@ -97,25 +103,9 @@ async fn send_connections(
         // it is not worth returning to the pool.
         connection.detach();
     } else if !batch.is_empty() {
-        let _ = sender.send(Ok(batch)).await;
+        sender.send(Ok(batch)).await;
     }
     Ok(())
-}
-
-/// What a stream of chunks hands on: items gathered up to a size.
-trait Chunk: Send + 'static {
-    fn with_capacity(capacity: usize) -> Self;
-    fn len(&self) -> usize;
-}
-
-impl<T: Send + 'static> Chunk for Vec<T> {
-    fn with_capacity(capacity: usize) -> Self {
-        Vec::with_capacity(capacity)
-    }
-
-    fn len(&self) -> usize {
-        self.len()
-    }
 }
 
 impl Chunk for AreaPings {
@@ -125,53 +115,6 @@ impl Chunk for AreaPings {
 
     fn len(&self) -> usize {
         self.len()
-    }
-}
-
-/// The sending side of a [`LocationStore::streamed_read`] stream of
-/// chunks: gathers items and sends each chunk on once it holds `size` or
-/// more.
-struct Chunker<C: Chunk> {
-    sender: tokio::sync::mpsc::Sender<Result<C, StorageError>>,
-    chunk: C,
-    size: usize,
-}
-
-impl<C: Chunk> Chunker<C> {
-    fn new(sender: tokio::sync::mpsc::Sender<Result<C, StorageError>>, size: usize) -> Self {
-        let size = size.max(1);
-        Self {
-            sender,
-            chunk: C::with_capacity(size),
-            size,
-        }
-    }
-
-    /// The chunk being gathered, to add items to.
-    fn chunk(&mut self) -> &mut C {
-        &mut self.chunk
-    }
-
-    /// Sends the chunk on if it is full; false once the stream is dropped,
-    /// which tells the producer to stop.
-    async fn send_if_full(&mut self) -> bool {
-        if self.chunk.len() < self.size {
-            return true;
-        }
-        let full = std::mem::replace(&mut self.chunk, C::with_capacity(self.size));
-        self.sender.send(Ok(full)).await.is_ok()
-    }
-
-    /// Ends the stream with `error`; the items gathered are not sent.
-    async fn fail(self, error: StorageError) {
-        let _ = self.sender.send(Err(error)).await;
-    }
-
-    /// Ends the stream, sending the last chunk if it holds anything.
-    async fn finish(self) {
-        if self.chunk.len() > 0 {
-            let _ = self.sender.send(Ok(self.chunk)).await;
-        }
     }
 }
 
@@ -302,47 +245,6 @@ const CANDIDATE_READERS: usize = 4;
 /// pace of its client): a few would otherwise hold the whole pool, and
 /// writes queued behind them fail when the pool's wait runs out.
 const CONNECTIONS_LEFT_BY_STREAMED_READS: u32 = 4;
-
-/// How long a streamed read holds its connection, which decides the
-/// permits it waits for.
-#[derive(Debug, Clone, Copy)]
-enum ReadLength {
-    /// A contact search's reader: a bounded span around one person's
-    /// pings, taken as fast as the search's matching goes.
-    Bounded,
-    /// A connection search, an export or an attendance rebuild: as long as
-    /// its client takes to take the answer, or the whole event to be read.
-    /// A few of these at a slow client's pace must not hold every
-    /// connection the contact searches read with.
-    Unbounded,
-}
-
-/// A streamed read counted in the `location_reads_waiting` gauge for as
-/// long as it waits for its permits: reads that keep waiting tell an
-/// operator the locations pool is too small for the searches and exports
-/// asked of it.
-struct WaitingRead(ReadLength);
-
-impl WaitingRead {
-    fn new(length: ReadLength) -> Self {
-        Self::gauge(length).increment(1.0);
-        Self(length)
-    }
-
-    fn gauge(length: ReadLength) -> metrics::Gauge {
-        let length = match length {
-            ReadLength::Bounded => "bounded",
-            ReadLength::Unbounded => "unbounded",
-        };
-        metrics::gauge!("location_reads_waiting", "length" => length)
-    }
-}
-
-impl Drop for WaitingRead {
-    fn drop(&mut self) {
-        Self::gauge(self.0).decrement(1.0);
-    }
-}
 
 /// Candidate pings handed on at a time: enough to be worth a thread's
 /// matching, few enough that matching starts while most are still read.
@@ -536,6 +438,10 @@ pub struct LocationStore {
     /// contact search's [`CANDIDATE_READERS`], at least one, so that
     /// searches always have connections to read with.
     unbounded_read_connections: Arc<Semaphore>,
+    /// How long a streamed read waits for its reader to take a chunk
+    /// before it stops: a client who stopped reading holds a connection
+    /// for this long at most.
+    stall_limit: Duration,
 }
 
 impl LocationStore {
@@ -552,6 +458,17 @@ impl LocationStore {
             partitions: Arc::default(),
             streaming_connections: Arc::new(Semaphore::new(streamable)),
             unbounded_read_connections: Arc::new(Semaphore::new(unbounded)),
+            stall_limit: DEFAULT_STALL_LIMIT,
+        }
+    }
+
+    /// The same store, its streamed reads stopping once their reader has
+    /// taken nothing for `stall_limit` (30 s unless set): their stream then
+    /// ends with [`StorageError::ReaderStalled`].
+    pub fn with_stall_limit(self, stall_limit: Duration) -> Self {
+        Self {
+            stall_limit,
+            ..self
         }
     }
 
@@ -816,7 +733,7 @@ impl LocationStore {
     ) -> BoxStream<'static, Result<Vec<Connection>, StorageError>> {
         self.streamed_read(ReadLength::Unbounded, move |pool, sender| async move {
             if let Err(error) = send_connections(&pool, &query, chunk.max(1), &sender).await {
-                let _ = sender.send(Err(error)).await;
+                sender.send(Err(error)).await;
             }
         })
     }
@@ -825,15 +742,13 @@ impl LocationStore {
     /// needs are free (one of [`Self::unbounded_read_connections`] for an
     /// unbounded read, then one of [`Self::streaming_connections`]), and
     /// hands on what it sends, one item in hand at most, so memory stays
-    /// bounded however much it reads. Once the stream is dropped its sends
-    /// fail, which tells it to stop; dropped before the permits came, it
-    /// never starts.
+    /// bounded however much it reads. Once the stream is dropped, or has
+    /// taken nothing for [`Self::with_stall_limit`], its sends fail, which
+    /// tells it to stop; dropped before the permits came, it never starts.
     fn streamed_read<T, F>(
         &self,
         length: ReadLength,
-        read: impl FnOnce(PgPool, tokio::sync::mpsc::Sender<Result<T, StorageError>>) -> F
-        + Send
-        + 'static,
+        read: impl FnOnce(PgPool, ReadSender<T>) -> F + Send + 'static,
     ) -> BoxStream<'static, Result<T, StorageError>>
     where
         T: Send + 'static,
@@ -845,7 +760,7 @@ impl LocationStore {
             ReadLength::Bounded => None,
             ReadLength::Unbounded => Some(self.unbounded_read_connections.clone()),
         };
-        let (sender, receiver) = tokio::sync::mpsc::channel(1);
+        let (sender, stream) = read_channel(length, self.stall_limit);
         tokio::spawn(async move {
             let waiting = WaitingRead::new(length);
             // Held until the read's connection is back in the pool; the
@@ -865,10 +780,7 @@ impl LocationStore {
                 read(pool, sender).await;
             }
         });
-        futures::stream::unfold(receiver, |mut receiver| async move {
-            receiver.recv().await.map(|item| (item, receiver))
-        })
-        .boxed()
+        stream
     }
 
     /// Every ping observed in `[start, end)` inside the box `(south-west,
@@ -1018,7 +930,7 @@ async fn candidates_in(
     pool: PgPool,
     probes: Probes,
     person_id: PersonId,
-    sender: tokio::sync::mpsc::Sender<Result<Vec<Sighting>, StorageError>>,
+    sender: ReadSender<Vec<Sighting>>,
 ) {
     let mut packs = sqlx::query_as::<_, (i64, Vec<u8>)>(
         "SELECT probe.n, p.pings

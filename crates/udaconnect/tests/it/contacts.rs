@@ -13,7 +13,7 @@ use udaconnect_proto::{
     timestamp_from_datetime,
     v1::{self, CreatePersonRequest, FindContactsRequest, WriteLocationsRequest},
 };
-use udaconnect_storage::{LOCATIONS_MIGRATOR, LocationStore, cells};
+use udaconnect_storage::{LOCATIONS_MIGRATOR, LocationStore, StorageError, cells};
 use uuid::Uuid;
 
 use crate::support::{TestApp, assert_problem, fresh_database};
@@ -431,6 +431,33 @@ async fn searches_leave_connections_to_writers() {
     assert_eq!(found, others as usize);
 }
 
+/// Stores `subject`'s hour at the booth, a ping a minute from [`base`],
+/// and `pings` of `exported`'s over the same hour: a search of
+/// [`first_hours_search`] meets all of the latter.
+async fn store_an_hour(store: &LocationStore, subject: i64, exported: i64, pings: i64) {
+    let ping = |person_id, second| NewLocation {
+        event_id: Uuid::now_v7(),
+        person_id,
+        coordinates: Coordinates::new(BOOTH.0, BOOTH.1).unwrap(),
+        creation_time: base() + TimeDelta::seconds(second),
+    };
+    let mut stored: Vec<NewLocation> = (0..60).map(|minute| ping(subject, minute * 60)).collect();
+    stored.extend((0..pings).map(|n| ping(exported, n % 3_600)));
+    for batch in stored.chunks(10_000) {
+        store.write(batch).await.unwrap();
+    }
+}
+
+/// The pings of a whole export, read to its end.
+async fn pings_exported(
+    export: impl futures::Stream<Item = Result<Vec<udaconnect_domain::Location>, StorageError>>,
+) -> usize {
+    export
+        .map(|chunk| chunk.unwrap().len())
+        .fold(0, |total, chunk| async move { total + chunk })
+        .await
+}
+
 /// Exports whose clients take nothing (as a stalled browser's) hold their
 /// connections; they leave enough of the streamed reads' to contact
 /// searches, so a search answers at once, and an export waiting for a
@@ -441,20 +468,8 @@ async fn slow_clients_leave_connections_to_searches() {
     // Six connections for streamed reads, of which two for exports and
     // connection searches.
     let store = LocationStore::new(udaconnect_storage::connect_lazy(&database.url, 10).unwrap());
-    let ping = |person_id, minute| NewLocation {
-        event_id: Uuid::now_v7(),
-        person_id,
-        coordinates: Coordinates::new(BOOTH.0, BOOTH.1).unwrap(),
-        creation_time: base() + TimeDelta::seconds(minute),
-    };
-    let subject = 1;
-    let exported = 2;
-    let pings = 20_000;
-    let mut stored: Vec<NewLocation> = (0..60).map(|minute| ping(subject, minute * 60)).collect();
-    stored.extend((0..pings).map(|n| ping(exported, n % 3_600)));
-    for batch in stored.chunks(10_000) {
-        store.write(batch).await.unwrap();
-    }
+    let (subject, exported, pings) = (1, 2, 20_000);
+    store_an_hour(&store, subject, exported, pings).await;
 
     // Six exports whose clients take nothing: each read stops once two
     // chunks wait for its client, and holds its connection meanwhile.
@@ -482,9 +497,45 @@ async fn slow_clients_leave_connections_to_searches() {
     // stalled ones are gone.
     let waiting = exports.pop().unwrap();
     drop(exports);
-    let exported_pings: usize = waiting
-        .map(|chunk| chunk.unwrap().len())
-        .fold(0, |total, chunk| async move { total + chunk })
-        .await;
-    assert_eq!(exported_pings, pings as usize);
+    assert_eq!(pings_exported(waiting).await, pings as usize);
+}
+
+/// Exports whose clients stopped reading give their connections back once
+/// they have taken nothing for the store's stall limit: an export waiting
+/// behind them then reads every ping, and each stalled one, read at last,
+/// ends with an error after what it had sent, never looking complete.
+#[tokio::test]
+async fn stalled_readers_give_their_connections_back() {
+    let database = fresh_database("locations", &LOCATIONS_MIGRATOR).await;
+    // Two connections for exports and connection searches, as above.
+    let store = LocationStore::new(udaconnect_storage::connect_lazy(&database.url, 10).unwrap())
+        .with_stall_limit(std::time::Duration::from_secs(1));
+    let (subject, exported, pings) = (1, 2, 20_000);
+    store_an_hour(&store, subject, exported, pings).await;
+
+    let stalled: Vec<_> = (0..2)
+        .map(|_| store.stream_person_locations(exported, 100))
+        .collect();
+    tokio::task::yield_now().await;
+    // Without the limit this export waits for as long as the stalled
+    // clients do: here, for ever.
+    let waiting = store.stream_person_locations(exported, 100);
+    let read = tokio::time::timeout(std::time::Duration::from_secs(30), pings_exported(waiting))
+        .await
+        .expect("the export waited behind the stalled ones");
+    assert_eq!(read, pings as usize);
+
+    for export in stalled {
+        let mut items: Vec<_> = export.collect().await;
+        let last = items.pop().expect("a stalled export ends with an error");
+        assert!(
+            matches!(last, Err(StorageError::ReaderStalled { .. })),
+            "a stalled export ended with {last:?}"
+        );
+        let sent: usize = items.into_iter().map(|chunk| chunk.unwrap().len()).sum();
+        assert!(
+            sent < pings as usize,
+            "a stalled export sent all {sent} pings"
+        );
+    }
 }

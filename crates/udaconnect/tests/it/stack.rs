@@ -10,7 +10,7 @@ use udaconnect_attendance::{AttendanceConsumerConfig, VisitGapArgs};
 use udaconnect_events::{AttendanceRulesArgs, EventsConfig, EventsDatabaseArgs, EventsListenArgs};
 use udaconnect_ingest::{IngestConfig, IngestListenArgs};
 use udaconnect_location_consumer::LocationConsumerConfig;
-use udaconnect_locations::{LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs};
+use udaconnect_locations::LocationsConfig;
 use udaconnect_persons::{IdentityArgs, PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs};
 use udaconnect_proto::{
     timestamp_from_datetime,
@@ -47,12 +47,7 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
             },
             identity: IdentityArgs::default(),
         },
-        locations: LocationsConfig {
-            listeners: LocationsListenArgs::loopback(),
-            database: LocationsDatabaseArgs {
-                locations_database_url: locations_database.url.clone(),
-            },
-        },
+        locations: LocationsConfig::loopback(&locations_database.url),
         events: EventsConfig {
             listeners: EventsListenArgs::loopback(),
             database: EventsDatabaseArgs {

@@ -17,9 +17,7 @@ use udaconnect_events::{
 };
 use udaconnect_ingest::{IngestConfig, IngestListenArgs, IngestServer};
 use udaconnect_location_consumer::{LocationConsumer, LocationConsumerConfig};
-use udaconnect_locations::{
-    LocationsConfig, LocationsDatabaseArgs, LocationsListenArgs, LocationsServer,
-};
+use udaconnect_locations::{LocationsConfig, LocationsServer};
 use udaconnect_persons::{
     CredentialArgs, IdentityArgs, PersonsConfig, PersonsDatabaseArgs, PersonsListenArgs,
     PersonsServer,
@@ -469,12 +467,7 @@ impl TestApp {
         let events_url = local_url(events.grpc_address());
         Task::spawn(events, shutdown.clone());
 
-        let mut locations_config = LocationsConfig {
-            listeners: LocationsListenArgs::loopback(),
-            database: LocationsDatabaseArgs {
-                locations_database_url: locations_database.url.clone(),
-            },
-        };
+        let mut locations_config = LocationsConfig::loopback(&locations_database.url);
         let locations = LocationsServer::build(
             &locations_config,
             &persons_url,
