@@ -4,7 +4,7 @@
 //! `GET /api/persons/{id}/contacts` (and the locations service's
 //! `FindContacts` behind it, over gRPC) is timed for random persons over the
 //! whole event (or `--window-hours` of one day), with the default distance
-//! and window.
+//! and window; optionally again, several at once or beside live writes.
 
 use std::{
     fmt::Write as _,
@@ -14,6 +14,7 @@ use std::{
 use chrono::{DateTime, SecondsFormat, TimeDelta, TimeZone, Utc};
 use futures::{StreamExt, TryStreamExt};
 use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
 use udaconnect_devtools::conference::{self, Venue};
 use udaconnect_domain::{
     ContactQuery, ContactQueryParts, Coordinates, EncounterFinder, NewLocation, Sighting,
@@ -26,6 +27,7 @@ use uuid::Uuid;
 use crate::{
     database,
     day_partition::DetachedDay,
+    live_writes::{self, LiveEvent},
     services::{self, Services},
     stats::{Summary, ms, quantile},
 };
@@ -75,6 +77,12 @@ pub struct Args {
     /// connections. 1 leaves it out.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
     concurrency: u32,
+    /// Search the same persons and periods again while this many pings a
+    /// second are stored through the locations service's write call, as
+    /// the consumers store them, on the day after the event: what live
+    /// ingest and searches cost each other. 0 leaves it out.
+    #[arg(long, default_value_t = 0)]
+    writes_per_second: u32,
 }
 
 /// Hours of each conference day.
@@ -253,31 +261,56 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         matching.push(started.elapsed());
     }
     // The same searches again, as warm in the caches as they were above,
-    // but several at once.
+    // but several at once, or beside live writes.
     let clients = args.concurrency as usize;
-    let concurrent = if clients > 1 {
+    let halls = halls(&args);
+    let live_event = LiveEvent {
+        halls: &halls,
+        attendees: args.attendees,
+        start: first_day() + TimeDelta::days(i64::from(args.days)),
+    };
+    let (concurrent, live_writes) = if clients > 1 || args.writes_per_second > 0 {
         let rest = &rest;
-        let started = Instant::now();
-        let timed = futures::future::try_join_all(
-            searched_periods
-                .chunks(args.samples.div_ceil(clients))
-                .map(|share| async move {
-                    let mut latencies = Vec::with_capacity(share.len());
-                    for &(person, period) in share {
-                        latencies.push(rest(person, period).await?);
-                    }
-                    anyhow::Ok(latencies)
-                }),
-        )
-        .await?;
-        let elapsed = started.elapsed();
-        let latencies: Vec<Duration> = timed.into_iter().flatten().collect();
-        Some((
-            Summary::of(&latencies),
-            latencies.len() as f64 / elapsed.as_secs_f64(),
-        ))
+        let stop = CancellationToken::new();
+        let searches = async {
+            let started = Instant::now();
+            let timed = futures::future::try_join_all(
+                searched_periods
+                    .chunks(args.samples.div_ceil(clients))
+                    .map(|share| async move {
+                        let mut latencies = Vec::with_capacity(share.len());
+                        for &(person, period) in share {
+                            latencies.push(rest(person, period).await?);
+                        }
+                        anyhow::Ok(latencies)
+                    }),
+            )
+            .await;
+            let elapsed = started.elapsed();
+            stop.cancel();
+            let latencies: Vec<Duration> = timed?.into_iter().flatten().collect();
+            anyhow::Ok((
+                Summary::of(&latencies),
+                latencies.len() as f64 / elapsed.as_secs_f64(),
+            ))
+        };
+        let writes = async {
+            if args.writes_per_second == 0 {
+                return Ok(None);
+            }
+            live_writes::write_until(
+                &services.locations,
+                &live_event,
+                args.writes_per_second,
+                &stop,
+            )
+            .await
+            .map(Some)
+        };
+        let (searched, written) = tokio::join!(searches, writes);
+        (Some(searched?), written?)
     } else {
-        None
+        (None, None)
     };
     let latency = Summary::of(&latencies);
     let grpc_latency = Summary::of(&grpc_latencies);
@@ -305,9 +338,23 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         ms(grpc_latency.p99)
     );
     if let Some((latency, rate)) = &concurrent {
+        let beside = live_writes.as_ref().map_or(String::new(), |_| {
+            format!(", beside {} pings/s written", args.writes_per_second)
+        });
         println!(
-            "  GET …/contacts again, {clients} clients at once: {latency}  p99 {:.2} ms, {rate:.1} searches/s",
+            "  GET …/contacts again, {clients} clients at once{beside}: {latency}  p99 {:.2} ms, {rate:.1} searches/s",
             ms(latency.p99)
+        );
+    }
+    if let Some(written) = &live_writes {
+        println!(
+            "  live writes meanwhile: {} pings, {:.0} pings/s (asked {}); each call of {} pings: {}  p99 {:.2} ms",
+            written.pings,
+            written.rate,
+            args.writes_per_second,
+            live_writes::BATCH,
+            written.calls,
+            ms(written.calls.p99)
         );
     }
     println!(
@@ -352,6 +399,10 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         "concurrent": concurrent.map(|(latency, rate)| serde_json::json!({
             "clients": clients, "latency": latency.to_json(), "searches_per_second": rate,
         })),
+        "live_writes": live_writes.map(|written| serde_json::json!({
+            "asked_per_second": args.writes_per_second, "pings": written.pings,
+            "pings_per_second": written.rate, "calls": written.calls.to_json(),
+        })),
     }))
 }
 
@@ -374,6 +425,13 @@ fn searched_period(args: &Args, rng: &mut fastrand::Rng) -> Period {
     (start, start + TimeDelta::hours(i64::from(hours)))
 }
 
+/// The event's halls, side by side, [`HALL_ATTENDEES`] to each.
+fn halls(args: &Args) -> Vec<Venue> {
+    (0..args.attendees.div_ceil(HALL_ATTENDEES))
+        .map(|hall| Venue::new(100, 10).in_hall(hall))
+        .collect()
+}
+
 /// The conference the loaders store: its halls, and each phone's steady
 /// ping interval and phase.
 struct Conference {
@@ -385,9 +443,7 @@ struct Conference {
 impl Conference {
     /// Draws the phones' phases from `rng`.
     fn new(args: &Args, rng: &mut fastrand::Rng) -> Self {
-        let halls = (0..args.attendees.div_ceil(HALL_ATTENDEES))
-            .map(|hall| Venue::new(100, 10).in_hall(hall))
-            .collect();
+        let halls = halls(args);
         let interval = TimeDelta::hours(HOURS_PER_DAY) * args.days as i32 / args.pings as i32;
         let phases = (0..args.attendees)
             .map(|_| TimeDelta::milliseconds(rng.i64(0..interval.num_milliseconds())))

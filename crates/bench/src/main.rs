@@ -19,6 +19,7 @@ mod credentials;
 mod database;
 mod day_partition;
 mod history;
+mod live_writes;
 mod machine;
 mod pipeline;
 mod proof_of_concept;
