@@ -85,6 +85,9 @@ pub struct Args {
     writes_per_second: u32,
 }
 
+/// How long `--writes-per-second` writes before the searches start, timed
+/// alone.
+const WRITES_ALONE: Duration = Duration::from_secs(5);
 /// Hours of each conference day.
 const HOURS_PER_DAY: i64 = 8;
 /// Days whose partitions a bulk load fills at a time.
@@ -269,6 +272,27 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         attendees: args.attendees,
         start: first_day() + TimeDelta::days(i64::from(args.days)),
     };
+    // The writes alone first, for what searches then cost them; this also
+    // makes the day's partition, which the writes beside searches find.
+    let writes_alone = if args.writes_per_second > 0 {
+        let stop = CancellationToken::new();
+        let stop_later = async {
+            tokio::time::sleep(WRITES_ALONE).await;
+            stop.cancel();
+        };
+        let (written, ()) = tokio::join!(
+            live_writes::write_until(
+                &services.locations,
+                &live_event,
+                args.writes_per_second,
+                &stop
+            ),
+            stop_later
+        );
+        Some(written?)
+    } else {
+        None
+    };
     let (concurrent, live_writes) = if clients > 1 || args.writes_per_second > 0 {
         let rest = &rest;
         let stop = CancellationToken::new();
@@ -346,16 +370,21 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
             ms(latency.p99)
         );
     }
-    if let Some(written) = &live_writes {
-        println!(
-            "  live writes meanwhile: {} pings, {:.0} pings/s (asked {}); each call of {} pings: {}  p99 {:.2} ms",
-            written.pings,
-            written.rate,
-            args.writes_per_second,
-            live_writes::BATCH,
-            written.calls,
-            ms(written.calls.p99)
-        );
+    for (when, written) in [
+        ("alone", &writes_alone),
+        ("beside the searches", &live_writes),
+    ] {
+        if let Some(written) = written {
+            println!(
+                "  live writes {when}: {} pings, {:.0} pings/s (asked {}); each call of {} pings: {}  p99 {:.2} ms",
+                written.pings,
+                written.rate,
+                args.writes_per_second,
+                live_writes::BATCH,
+                written.calls,
+                ms(written.calls.p99)
+            );
+        }
     }
     println!(
         "  stages: reading candidates {}\n          exact distances and meetings (one thread) {}",
@@ -399,9 +428,10 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         "concurrent": concurrent.map(|(latency, rate)| serde_json::json!({
             "clients": clients, "latency": latency.to_json(), "searches_per_second": rate,
         })),
-        "live_writes": live_writes.map(|written| serde_json::json!({
-            "asked_per_second": args.writes_per_second, "pings": written.pings,
-            "pings_per_second": written.rate, "calls": written.calls.to_json(),
+        "live_writes": live_writes.map(|beside| serde_json::json!({
+            "asked_per_second": args.writes_per_second,
+            "alone": writes_alone.map(live_writes::LiveWrites::to_json),
+            "beside_searches": beside.to_json(),
         })),
     }))
 }
