@@ -430,7 +430,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
         })),
         "live_writes": live_writes.map(|beside| serde_json::json!({
             "asked_per_second": args.writes_per_second,
-            "alone": writes_alone.map(live_writes::LiveWrites::to_json),
+            "alone": writes_alone.as_ref().map(live_writes::LiveWrites::to_json),
             "beside_searches": beside.to_json(),
         })),
     }))

@@ -34,7 +34,7 @@ pub struct LiveWrites {
 
 impl LiveWrites {
     /// The figures for the benchmark's record.
-    pub fn to_json(self) -> serde_json::Value {
+    pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "pings": self.pings, "pings_per_second": self.rate, "calls": self.calls.to_json(),
         })
