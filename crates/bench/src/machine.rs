@@ -46,7 +46,7 @@ pub struct Machine {
     rustc: String,
 }
 
-/// The server settings that bear most on the write path's figures.
+/// The server settings that bear most on the figures.
 #[derive(Debug, Serialize)]
 struct PostgresqlSettings {
     shared_buffers: String,
@@ -54,6 +54,10 @@ struct PostgresqlSettings {
     checkpoint_timeout: String,
     wal_compression: String,
     synchronous_commit: String,
+    /// Off on this workplace's machines (their CI configuration), on in
+    /// production: without it a partition being written is never
+    /// analyzed, and its dead rows stay.
+    autovacuum: String,
 }
 
 /// Describes this machine and the server of `admin_url`.
@@ -126,6 +130,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<Machine> {
             checkpoint_timeout: ask(SETTING, "checkpoint_timeout").await,
             wal_compression: ask(SETTING, "wal_compression").await,
             synchronous_commit: ask(SETTING, "synchronous_commit").await,
+            autovacuum: ask(SETTING, "autovacuum").await,
         },
         postgis: ask(
             "SELECT default_version FROM pg_available_extensions WHERE name = $1",
