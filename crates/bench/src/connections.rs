@@ -106,7 +106,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     )
     .await?;
     let rest = |person: i64| {
-        let request = connection_request(&services, person, args.distance);
+        let request = connection_request(&services, person, (START, END), args.distance);
         async move {
             let started = Instant::now();
             let response = request.send().await?.error_for_status()?;
@@ -167,7 +167,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     let mut poc = PocClient::connect(&database::url(admin_url, LOCATIONS_DATABASE)).await?;
     for (index, &person) in persons.iter().enumerate().take(args.poc_samples) {
         let answer = poc
-            .find_contacts(person, (START, END, END_PLUS_ONE), args.distance)
+            .find_contacts(person, (START, END, END_PLUS_ONE), args.distance, None)
             .await?;
         anyhow::ensure!(
             answer.rows == rows_per_person[index],
@@ -231,8 +231,13 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
     Ok(json)
 }
 
-/// `GET /api/persons/{person}/connection` over the benchmark's three days.
-fn connection_request(services: &Services, person: i64, distance: f64) -> reqwest::RequestBuilder {
+/// `GET /api/persons/{person}/connection` over the dates `[start, end)`.
+pub fn connection_request(
+    services: &Services,
+    person: i64,
+    (start, end): (&str, &str),
+    distance: f64,
+) -> reqwest::RequestBuilder {
     services
         .http
         .get(format!(
@@ -240,10 +245,27 @@ fn connection_request(services: &Services, person: i64, distance: f64) -> reqwes
             services.api_url
         ))
         .query(&[
-            ("start_date", START),
-            ("end_date", END),
+            ("start_date", start),
+            ("end_date", end),
             ("distance", &distance.to_string()),
         ])
+}
+
+/// Reads a connection answer as it streams, keeping none of it: its rows
+/// and bytes.
+pub async fn read_connection_answer(
+    mut response: reqwest::Response,
+) -> anyhow::Result<(usize, usize)> {
+    const ROW: &[u8] = b"{\"location\":";
+    let (mut bytes, mut rows, mut carried) = (0_usize, 0_usize, Vec::new());
+    while let Some(chunk) = response.chunk().await? {
+        bytes += chunk.len();
+        // Each row opens with ROW; one may straddle two chunks.
+        carried.extend_from_slice(&chunk);
+        rows += carried.windows(ROW.len()).filter(|w| *w == ROW).count();
+        carried.drain(..carried.len().saturating_sub(ROW.len() - 1));
+    }
+    Ok((rows, bytes))
 }
 
 /// One answer of hundreds of megabytes, read as it streams and discarded,
@@ -258,19 +280,11 @@ async fn large_answer(
 ) -> anyhow::Result<serde_json::Value> {
     let before = machine::reset_peak_rss()?;
     let started = Instant::now();
-    let mut response = connection_request(services, person, distance)
+    let response = connection_request(services, person, (START, END), distance)
         .send()
         .await?
         .error_for_status()?;
-    const ROW: &[u8] = b"{\"location\":";
-    let (mut bytes, mut rows, mut carried) = (0_usize, 0_usize, Vec::new());
-    while let Some(chunk) = response.chunk().await? {
-        bytes += chunk.len();
-        // Each row opens with ROW; one may straddle two chunks.
-        carried.extend_from_slice(&chunk);
-        rows += carried.windows(ROW.len()).filter(|w| *w == ROW).count();
-        carried.drain(..carried.len().saturating_sub(ROW.len() - 1));
-    }
+    let (rows, bytes) = read_connection_answer(response).await?;
     let elapsed = started.elapsed();
     let peak = machine::peak_rss()?;
     println!(

@@ -101,20 +101,24 @@ const LOAD_BATCH: usize = 5_000;
 /// Concurrent bulk inserts while loading.
 const LOAD_CONCURRENCY: usize = 2;
 
-fn first_day() -> DateTime<Utc> {
+/// When the conference opens: 09:00 UTC on its first day.
+pub fn first_day() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
 }
 
-pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Value> {
+/// The conference's databases, persons' and pings', named after what
+/// makes it, so that `--reuse` (and other benchmarks) find it again.
+pub fn databases(attendees: u32, pings: u32, days: u32, seed: u64, bulk: bool) -> (String, String) {
     let name = format!(
-        "udaconnect_bench_contacts_{}_{}_{}_{}{}",
-        args.attendees,
-        args.pings,
-        args.days,
-        args.seed,
-        if args.bulk { "_bulk" } else { "" }
+        "udaconnect_bench_contacts_{attendees}_{pings}_{days}_{seed}{}",
+        if bulk { "_bulk" } else { "" }
     );
-    let (persons_db, locations_db) = (format!("{name}_p"), format!("{name}_l"));
+    (format!("{name}_p"), format!("{name}_l"))
+}
+
+pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Value> {
+    let (persons_db, locations_db) =
+        databases(args.attendees, args.pings, args.days, args.seed, args.bulk);
     let locations = if args.reuse {
         LocationStore::new(database::connect(admin_url, &locations_db).await?)
     } else {

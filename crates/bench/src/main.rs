@@ -14,6 +14,7 @@
 
 mod attendance;
 mod connections;
+mod connections_week;
 mod contacts;
 mod credentials;
 mod database;
@@ -64,6 +65,10 @@ enum Command {
     /// Connection search: the set-based query against the proof of concept's
     /// one-query-per-ping loop, on a synthetic conference.
     Connections(connections::Args),
+    /// Connection search on a contacts benchmark's conference (the week of
+    /// 100 million pings at its largest), against the proof of concept's
+    /// loop estimated from a sample of its queries.
+    ConnectionsWeek(connections_week::Args),
     /// Contact search (`FindContacts`) latency on a simulated conference.
     Contacts(contacts::Args),
     /// Bulk `WriteLocations` over gRPC, in rows per second.
@@ -99,6 +104,7 @@ async fn main() -> anyhow::Result<()> {
     let out = cli.out.as_deref();
     let result = match cli.command {
         Command::Connections(args) => connections::run(admin_url, args).await?.to_string(),
+        Command::ConnectionsWeek(args) => connections_week::run(admin_url, args).await?.to_string(),
         Command::Contacts(args) => contacts::run(admin_url, args).await?.to_string(),
         Command::Write(args) => write::run(admin_url, args).await?.to_string(),
         Command::Unary(args) => unary::run(args).await?.to_string(),

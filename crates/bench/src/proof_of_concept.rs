@@ -77,6 +77,17 @@ pub async fn load(database_url: &str, persons: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether the database at `database_url` holds the proof of concept's
+/// tables already (loaded by an earlier run over the same data).
+pub async fn is_loaded(database_url: &str) -> anyhow::Result<bool> {
+    let mut session = PgConnection::connect(database_url).await?;
+    Ok(
+        sqlx::query_scalar("SELECT to_regclass('poc.location') IS NOT NULL")
+            .fetch_one(&mut session)
+            .await?,
+    )
+}
+
 /// Two connections as the proof of concept's pool held them: one for the
 /// request's ORM session, one for the per-ping queries.
 pub struct PocClient {
@@ -90,8 +101,27 @@ pub struct PocAnswer {
     pub elapsed: Duration,
     /// Rows found, one per (own ping, other ping) pair.
     pub rows: usize,
-    /// Own pings, so queries sent after the first two.
+    /// Own pings, one query each in the whole loop.
     pub own_pings: usize,
+    /// Per-ping queries sent: every own ping's, or as many as asked.
+    pub queries: usize,
+    /// The time those queries took, of `elapsed`.
+    pub per_ping: Duration,
+}
+
+impl PocAnswer {
+    /// The whole loop's time: what ran, and each own ping not queried at
+    /// the mean time of those that were.
+    pub fn estimated_whole(&self) -> Duration {
+        let unqueried = self.own_pings - self.queries;
+        match u32::try_from(self.queries) {
+            Ok(queries) if queries > 0 => {
+                self.elapsed
+                    + (self.per_ping / queries) * u32::try_from(unqueried).unwrap_or(u32::MAX)
+            }
+            _ => self.elapsed,
+        }
+    }
 }
 
 impl PocClient {
@@ -111,12 +141,14 @@ impl PocClient {
     /// `GET /api/persons/{person}/connection?start_date=…&end_date=…&distance=…`
     /// as `ConnectionService.find_contacts` answered it: the person's pings
     /// in `[start, end)` and every person, then one query per ping for the
-    /// others' pings within `meters` up to one day past `end`.
+    /// others' pings within `meters` up to one day past `end`; with
+    /// `at_most`, only the first that many per-ping queries are sent.
     pub async fn find_contacts(
         &mut self,
         person: i64,
         (start, end, end_plus_one): (&str, &str, &str),
         meters: f64,
+        at_most: Option<usize>,
     ) -> anyhow::Result<PocAnswer> {
         let started = Instant::now();
         sqlx::raw_sql("BEGIN").execute(&mut self.session).await?;
@@ -145,7 +177,9 @@ impl PocClient {
             points.push(point_of_ewkb(&ewkb).context("an own ping is not a point")?);
         }
         let mut rows = 0;
-        for (x, y) in &points {
+        let queries = at_most.map_or(points.len(), |limit| limit.min(points.len()));
+        let looping = Instant::now();
+        for (x, y) in &points[..queries] {
             sqlx::raw_sql("BEGIN").execute(&mut self.engine).await?;
             let found = sqlx::raw_sql(&format!(
                 "
@@ -172,11 +206,14 @@ impl PocClient {
             rows += found.len();
             sqlx::raw_sql("ROLLBACK").execute(&mut self.engine).await?;
         }
+        let per_ping = looping.elapsed();
         sqlx::raw_sql("ROLLBACK").execute(&mut self.session).await?;
         Ok(PocAnswer {
             elapsed: started.elapsed(),
             rows,
             own_pings: points.len(),
+            queries,
+            per_ping,
         })
     }
 }
