@@ -2880,7 +2880,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The connections, ordered by (own ping, other ping) */
+            /** @description The connections, ordered by (own ping, other ping), streamed as they are found. A client that takes none of the answer for 30 seconds (the server's `LOCATIONS_READ_STALL_LIMIT`) has it cut short, the array left unterminated */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3291,7 +3291,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The person's data */
+            /** @description The person's data, streamed as it is read. A client that takes none of it for 30 seconds (the server's `LOCATIONS_READ_STALL_LIMIT`) has it cut short, the document left unterminated */
             200: {
                 headers: {
                     [name: string]: unknown;

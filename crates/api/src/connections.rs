@@ -68,7 +68,7 @@ fn required(field: &str, value: Option<String>) -> Result<String, FieldError> {
         ("distance" = Option<f64>, Query, minimum = 0, maximum = 10000, description = "Radius in metres on the WGS 84 spheroid, 0 to 10000; default 5", example = 5),
     ),
     responses(
-        (status = 200, description = "The connections, ordered by (own ping, other ping)", body = [ConnectionJson]),
+        (status = 200, description = "The connections, ordered by (own ping, other ping), streamed as they are found. A client that takes none of the answer for 30 seconds (the server's `LOCATIONS_READ_STALL_LIMIT`) has it cut short, the array left unterminated", body = [ConnectionJson]),
         (status = 400, description = "A parameter is missing, unknown or invalid; `field` names it", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person", body = Problem, content_type = "application/problem+json"),
     )

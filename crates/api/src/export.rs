@@ -64,7 +64,7 @@ pub struct PersonExportJson {
     get, path = "/api/persons/{person_id}/export", tag = "persons",
     params(("person_id" = i64, Path, minimum = 1, description = "The person's id")),
     responses(
-        (status = 200, description = "The person's data", body = PersonExportJson),
+        (status = 200, description = "The person's data, streamed as it is read. A client that takes none of it for 30 seconds (the server's `LOCATIONS_READ_STALL_LIMIT`) has it cut short, the document left unterminated", body = PersonExportJson),
         (status = 400, description = "The id is not a positive integer", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person", body = Problem, content_type = "application/problem+json"),
     )
