@@ -76,8 +76,7 @@ impl From<ServiceError> for Status {
             ServiceError::FailedPrecondition(message) => Status::failed_precondition(message),
             ServiceError::Storage(StorageError::ReaderStalled { stall_limit }) => {
                 Status::deadline_exceeded(format!(
-                    "the answer was not read for {}s; it was stopped to free the database",
-                    stall_limit.as_secs()
+                    "the answer was not read for {stall_limit:?}; it was stopped to free the database"
                 ))
             }
             ServiceError::Storage(error) if error.is_transient() => {
