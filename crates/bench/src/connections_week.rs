@@ -98,7 +98,7 @@ pub async fn run(admin_url: &str, args: Args) -> anyhow::Result<serde_json::Valu
             )
             .await?;
         let whole = answer.estimated_whole();
-        let per_query = answer.per_ping / u32::try_from(answer.queries.max(1))?;
+        let per_query = answer.per_query();
         let ratio = whole.as_secs_f64() / rest.as_secs_f64();
         println!(
             "  person {person}: REST {rest:.1?} for {rows} rows ({:.0} MB); the proof of concept's \

@@ -110,17 +110,16 @@ pub struct PocAnswer {
 }
 
 impl PocAnswer {
+    /// The mean time of a per-ping query sent.
+    pub fn per_query(&self) -> Duration {
+        self.per_ping / u32::try_from(self.queries.max(1)).unwrap_or(u32::MAX)
+    }
+
     /// The whole loop's time: what ran, and each own ping not queried at
     /// the mean time of those that were.
     pub fn estimated_whole(&self) -> Duration {
-        let unqueried = self.own_pings - self.queries;
-        match u32::try_from(self.queries) {
-            Ok(queries) if queries > 0 => {
-                self.elapsed
-                    + (self.per_ping / queries) * u32::try_from(unqueried).unwrap_or(u32::MAX)
-            }
-            _ => self.elapsed,
-        }
+        let unqueried = u32::try_from(self.own_pings - self.queries).unwrap_or(u32::MAX);
+        self.elapsed + self.per_query() * unqueried
     }
 }
 
