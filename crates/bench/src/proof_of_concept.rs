@@ -65,7 +65,7 @@ CREATE INDEX creation_time_idx ON location (creation_time);
 /// geography, UTC) into the proof of concept's (`poc`, SRID 0 geometry,
 /// naive UTC times), ids kept, makes its key and indexes, and analyses them
 /// as its database would be after autovacuum. The copy is one transaction,
-/// so a load cut short leaves no schema for [`is_loaded`] to take as whole.
+/// so a copy cut short leaves nothing for [`is_loaded`] to take as loaded.
 /// A session of its own, since it sets the search path.
 pub async fn load(database_url: &str, persons: u64) -> anyhow::Result<()> {
     let mut session = PgConnection::connect(database_url).await?;
