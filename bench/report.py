@@ -197,12 +197,18 @@ def main():
         p99 = median(runs, "latency.p99_ms")
         target(f"contacts p99 at {rows_label(runs[0]['rows'])} rows (a week), {window} searched (§8)",
                spread(runs, "latency.p99_ms", 1, " ms"), "≤ 50 ms", p99 <= 50)
-    if week_connections:
-        ratio = median(week_connections, "ratio")
-        rows = week_rows(week_connections[0])
-        target(f"GET …/connection at {rows_label(rows)} rows (a week), a day searched, vs the proof of "
-               "concept's loop estimated from its first queries (§8)", f"{number(ratio)}× faster", "≥ 100×",
-               ratio >= 100)
+    if week_connections or week_contacts:
+        rows = week_rows(week_connections[0]) if week_connections else week_contacts[0]["rows"]
+        name = (f"GET …/connection at {rows_label(rows)} rows (a week), a day searched, vs the proof of "
+                "concept's loop estimated from its first queries (§8)")
+        if week_connections:
+            ratio = median(week_connections, "ratio")
+            target(name, f"{number(ratio)}× faster", "≥ 100×", ratio >= 100)
+        else:
+            # scripts/bench skips the step on a disk without room for the loop's copy: the
+            # target is then shown as unmeasured, not left out.
+            targets.append((name, "not measured (no disk room for the proof of concept's copy)",
+                            "≥ 100×", "**not measured**"))
     say(table(["figure", "measured", "target", ""], targets))
     say("")
 
