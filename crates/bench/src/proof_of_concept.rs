@@ -79,6 +79,10 @@ pub async fn load(database_url: &str, persons: u64) -> anyhow::Result<()> {
     .execute(&mut *copy)
     .await?;
     for statement in [
+        // Each partition's primary key leads with the id and follows its
+        // heap, so merging the partitions' keys gives the ids' order without
+        // a sort, which at a week spills 8 GB to disk beside the copy.
+        "SET LOCAL enable_sort = off",
         "INSERT INTO location (id, person_id, coordinate, creation_time)
          SELECT id, person_id, ST_SetSRID(coordinate::geometry, 0), creation_time AT TIME ZONE 'UTC'
          FROM public.location ORDER BY id",
