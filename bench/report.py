@@ -195,10 +195,10 @@ def main():
                "(the worst of each size and kind, §8)", f"{worst:+.0f} %", "falls ≤ 20 %", worst >= -20)
     for window, runs in week_windows(week_contacts):
         p99 = median(runs, "latency.p99_ms")
-        target(f"contacts p99 at {rows_label(runs[0]['rows'])} rows (a week), {window} searched (§8)",
+        target(f"contacts p99 at {rows_label(week_rows(runs[0]))} rows (a week), {window} searched (§8)",
                spread(runs, "latency.p99_ms", 1, " ms"), "≤ 50 ms", p99 <= 50)
     if week_connections or week_contacts:
-        rows = week_rows(week_connections[0]) if week_connections else week_contacts[0]["rows"]
+        rows = week_rows((week_connections or week_contacts)[0])
         name = (f"GET …/connection at {rows_label(rows)} rows (a week), a day searched, vs the proof of "
                 "concept's loop estimated from its first queries (§8)")
         if week_connections:
@@ -561,14 +561,20 @@ def main():
             + ", ".join(f"{k} = {v}" for k, v in machine["postgresql_settings"].items()) + ").")
         say("")
 
+    def week_machine_file(part):
+        """The machine that measured a part of the week: the ingest sizes, the contacts and the
+        connections may come from different runs (STORED_SIZES="" measures no ingest size; a
+        slower machine's connection ratio holds, its contact latencies do not), so a part kept
+        from another run has a machine file of its own beside week-machine.json."""
+        own = results / f"week-{part}-machine.json"
+        return own if own.exists() else results / "week-machine.json"
+
+    def week_machine_of(part):
+        """What week_machine_file names, read."""
+        return json.loads(week_machine_file(part).read_text())
+
     if week:
-        # The ingest sizes and the week's contacts may be measured by
-        # different runs (STORED_SIZES="" measures only the contacts); each
-        # part names its own.
-        ingest_machine_file = results / "week-ingest-machine.json"
-        if not ingest_machine_file.exists():
-            ingest_machine_file = results / "week-machine.json"
-        week_machine = json.loads(ingest_machine_file.read_text())
+        week_machine = week_machine_of("ingest")
         say("## 8. A week-long event")
         say("")
         say("The ingest pipeline of §1 (streamed and batched conferences) with the "
@@ -619,7 +625,7 @@ def main():
         say("")
         say(f"`GET /api/persons/{{id}}/contacts` as in §3 (first page, 10 m, 10 min), on a simulated "
             f"conference of {number(c['attendees'])} attendees pinging {number(c['pings_per_attendee'])} "
-            f"times each over {c['days']} days of 8 hours (about {rows_label(round(c['rows'], -5))} rows, indexes "
+            f"times each over {c['days']} days of 8 hours (about {rows_label(week_rows(c))} rows, indexes "
             f"{number(c['index_bytes'] / 1e9, 1)} GB), loaded a day at a time as a restore would "
             "(`--bulk`), each person searched over the period below (a window at a random time of a "
             "random day, or the whole event). The hour is searched in three runs: the first right after "
@@ -628,7 +634,7 @@ def main():
             "their packs now in memory. As in §3, each search's gRPC call follows its REST call, so "
             "only the REST figures include reads from disk. Measured with:")
         say("")
-        run_of(json.loads((results / "week-machine.json").read_text()))
+        run_of(week_machine_of("contacts"))
         rows = [[window, len(runs), runs[0]["latency"]["samples"], spread(runs, "latency.median_ms", 1),
                  spread(runs, "latency.p99_ms", 1), spread(runs, "grpc_latency.median_ms", 1),
                  spread(runs, "grpc_latency.p99_ms", 1), spread(runs, "candidates_per_person"),
@@ -642,7 +648,10 @@ def main():
         say("### Connections in a week of pings")
         say("")
         say(f"`GET /api/persons/{{id}}/connection` over one day ({c['day']}, {number(c['distance'])} m) "
-            f"of the week above ({rows_label(week_rows(c))} rows), for persons chosen at random, against "
+            f"of the week above ({rows_label(week_rows(c))} rows"
+            + (", the same seeded week loaded again by the run below" if week_contacts and
+               week_machine_file("connections") != week_machine_file("contacts") else "")
+            + "), for persons chosen at random, against "
             "the proof of concept's loop on the same rows, copied into its schema in the same database "
             "(`udaconnect-bench connections-week`). The loop sends one query for each of the person's "
             "pings that day, each over that day's and the next's pings; at this size that takes hours "
@@ -650,7 +659,7 @@ def main():
             "their mean. The REST answer is timed whole, read as it streams, before the loop, so its "
             "reads are the colder. Measured with:")
         say("")
-        run_of(json.loads((results / "week-machine.json").read_text()))
+        run_of(week_machine_of("connections"))
         rows = [[p["person"], number(p["rows"]), number(p["bytes"] / 1e6), number(p["rest_seconds"], 1),
                  f"{p['poc_queries']} of {number(p['own_pings'])}", number(p["poc_seconds_per_query"], 1),
                  number(p["poc_estimated_seconds"] / 3600, 1), number(p["ratio"])]
