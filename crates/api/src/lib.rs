@@ -130,7 +130,7 @@ impl ApiServer {
         let persons = grpc::channel(persons_url)?;
         let credentials = Credentials::new(credentials, service.sign(persons.clone()))?;
         Ok(Self {
-            listener: TcpListener::bind(config.listen).await?,
+            listener: udaconnect_runtime::listen(config.listen).await?,
             state: ApiState::new(
                 [
                     persons,

@@ -128,7 +128,7 @@ impl AttendanceConsumer {
         let events = EventServiceClient::new(service.sign(events_channel.clone()))
             .max_decoding_message_size(floor_plans::MAX_FLOOR_PLANS_BYTES);
         Ok(Self {
-            admin: TcpListener::bind(config.admin_listen).await?,
+            admin: udaconnect_runtime::listen(config.admin_listen).await?,
             mapper: StayRecorder {
                 consumer: EventConsumer::subscribe(
                     &settings,

@@ -82,7 +82,7 @@ impl LocationConsumer {
         topics::ensure(&settings, &kafka.topics(), shutdown).await?;
         let locations_channel = grpc::channel(locations_url)?;
         Ok(Self {
-            admin: TcpListener::bind(config.admin_listen).await?,
+            admin: udaconnect_runtime::listen(config.admin_listen).await?,
             batches: BatchWriter {
                 consumer: EventConsumer::subscribe(
                     &settings,

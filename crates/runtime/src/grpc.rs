@@ -288,8 +288,8 @@ impl GrpcListeners {
     ) -> std::io::Result<Self> {
         Ok(Self {
             name,
-            grpc: TcpListener::bind(grpc).await?,
-            admin: TcpListener::bind(admin).await?,
+            grpc: crate::listen(grpc).await?,
+            admin: crate::listen(admin).await?,
         })
     }
 

@@ -17,5 +17,5 @@ mod service_token;
 pub mod shutdown;
 pub mod topics;
 
-pub use service::{BoundAddresses, Service, write_addresses};
+pub use service::{BoundAddresses, Service, listen, write_addresses};
 pub use service_token::{ServiceCredential, ServiceGate, ServiceTokenArgs};

@@ -5,6 +5,7 @@
 use std::{collections::BTreeMap, net::SocketAddr, path::Path};
 
 use futures::future::BoxFuture;
+use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 /// The addresses a process bound, by listener name (`persons`,
@@ -29,6 +30,15 @@ pub trait Service: Send + 'static {
     ) -> BoxFuture<'static, anyhow::Result<()>>;
 }
 
+/// A listener on `address`. Its error names the address: a process that
+/// binds several ports (`udaconnect all` binds a dozen) would otherwise
+/// report only "address already in use", not which.
+pub async fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
+    TcpListener::bind(address).await.map_err(|error| {
+        std::io::Error::new(error.kind(), format!("cannot listen on {address}: {error}"))
+    })
+}
+
 /// Writes `addresses` to `path` as one JSON object, atomically (a reader
 /// polling for the file never sees half of it).
 pub fn write_addresses(path: &Path, addresses: &BoundAddresses) -> std::io::Result<()> {
@@ -39,4 +49,18 @@ pub fn write_addresses(path: &Path, addresses: &BoundAddresses) -> std::io::Resu
     let partial = path.with_extension("partial");
     std::fs::write(&partial, serde_json::to_vec_pretty(&json)?)?;
     std::fs::rename(&partial, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_port_in_use_is_named_in_the_error() {
+        let taken = listen("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let address = taken.local_addr().unwrap();
+        let error = listen(address).await.unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse);
+        assert!(error.to_string().contains(&address.to_string()), "{error}");
+    }
 }

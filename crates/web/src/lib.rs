@@ -153,7 +153,7 @@ impl WebServer {
     pub async fn build(config: &WebConfig) -> anyhow::Result<Self> {
         check_assets(&config.assets_dir)?;
         Ok(Self {
-            listener: TcpListener::bind(config.listen).await?,
+            listener: udaconnect_runtime::listen(config.listen).await?,
             assets_dir: config.assets_dir.clone(),
             api_url: config.api_url.clone(),
         })
