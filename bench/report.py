@@ -330,7 +330,7 @@ def main():
                 "write idempotent, always stay):")
             say("")
             serves = {
-                "location_coordinate_gist": "GiST on the coordinate: connection search (`ST_DWithin`)",
+                "location_coordinate_gist": "GiST on the coordinate, covering the row's other columns: connection search (`ST_DWithin`)",
                 "location_person_time": "B-tree (person, time): a person's own pings",
                 "location_cell_time": "B-tree (cell, time): contact search",
             }
