@@ -2,7 +2,7 @@
 // arranged as a grid of booths by hours.
 
 import type { Booth, BoothHour } from './api';
-import { parseApiTime } from './format';
+import { displayLocales, parseApiTime } from './format';
 
 const HOUR_MS = 3_600_000;
 
@@ -42,7 +42,7 @@ export function trafficGrid(traffic: readonly BoothHour[], event: { start: strin
   }
   const sortedHours = [...hours].sort((a, b) => a - b);
   const sortedBooths = [...booths.values()].sort(
-    (a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }) || a.id - b.id,
+    (a, b) => a.name.localeCompare(b.name, displayLocales(), { numeric: true }) || a.id - b.id,
   );
   const row = new Map(sortedBooths.map((booth, i) => [booth.id, i]));
   const column = new Map(sortedHours.map((hour, i) => [hour, i]));

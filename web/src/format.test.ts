@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   formatClock,
   formatClockRange,
@@ -61,6 +61,15 @@ describe('times', () => {
     expect(formatDay('2020-08-19T04:00:00Z', denver)).toBe('Aug 18, 2020');
     expect(zoneName('2020-08-18T15:00:00Z', denver)).toBe('MDT');
     expect(zoneName('2020-01-18T15:00:00Z', denver)).toBe('MST');
+  });
+
+  it("formats in the languages the user's browser asks for, not the runtime's own", () => {
+    vi.stubGlobal('navigator', { languages: ['de-DE', 'en-US'] });
+    expect(formatDay('2020-08-19T04:00:00Z', { timeZone: 'America/Denver' })).toBe('18.08.2020');
+    expect(formatClock('2020-08-18T15:00:00Z', { timeZone: 'America/Denver' })).toBe('09:00');
+    expect(formatMeters(3.24)).toBe('3,2 m');
+    vi.stubGlobal('navigator', { languages: ['en-US'] });
+    expect(formatDay('2020-08-19T04:00:00Z', { timeZone: 'America/Denver' })).toBe('Aug 18, 2020');
   });
 
   it('formats a calendar date without shifting it', () => {

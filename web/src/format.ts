@@ -19,14 +19,26 @@ export function parseApiTime(text: string): Date {
   return new Date(hasZone ? text : `${text}Z`);
 }
 
+/**
+ * The locales to format in: the one given (tests pin it), else the
+ * languages the user asked their browser to show pages in, rather than
+ * the runtime's default, which follows its process's environment (an empty
+ * `LANG` gives the root locale's "2020 M08 18"): so the page reads as its
+ * user chose wherever it runs, tests included.
+ */
+export function displayLocales(locale?: string): readonly string[] {
+  return locale ? [locale] : (globalThis.navigator?.languages ?? []);
+}
+
 export interface FormatOptions {
+  /** The user's own languages unless given (tests pin it). */
   locale?: string;
   /** The user's own zone unless given (tests pin it). */
   timeZone?: string;
 }
 
 function dateTimeFormat({ locale, timeZone }: FormatOptions): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+  return new Intl.DateTimeFormat(displayLocales(locale), { dateStyle: 'medium', timeStyle: 'short', timeZone });
 }
 
 /** A moment in the user's zone, e.g. "7 Jul 2020, 12:37". */
@@ -45,7 +57,7 @@ export function formatTimeRange(start: string, end: string, options: FormatOptio
 const moment = (value: string | Date) => (typeof value === 'string' ? parseApiTime(value) : value);
 
 function clockFormat({ locale, timeZone }: FormatOptions): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone });
+  return new Intl.DateTimeFormat(displayLocales(locale), { timeStyle: 'short', timeZone });
 }
 
 /** A time of day, e.g. "9:05 AM"; an event's times are given in the event's zone. */
@@ -63,12 +75,12 @@ export function formatClockRange(start: string | Date, end: string | Date, optio
 
 /** The day of a moment, e.g. "Aug 18, 2020"; an event's days are given in the event's zone. */
 export function formatDay(value: string | Date, { locale, timeZone }: FormatOptions = {}): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone }).format(moment(value));
+  return new Intl.DateTimeFormat(displayLocales(locale), { dateStyle: 'medium', timeZone }).format(moment(value));
 }
 
 /** The zone's short name at a moment, e.g. "MDT" (or "GMT-6" where the locale has none). */
 export function zoneName(value: string | Date, { locale, timeZone }: FormatOptions = {}): string {
-  const parts = new Intl.DateTimeFormat(locale, { timeZoneName: 'short', timeZone }).formatToParts(moment(value));
+  const parts = new Intl.DateTimeFormat(displayLocales(locale), { timeZoneName: 'short', timeZone }).formatToParts(moment(value));
   return parts.find((part) => part.type === 'timeZoneName')?.value ?? timeZone ?? '';
 }
 
@@ -80,7 +92,7 @@ export function formatUtc(text: string): string {
 /** A calendar date (`YYYY-MM-DD`) in the user's locale, e.g. "7 Jul 2020". */
 export function formatDate(isoDate: string, { locale }: Pick<FormatOptions, 'locale'> = {}): string {
   // The date is a calendar day, not a moment: format it in UTC so no zone shifts it.
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(
+  return new Intl.DateTimeFormat(displayLocales(locale), { dateStyle: 'medium', timeZone: 'UTC' }).format(
     new Date(`${isoDate}T00:00:00Z`),
   );
 }
@@ -93,9 +105,9 @@ export function formatCoordinate(degrees: number): string {
 /** Metres for people: "0 m", "3.2 m", "1.5 km". */
 export function formatMeters(meters: number, locale?: string): string {
   if (meters >= 1000) {
-    return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(meters / 1000)} km`;
+    return `${new Intl.NumberFormat(displayLocales(locale), { maximumFractionDigits: 1 }).format(meters / 1000)} km`;
   }
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(meters)} m`;
+  return `${new Intl.NumberFormat(displayLocales(locale), { maximumFractionDigits: 1 }).format(meters)} m`;
 }
 
 /** "1 meeting", "3 meetings". */

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { Attendance, Event } from '../api';
-import { formatClock, formatClockRange, formatDuration, parseApiTime, plural } from '../format';
+import { displayLocales, formatClock, formatClockRange, formatDuration, parseApiTime, plural } from '../format';
 import { fitText, labelWidth } from '../labels';
 import { hourTicks, labelSpot, stackRows, timeX, type TimeAxis } from '../timeline';
 
@@ -73,7 +73,7 @@ export function Timeline({ event, attendance, onHighlight }: TimelineProps) {
                   <line x1={x} x2={x} y1={AXIS_HEIGHT - 4} y2={height} />
                   <text x={x} y={AXIS_HEIGHT - 9} fontSize={FONT_SIZE - 1} textAnchor="middle">
                     {midnight
-                      ? new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone }).format(time)
+                      ? new Intl.DateTimeFormat(displayLocales(), { month: 'short', day: 'numeric', timeZone }).format(time)
                       : formatClock(new Date(time), { timeZone })}
                   </text>
                 </g>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ApiClient, Booth, EventStatistics } from '../api';
-import { fullName } from '../format';
+import { displayLocales, fullName } from '../format';
 import { useRequest } from '../useRequest';
 import { ErrorNotice, Loading } from './Status';
 
@@ -32,7 +32,7 @@ interface Row {
 export function WhoWasThere({ api, statistics }: { api: ApiClient; statistics: EventStatistics }) {
   const [choice, setChoice] = useState<Choice | null>(null);
   const booths = [...new Map(statistics.booth_traffic.map(({ booth }) => [booth.id, booth])).values()].sort(
-    (a: Booth, b: Booth) => a.name.localeCompare(b.name) || a.id - b.id,
+    (a: Booth, b: Booth) => a.name.localeCompare(b.name, displayLocales()) || a.id - b.id,
   );
   const answer = useRequest(async (signal): Promise<{ label: string; rows: Row[] } | null> => {
     if (!choice) return null;
