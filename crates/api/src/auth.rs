@@ -13,7 +13,7 @@ use axum::{
 };
 use udaconnect_auth::Principal;
 use udaconnect_persons::CredentialError;
-use udaconnect_runtime::rate_limit::Caller as RateCaller;
+use udaconnect_runtime::{client_address::FORWARDED_FOR, rate_limit::Caller as RateCaller};
 
 use crate::{problem::ApiError, state::ApiState};
 
@@ -107,16 +107,23 @@ pub async fn authorize(
     mut request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(address)| *address);
+    let caller_address =
+        request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(peer)| {
+                let forwarded_for = request.headers().get_all(FORWARDED_FOR);
+                state.trusted_proxies.client_address(
+                    peer.ip(),
+                    forwarded_for.iter().filter_map(|value| value.to_str().ok()),
+                )
+            });
     let route = path.as_ref().map(MatchedPath::as_str).unwrap_or_default();
     // Anonymous calls, and calls with credentials that prove nothing, are
     // limited by the address they come from (guessing codes or tokens
     // costs time); the others by whom they prove.
-    let by_address = || match peer {
-        Some(address) => limit(&state, RateCaller::Address(address.ip())),
+    let by_address = || match caller_address {
+        Some(address) => limit(&state, RateCaller::Address(address)),
         None => Ok(()),
     };
     // A method the route does not serve (405) has no rule, nor would a

@@ -44,6 +44,7 @@ use udaconnect_messaging::{ErasurePublisher, EventProducer, LocationPublisher};
 use udaconnect_persons::{CredentialArgs, Credentials};
 use udaconnect_runtime::{
     BoundAddresses, Service, ServiceCredential, admin,
+    client_address::TrustedProxies,
     config::{KafkaArgs, parse_duration},
     grpc,
     rate_limit::RateLimiter,
@@ -97,6 +98,18 @@ pub struct ApiConfig {
         default_value_t = 50.0
     )]
     pub rate_limit_burst: f64,
+    /// The proxies in front of the API (addresses or networks,
+    /// comma-separated: `10.0.0.0/8`), such as an ingress: their
+    /// `X-Forwarded-For` names the caller whose allowance an anonymous call
+    /// takes. None by default: the connection's own address is the caller's.
+    #[arg(
+        id = "api-trusted-proxies",
+        long = "api-trusted-proxies",
+        value_name = "NETWORKS",
+        env = "TRUSTED_PROXIES",
+        default_value = ""
+    )]
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// The REST API, bound and ready to serve.
@@ -142,6 +155,7 @@ impl ApiServer {
                 erasures,
                 credentials,
                 RateLimiter::new(config.rate_limit_per_second, config.rate_limit_burst),
+                config.trusted_proxies.clone(),
             ),
             request_timeout: config.request_timeout,
             allowed_origins: config.cors_allowed_origins.clone(),

@@ -11,7 +11,9 @@ use udaconnect_proto::v1::{
     self, event_service_client::EventServiceClient, location_service_client::LocationServiceClient,
     person_service_client::PersonServiceClient,
 };
-use udaconnect_runtime::{ServiceCredential, grpc::SignedChannel, rate_limit::RateLimiter};
+use udaconnect_runtime::{
+    ServiceCredential, client_address::TrustedProxies, grpc::SignedChannel, rate_limit::RateLimiter,
+};
 
 use udaconnect_auth::Principal;
 use udaconnect_domain::Privacy;
@@ -35,6 +37,8 @@ pub(crate) struct ApiState {
     pub(crate) credentials: Credentials,
     /// Requests per caller; the organizer is not limited.
     pub(crate) limiter: RateLimiter,
+    /// Whose word on an anonymous caller's address the limiter takes.
+    pub(crate) trusted_proxies: TrustedProxies,
 }
 
 impl ApiState {
@@ -48,6 +52,7 @@ impl ApiState {
         erasures: ErasurePublisher,
         credentials: Credentials,
         limiter: RateLimiter,
+        trusted_proxies: TrustedProxies,
     ) -> Self {
         Self {
             peers: vec![
@@ -66,6 +71,7 @@ impl ApiState {
             erasures,
             credentials,
             limiter,
+            trusted_proxies,
         }
     }
 

@@ -18,6 +18,7 @@ use udaconnect_persons::{
 use udaconnect_proto::v1::location_service_client::LocationServiceClient;
 use udaconnect_runtime::{
     Service,
+    client_address::TrustedProxies,
     config::{KafkaArgs, RetentionArgs, local_url},
     grpc::SignedChannel,
 };
@@ -137,6 +138,7 @@ impl Services {
                 // The benchmarks call as the organizer, whom no limit holds.
                 rate_limit_per_second: 10.0,
                 rate_limit_burst: 50.0,
+                trusted_proxies: TrustedProxies::default(),
             },
             &kafka,
             &persons_url,

@@ -13,6 +13,7 @@ use udaconnect_proto::{
     v1::{self, ingest_service_server::IngestService},
 };
 use udaconnect_runtime::{
+    client_address::{FORWARDED_FOR, TrustedProxies},
     grpc::ServiceError,
     rate_limit::{Caller, RateLimiter},
 };
@@ -30,21 +31,25 @@ const ACKS_BUFFERED: usize = 16;
 pub(crate) struct Ingest {
     admitter: Admitter,
     limiter: RateLimiter,
+    trusted_proxies: TrustedProxies,
     stream_idle_timeout: Duration,
 }
 
 impl Ingest {
     /// Handlers admitting pings through `admitter`, each caller's calls
-    /// within `limiter`; a stream with no ping for `stream_idle_timeout` is
+    /// within `limiter` (anonymous callers by the address
+    /// `trusted_proxies` tell); a stream with no ping for `stream_idle_timeout` is
     /// ended.
     pub(crate) fn new(
         admitter: Admitter,
         limiter: RateLimiter,
+        trusted_proxies: TrustedProxies,
         stream_idle_timeout: Duration,
     ) -> Self {
         Self {
             admitter,
             limiter,
+            trusted_proxies,
             stream_idle_timeout,
         }
     }
@@ -58,7 +63,14 @@ impl Ingest {
             .get("authorization")
             .and_then(|value| value.to_str().ok());
         let by_address = || match request.remote_addr() {
-            Some(address) => limit(&self.limiter, Caller::Address(address.ip())),
+            Some(peer) => {
+                let forwarded_for = request.metadata().get_all(FORWARDED_FOR);
+                let address = self.trusted_proxies.client_address(
+                    peer.ip(),
+                    forwarded_for.iter().filter_map(|value| value.to_str().ok()),
+                );
+                limit(&self.limiter, Caller::Address(address))
+            }
             None => Ok(()),
         };
         match self.admitter.sender(authorization).await {

@@ -23,6 +23,7 @@ use udaconnect_proto::v1::ingest_service_server::IngestServiceServer;
 use udaconnect_runtime::{
     BoundAddresses, Service, ServiceCredential,
     admin::ReadinessCheck,
+    client_address::TrustedProxies,
     config::{KafkaArgs, parse_duration},
     grpc::{GrpcListeners, GrpcService},
     rate_limit::RateLimiter,
@@ -68,6 +69,19 @@ pub struct IngestConfig {
         default_value_t = 50.0
     )]
     pub rate_limit_burst: f64,
+    /// The proxies in front of ingest (addresses or networks,
+    /// comma-separated: `10.0.0.0/8`), such as an ingress or load balancer:
+    /// their `x-forwarded-for` names the caller whose allowance a call that
+    /// proves no one takes. None by default: the connection's own address
+    /// is the caller's.
+    #[arg(
+        id = "ingest-trusted-proxies",
+        long = "ingest-trusted-proxies",
+        value_name = "NETWORKS",
+        env = "TRUSTED_PROXIES",
+        default_value = ""
+    )]
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// The ingest service, bound and ready to serve.
@@ -78,6 +92,7 @@ pub struct IngestServer {
     persons: PersonDirectory,
     credentials: Credentials,
     limiter: RateLimiter,
+    trusted_proxies: TrustedProxies,
     stream_idle_timeout: Duration,
 }
 
@@ -113,6 +128,7 @@ impl IngestServer {
             persons: PersonDirectory::new(persons),
             credentials,
             limiter: RateLimiter::new(config.rate_limit_per_second, config.rate_limit_burst),
+            trusted_proxies: config.trusted_proxies.clone(),
             stream_idle_timeout: config.stream_idle_timeout,
         })
     }
@@ -150,6 +166,7 @@ impl Service for IngestServer {
             routes: Routes::new(IngestServiceServer::new(handlers::Ingest::new(
                 Admitter::new(publisher.clone(), self.persons, self.credentials),
                 self.limiter,
+                self.trusted_proxies,
                 self.stream_idle_timeout,
             ))),
         };

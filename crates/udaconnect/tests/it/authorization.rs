@@ -639,6 +639,77 @@ async fn a_caller_past_its_rate_limit_waits_and_no_one_else_does() {
     }
 }
 
+/// Behind a trusted proxy (an ingress), anonymous callers are told apart by
+/// the address the proxy passes on, so one cannot use up another's
+/// allowance; an address the client itself put in front of the proxy's is
+/// not believed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_each_client_has_an_allowance_of_its_own() {
+    let app = TestApp::spawn_with(Options {
+        // Two calls at once, and the next only after two seconds.
+        rate_limit: (0.5, 2.0),
+        trusted_proxies: "127.0.0.1".parse().unwrap(),
+        ..Options::default()
+    })
+    .await;
+    let anonymous = reqwest::Client::new();
+    let guess_from = |forwarded_for: &'static str| {
+        let request = anonymous
+            .post(format!("{}/api/enrollments", app.api_url))
+            .header("x-forwarded-for", forwarded_for)
+            .json(&serde_json::json!({"code": "0000-0000-0000", "enrollment": "web"}))
+            .send();
+        async move { request.await.unwrap().status() }
+    };
+    let mut first = Vec::new();
+    for _ in 0..3 {
+        first.push(guess_from("198.51.100.1").await);
+    }
+    assert_eq!(
+        first,
+        [
+            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+    assert_eq!(
+        guess_from("198.51.100.2").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another client behind the same proxy has its own allowance"
+    );
+    assert_eq!(
+        guess_from("203.0.113.50, 198.51.100.1").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the proxy saw 198.51.100.1, whatever that client wrote before it"
+    );
+
+    // Ingest reads the same header from the call's metadata.
+    let ingest = ingest_as(&app, None);
+    let call_from = |forwarded_for: &'static str| {
+        let mut request = tonic::Request::new(ping(SELF));
+        request
+            .metadata_mut()
+            .insert("x-forwarded-for", forwarded_for.parse().unwrap());
+        let mut ingest = ingest.clone();
+        async move { ingest.send_ping(request).await }
+    };
+    let mut codes = Vec::new();
+    for _ in 0..3 {
+        codes.push(call_from("198.51.100.7").await.unwrap_err().code());
+    }
+    assert_eq!(
+        codes,
+        [
+            tonic::Code::Unauthenticated,
+            tonic::Code::Unauthenticated,
+            tonic::Code::ResourceExhausted
+        ]
+    );
+    let other = call_from("198.51.100.8").await.unwrap_err();
+    assert_eq!(other.code(), tonic::Code::Unauthenticated, "{other:?}");
+}
+
 /// The internal services answer UdaConnect's own services only: a call
 /// without the service token, or with the organizer's or a phone's, is
 /// refused before any handler runs; their health still answers the

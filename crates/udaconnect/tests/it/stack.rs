@@ -18,6 +18,7 @@ use udaconnect_proto::{
 };
 use udaconnect_runtime::{
     Service, ServiceTokenArgs,
+    client_address::TrustedProxies,
     config::{KafkaArgs, RetentionArgs, local_url},
 };
 use udaconnect_web::WebConfig;
@@ -64,6 +65,7 @@ async fn all_runs_on_port_zero_and_every_service_finds_its_peers() {
             stream_idle_timeout: Duration::from_secs(300),
             rate_limit_per_second: 10.0,
             rate_limit_burst: 50.0,
+            trusted_proxies: TrustedProxies::default(),
         },
         consumer: LocationConsumerConfig {
             consumer_group: "location-consumer".to_owned(),

@@ -28,6 +28,7 @@ use udaconnect_proto::v1::{
 };
 use udaconnect_runtime::{
     Service, ServiceCredential,
+    client_address::TrustedProxies,
     config::{KafkaArgs, RetentionArgs, local_url},
     grpc::{self, BearerToken, SignedChannel},
 };
@@ -53,6 +54,7 @@ pub fn api_config(request_timeout: Duration) -> ApiConfig {
         cors_allowed_origins: Vec::new(),
         rate_limit_per_second: UNLIMITED.0,
         rate_limit_burst: UNLIMITED.1,
+        trusted_proxies: TrustedProxies::default(),
     }
 }
 
@@ -228,6 +230,8 @@ pub struct Options {
     pub request_timeout: Duration,
     /// The API's and ingest's rate limits: calls per second, burst.
     pub rate_limit: (f64, f64),
+    /// The proxies whose `X-Forwarded-For` the API and ingest believe.
+    pub trusted_proxies: TrustedProxies,
     /// Who the API and ingest take besides persons' tokens: the
     /// organizer's token, an external issuer.
     pub credentials: CredentialArgs,
@@ -250,6 +254,7 @@ impl Default for Options {
             stream_idle_timeout: Duration::from_secs(300),
             request_timeout: Duration::from_secs(30),
             rate_limit: UNLIMITED,
+            trusted_proxies: TrustedProxies::default(),
             credentials: credentials(),
             retention: KEEP_EVERYTHING,
         }
@@ -487,6 +492,7 @@ impl TestApp {
             &ApiConfig {
                 rate_limit_per_second: options.rate_limit.0,
                 rate_limit_burst: options.rate_limit.1,
+                trusted_proxies: options.trusted_proxies.clone(),
                 ..api_config(options.request_timeout)
             },
             &kafka,
@@ -507,6 +513,7 @@ impl TestApp {
                 stream_idle_timeout: options.stream_idle_timeout,
                 rate_limit_per_second: options.rate_limit.0,
                 rate_limit_burst: options.rate_limit.1,
+                trusted_proxies: options.trusted_proxies.clone(),
             },
             &kafka,
             &persons_url,
