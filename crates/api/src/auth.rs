@@ -107,25 +107,25 @@ pub async fn authorize(
     mut request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
+    // Anonymous calls, and calls with credentials that prove nothing, are
+    // limited by the address they come from (guessing codes or tokens
+    // costs time); the others by whom they prove.
+    let forwarded_for = request.headers().get_all(FORWARDED_FOR);
     let caller_address =
         request
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(peer)| {
-                let forwarded_for = request.headers().get_all(FORWARDED_FOR);
                 state.trusted_proxies.client_address(
                     peer.ip(),
                     forwarded_for.iter().filter_map(|value| value.to_str().ok()),
                 )
             });
-    let route = path.as_ref().map(MatchedPath::as_str).unwrap_or_default();
-    // Anonymous calls, and calls with credentials that prove nothing, are
-    // limited by the address they come from (guessing codes or tokens
-    // costs time); the others by whom they prove.
     let by_address = || match caller_address {
         Some(address) => limit(&state, RateCaller::Address(address)),
         None => Ok(()),
     };
+    let route = path.as_ref().map(MatchedPath::as_str).unwrap_or_default();
     // A method the route does not serve (405) has no rule, nor would a
     // route added without one: both are the organizer's alone.
     let rule = access(request.method(), route).unwrap_or(Access::Organizer);

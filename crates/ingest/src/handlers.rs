@@ -38,8 +38,8 @@ pub(crate) struct Ingest {
 impl Ingest {
     /// Handlers admitting pings through `admitter`, each caller's calls
     /// within `limiter` (anonymous callers by the address
-    /// `trusted_proxies` tell); a stream with no ping for `stream_idle_timeout` is
-    /// ended.
+    /// `trusted_proxies` tell); a stream with no ping for
+    /// `stream_idle_timeout` is ended.
     pub(crate) fn new(
         admitter: Admitter,
         limiter: RateLimiter,
