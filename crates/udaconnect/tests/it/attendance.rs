@@ -15,6 +15,7 @@ use udaconnect_proto::{
 
 use crate::support::{
     ORGANIZER_TOKEN, Options, SERVICE_TOKEN, TestApp, assert_problem, redeem, service,
+    until_the_group_drops_a_killed_member,
 };
 
 /// The hall's south-west corner; booths and the room lie north-east of it.
@@ -952,11 +953,7 @@ async fn killing_the_attendance_consumer_mid_run_loses_and_doubles_nothing() {
     let at_kill = stored_visits(&app).await;
     assert!(!at_kill.is_empty(), "killed after recording visits");
 
-    // The successor joins once the group has dropped the killed member
-    // (its session, 10 s, has expired): the development broker's group
-    // coordinator could leave a member that joined while the dead one was
-    // still listed without partitions for minutes.
-    tokio::time::sleep(Duration::from_secs(12)).await;
+    until_the_group_drops_a_killed_member().await;
     let mut successor = app.attendance_process();
     sender.await.unwrap();
     assert_eq!(app.settled_locations(total as i64).await, total as i64);

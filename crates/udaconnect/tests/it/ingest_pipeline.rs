@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::{
     broker::Storage,
-    support::{Options, TestApp},
+    support::{Options, TestApp, until_the_group_drops_a_killed_member},
 };
 
 async fn create_person(app: &TestApp) -> i64 {
@@ -572,6 +572,7 @@ async fn killing_the_consumer_mid_run_loses_and_duplicates_nothing() {
         "killed mid-run ({stored_at_kill})"
     );
 
+    until_the_group_drops_a_killed_member().await;
     let mut successor = app.consumer_process();
     assert_eq!(sender.await.unwrap(), 20_000, "every ping acknowledged");
     assert_stored_exactly(&app, &sent).await;

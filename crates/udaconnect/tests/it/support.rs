@@ -818,6 +818,16 @@ impl Drop for TestApp {
     }
 }
 
+/// Waits until the broker has dropped a consumer the test killed (its
+/// session, 10 s, has expired), so that the successor joins a group without
+/// it: the development broker's group coordinator can leave a member that
+/// joins while the dead one is still listed without partitions for minutes
+/// (seen as an empty assignment), where Apache Kafka rebalances once the
+/// dead member's session ends.
+pub async fn until_the_group_drops_a_killed_member() {
+    tokio::time::sleep(Duration::from_secs(12)).await;
+}
+
 /// The starter data set shipped in the repository.
 pub fn starter_data() -> seed::SeedData {
     seed::read(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/starter"))
