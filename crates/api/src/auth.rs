@@ -13,7 +13,7 @@ use axum::{
 };
 use udaconnect_auth::Principal;
 use udaconnect_persons::CredentialError;
-use udaconnect_runtime::{client_address::FORWARDED_FOR, rate_limit::Caller as RateCaller};
+use udaconnect_runtime::rate_limit::Caller as RateCaller;
 
 use crate::{problem::ApiError, state::ApiState};
 
@@ -110,16 +110,14 @@ pub async fn authorize(
     // Anonymous calls, and calls with credentials that prove nothing, are
     // limited by the address they come from (guessing codes or tokens
     // costs time); the others by whom they prove.
-    let forwarded_for = request.headers().get_all(FORWARDED_FOR);
     let caller_address =
         request
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(peer)| {
-                state.trusted_proxies.client_address(
-                    peer.ip(),
-                    forwarded_for.iter().filter_map(|value| value.to_str().ok()),
-                )
+                state
+                    .trusted_proxies
+                    .caller_address(peer.ip(), request.headers())
             });
     let by_address = || match caller_address {
         Some(address) => limit(&state, RateCaller::Address(address)),

@@ -13,7 +13,7 @@ use udaconnect_proto::{
     v1::{self, ingest_service_server::IngestService},
 };
 use udaconnect_runtime::{
-    client_address::{FORWARDED_FOR, TrustedProxies},
+    client_address::TrustedProxies,
     grpc::ServiceError,
     rate_limit::{Caller, RateLimiter},
 };
@@ -64,11 +64,9 @@ impl Ingest {
             .and_then(|value| value.to_str().ok());
         let by_address = || match request.remote_addr() {
             Some(peer) => {
-                let forwarded_for = request.metadata().get_all(FORWARDED_FOR);
-                let address = self.trusted_proxies.client_address(
-                    peer.ip(),
-                    forwarded_for.iter().filter_map(|value| value.to_str().ok()),
-                );
+                let address = self
+                    .trusted_proxies
+                    .caller_address(peer.ip(), request.metadata().as_ref());
                 limit(&self.limiter, Caller::Address(address))
             }
             None => Ok(()),

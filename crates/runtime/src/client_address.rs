@@ -9,7 +9,7 @@ use std::{fmt, net::IpAddr, str::FromStr, sync::Arc};
 use ipnet::IpNet;
 
 /// The header in which proxies pass on the addresses a call came through.
-pub const FORWARDED_FOR: &str = "x-forwarded-for";
+const FORWARDED_FOR: &str = "x-forwarded-for";
 
 /// The proxies whose `X-Forwarded-For` is believed: addresses or networks.
 /// None by default, which believes no header.
@@ -53,6 +53,16 @@ impl TrustedProxies {
         self.0.iter().any(|network| network.contains(&address))
     }
 
+    /// Who made a call that arrived from `peer` with these headers (an
+    /// HTTP request's, or a gRPC call's metadata): see [`Self::client_address`].
+    pub fn caller_address(&self, peer: IpAddr, headers: &http::HeaderMap) -> IpAddr {
+        let forwarded_for = headers.get_all(FORWARDED_FOR);
+        self.client_address(
+            peer,
+            forwarded_for.iter().filter_map(|value| value.to_str().ok()),
+        )
+    }
+
     /// Who made a call that arrived from `peer` carrying these
     /// `X-Forwarded-For` values (in the order received): `peer` itself
     /// unless it is a trusted proxy; else, walking the addresses the
@@ -60,7 +70,7 @@ impl TrustedProxies {
     /// trusted proxy. An entry that is not an address stops the walk at the
     /// proxy that passed it on; if every hop is trusted, the farthest is
     /// the caller.
-    pub fn client_address<'a>(
+    fn client_address<'a>(
         &self,
         peer: IpAddr,
         forwarded_for: impl IntoIterator<Item = &'a str>,
@@ -145,6 +155,22 @@ mod tests {
         assert_eq!(
             ingress.client_address(ip("10.1.1.1"), ["[2001:db8::1]:4711"]),
             ip("2001:db8::1")
+        );
+    }
+
+    #[test]
+    fn every_x_forwarded_for_header_is_read_in_order() {
+        let ingress = proxies("10.0.0.0/8");
+        let mut headers = http::HeaderMap::new();
+        headers.append(FORWARDED_FOR, "198.51.100.1".parse().unwrap());
+        headers.append(FORWARDED_FOR, "10.2.2.2".parse().unwrap());
+        assert_eq!(
+            ingress.caller_address(ip("10.1.1.1"), &headers),
+            ip("198.51.100.1")
+        );
+        assert_eq!(
+            ingress.caller_address(ip("10.1.1.1"), &http::HeaderMap::new()),
+            ip("10.1.1.1")
         );
     }
 
